@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+/** Each command lives in its own file and registers itself here. */
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,76 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, ExitCode, type CliContext } from './context.js';
+import { commands } from './commands/index.js';
+import { VERSION } from '../version.js';
+
+export interface MainOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdout?: CliContext['stdout'];
+  stderr?: CliContext['stderr'];
+  stdin?: CliContext['stdin'];
+  signal?: AbortSignal;
+}
+
+/** Runs the CLI and resolves to the exit code; it never calls process.exit. */
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+  const abort = new AbortController();
+  const ctx: CliContext = {
+    argv,
+    env: opts.env ?? process.env,
+    cwd: opts.cwd ?? process.cwd(),
+    stdout: opts.stdout ?? process.stdout,
+    stderr: opts.stderr ?? process.stderr,
+    stdin: opts.stdin ?? process.stdin,
+    exitCode: ExitCode.ok,
+    signal: opts.signal ?? abort.signal,
+  };
+  const ownSignals = !opts.signal;
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      ctx.stderr.write('\nInterrupted: finishing requests in flight and saving state (Ctrl-C again to force)...\n');
+      abort.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  if (ownSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  const program = new Command();
+  program
+    .name('dynoform')
+    .description('Keep Heroku apps in Git: plan, apply and detect drift from YAML.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of commands) register(program, ctx);
+
+  try {
+    await program.parseAsync(argv);
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    }
+    if (err instanceof CliError) {
+      ctx.stderr.write(`Error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  } finally {
+    if (ownSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Resource addresses, e.g. `app.shop`, `app.shop/config.RAILS_ENV`,
+ * `app.shop/addon.db`, `app.shop/formation.web`,
+ * `app.shop/domain.www.example.com`, `app.shop/drain.<masked url>`.
+ * A drain's URL may carry credentials, so its address always uses the URL
+ * with userinfo replaced by `***`.
+ */
+export type Address = string;
+
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain';
+
+export interface ParsedAddress {
+  app: string;
+  kind: ResourceKind;
+  /** The key within the app (config key, add-on key, process type, hostname, masked drain URL); absent for the app itself. */
+  key?: string;
+}

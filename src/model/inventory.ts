@@ -1,0 +1,72 @@
+/**
+ * The ownership inventory (the "state"): what dynoform created or was told
+ * to own, plus a fingerprint of each last-applied value. It never holds a
+ * secret value: only fingerprints (see src/util/fingerprint.ts).
+ */
+export interface InventoryConfigKey {
+  /** Fingerprint of the value dynoform last applied. */
+  fingerprint: string;
+  secret: boolean;
+}
+
+export interface InventoryAddon {
+  id: string;
+  name: string;
+  /** `service:plan` last applied. */
+  plan: string;
+  /** Attachment name on this app, e.g. `DATABASE`. */
+  attachment?: string;
+}
+
+export interface InventoryDomain {
+  id: string;
+  hostname: string;
+}
+
+export interface InventoryDrain {
+  id: string;
+  /** Fingerprint of the URL (it may hold credentials). */
+  urlFingerprint: string;
+  /** URL with userinfo replaced by `***`, for display. */
+  maskedUrl: string;
+}
+
+export interface InventoryFormation {
+  quantity?: number;
+  size?: string;
+}
+
+export interface InventoryApp {
+  /** The YAML key of the app (its stable handle); the name may change. */
+  key: string;
+  id: string;
+  name: string;
+  /** Consent to deletion lives here so that it survives removal from YAML. */
+  protect: boolean;
+  /** True when dynoform created the app, false when it adopted it. */
+  created: boolean;
+  region?: string;
+  stack?: string;
+  maintenance?: boolean;
+  config: Record<string, InventoryConfigKey>;
+  /** Keyed by the add-on key under `addons:`. */
+  addons: Record<string, InventoryAddon>;
+  /** Keyed by hostname. */
+  domains: Record<string, InventoryDomain>;
+  /** Keyed by drain id. */
+  drains: Record<string, InventoryDrain>;
+  /** Keyed by process type: last applied scale. */
+  formation: Record<string, InventoryFormation>;
+}
+
+export const INVENTORY_VERSION = 1;
+
+export interface Inventory {
+  version: number;
+  /** Random id fixed when the state is first created; a plan is tied to it. */
+  lineage: string;
+  /** Incremented on every write. */
+  serial: number;
+  /** Keyed by the app's YAML key. */
+  apps: Record<string, InventoryApp>;
+}

@@ -1,0 +1,93 @@
+/**
+ * What the Platform API says exists, as read by the live reader. Every
+ * object carries the ETag of the response it came from, so that apply can
+ * guard its write with `If-Match`.
+ */
+export interface LiveConfig {
+  vars: Record<string, string>;
+  etag?: string;
+}
+
+export interface LiveAddonAttachment {
+  id: string;
+  name: string;
+  appId: string;
+  appName: string;
+}
+
+export interface LiveAddon {
+  id: string;
+  name: string;
+  /** `service:plan` */
+  plan: string;
+  service: string;
+  state: 'provisioning' | 'provisioned' | 'deprovisioned';
+  /** The billing app. */
+  appId: string;
+  appName: string;
+  /** Config var names the add-on exposes to the apps it is attached to. */
+  configVars: string[];
+  attachments: LiveAddonAttachment[];
+  provisionMessage?: string;
+  etag?: string;
+}
+
+export interface LiveFormation {
+  id: string;
+  type: string;
+  quantity: number;
+  /** Dyno size name as the API returns it (`dyno_size.name`). */
+  size: string;
+  command?: string;
+}
+
+export interface LiveDomain {
+  id: string;
+  hostname: string;
+  kind: 'heroku' | 'custom';
+  sniEndpoint: string | null;
+  cname: string | null;
+  etag?: string;
+}
+
+export interface LiveDrain {
+  id: string;
+  url: string;
+  token: string;
+  /** Set for drains that an add-on created: those are never managed. */
+  addonId?: string;
+}
+
+export interface LiveApp {
+  id: string;
+  name: string;
+  region: string;
+  stack: string;
+  buildStack: string;
+  maintenance: boolean;
+  etag?: string;
+  config: LiveConfig;
+  /** Process types of the current release, with their scale. */
+  formation: LiveFormation[];
+  formationEtag?: string;
+  domains: LiveDomain[];
+  drains: LiveDrain[];
+  /** Add-ons billed to this app or attached to it. */
+  addons: LiveAddon[];
+  /**
+   * Config var names injected by add-on attachments on this app
+   * (e.g. DATABASE_URL): never planned for change.
+   */
+  addonConfigVars: string[];
+}
+
+export interface LiveState {
+  /** Apps that were read in full (declared apps that exist). */
+  apps: Record<string, LiveApp>;
+  /** Every app name visible to the account (from `GET /apps`), name → id. */
+  appIds: Record<string, string>;
+  /** `RateLimit-Remaining` after reading. */
+  rateLimitRemaining?: number;
+  /** Requests the read took. */
+  requests: number;
+}

@@ -1,0 +1,158 @@
+import type { Address, ResourceKind } from './address.js';
+import type { Diagnostic, SourceLocation } from './diagnostic.js';
+
+export type Action =
+  | 'create'
+  | 'update'
+  | 'delete'
+  /** Exists live, not in state: take ownership (and update what differs). */
+  | 'adopt'
+  /** A change the API cannot make in place (e.g. region): never applied. */
+  | 'replace-refused'
+  /** A deletion without consent (`protect: false` in state and `--allow-destroy`). */
+  | 'blocked'
+  /** A process type the current release does not define yet. */
+  | 'waiting'
+  | 'noop';
+
+/** JSON Patch (RFC 6902) op with secret values already masked. */
+export interface PatchOp {
+  op: 'add' | 'remove' | 'replace';
+  path: string;
+  value?: unknown;
+}
+
+/** A value as it may appear in a plan: literal, or a secret by fingerprint only. */
+export type PlanValue =
+  | { kind: 'literal'; value: string }
+  | { kind: 'secret'; fingerprint: string; envRefs: string[] };
+
+export interface FormationUpdate {
+  type: string;
+  quantity?: number;
+  size?: string;
+}
+
+/** Exactly what apply must do; holds no secret value. */
+export type Operation =
+  | { type: 'app.create'; name: string; region?: string; stack?: string; maintenance?: boolean }
+  | { type: 'app.update'; appId: string; name?: string; maintenance?: boolean; buildStack?: string }
+  | { type: 'app.adopt'; appId: string; name?: string; maintenance?: boolean; buildStack?: string }
+  | { type: 'app.delete'; appId: string }
+  | {
+      type: 'config.patch';
+      /** Keys to set. */
+      set: Record<string, PlanValue>;
+      /** Owned keys to delete (sent as null). */
+      unset: string[];
+      /** Keys whose live value already equals the declaration: only recorded as owned. */
+      own: Record<string, PlanValue>;
+    }
+  | {
+      type: 'addon.create';
+      plan: string;
+      as?: string;
+      name?: string;
+      config?: Record<string, string>;
+    }
+  | { type: 'addon.update'; addonId: string; plan: string }
+  | { type: 'addon.adopt'; addonId: string; addonName: string; plan: string; as?: string }
+  | { type: 'addon.delete'; addonId: string }
+  | { type: 'formation.batch'; updates: FormationUpdate[] }
+  | { type: 'domain.create'; hostname: string; sniEndpoint: string | null }
+  | { type: 'domain.update'; domainId: string; hostname: string; sniEndpoint: string | null }
+  | { type: 'domain.adopt'; domainId: string; hostname: string }
+  | { type: 'domain.delete'; domainId: string; hostname: string }
+  | { type: 'drain.create'; url: PlanValue; maskedUrl: string }
+  | { type: 'drain.adopt'; drainId: string; url: PlanValue; maskedUrl: string }
+  | { type: 'drain.delete'; drainId: string; maskedUrl: string }
+  | { type: 'none' };
+
+/** Per-item detail of a grouped change (config keys, formation types). */
+export interface ChangeItem {
+  key: string;
+  action: Action;
+  /** Masked: a secret shows as `(secret)` / `(sensitive, changed)`. */
+  before?: string | number | boolean | null;
+  after?: string | number | boolean | null;
+  note?: string;
+  loc?: SourceLocation;
+}
+
+export interface Guard {
+  /** ETag of the response the change was computed from; sent as If-Match. */
+  etag?: string;
+  /**
+   * Fingerprint of the live fields the change was computed from, for objects
+   * read from a list (no per-object ETag): apply re-reads the object, checks
+   * this, and then writes with the fresh ETag as If-Match.
+   */
+  fingerprint?: string;
+}
+
+export interface SideEffects {
+  /** New releases the change causes (each restarts the app's dynos). */
+  releases: number;
+}
+
+export interface Change {
+  /** Stable id within the plan (its address plus a suffix when needed). */
+  id: string;
+  address: Address;
+  /** The app's YAML key. */
+  app: string;
+  kind: ResourceKind;
+  action: Action;
+  /** Why: for blocked, replace-refused, waiting, and adoption notes. */
+  reason?: string;
+  /** Masked snapshot before / after, for display and JSON output. */
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  items?: ChangeItem[];
+  /** JSON Patch from before to after, secrets masked. */
+  patch: PatchOp[];
+  guard: Guard;
+  /** Ids of changes that must succeed first. */
+  dependsOn: string[];
+  sideEffects: SideEffects;
+  /** API requests apply needs for this change (without retries or polling). */
+  requests: number;
+  op: Operation;
+  loc?: SourceLocation;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  adopt: number;
+  blocked: number;
+  replaceRefused: number;
+  waiting: number;
+  /** Releases (= dyno restarts) the apply causes, over all apps. */
+  releases: number;
+  /** API requests the apply needs. */
+  requests: number;
+  /** `RateLimit-Remaining` when the plan was made. */
+  rateLimitRemaining?: number;
+}
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export interface Plan {
+  formatVersion: number;
+  dynoformVersion: string;
+  createdAt: string;
+  apiUrl: string;
+  /** The state the plan was computed against: apply refuses when it moved. */
+  lineage: string;
+  serial: number;
+  /** `--target` app keys, when the plan was limited. */
+  targets?: string[];
+  /** The YAML files the plan came from. */
+  files: string[];
+  changes: Change[];
+  /** Notes: unmanaged keys in merge mode, waiting process types, warnings. */
+  diagnostics: Diagnostic[];
+  summary: PlanSummary;
+}
