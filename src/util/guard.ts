@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Guards for objects the plan read from a list, where the API gave no
+ * per-object ETag: the planner records a fingerprint of the fields it based
+ * the change on, and apply re-reads the object and compares before writing
+ * with the fresh ETag as If-Match. Planner and apply must use these same
+ * functions, so they live here rather than in either module.
+ */
+function digest(fields: Record<string, string | number | boolean | null>): string {
+  const canonical = JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  return 'g1:' + createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+export function appGuard(a: { id: string; name: string; maintenance: boolean; buildStack: string }): string {
+  return digest({ id: a.id, name: a.name, maintenance: a.maintenance, buildStack: a.buildStack });
+}
+
+export function addonGuard(a: { id: string; plan: string }): string {
+  return digest({ id: a.id, plan: a.plan });
+}
+
+export function domainGuard(d: { id: string; hostname: string; sniEndpoint: string | null }): string {
+  return digest({ id: d.id, hostname: d.hostname, sniEndpoint: d.sniEndpoint });
+}
+
+/** Drains cannot be updated, only deleted: the same id means the same drain (the URL may hold credentials, so it is left out). */
+export function drainGuard(d: { id: string }): string {
+  return digest({ id: d.id });
+}
