@@ -5,5 +5,6 @@ export type * from './live.js';
 export type * from './inventory.js';
 export type * from './plan.js';
 export type * from './apply.js';
+export type * from './client.js';
 export { INVENTORY_VERSION } from './inventory.js';
 export { PLAN_FORMAT_VERSION } from './plan.js';
