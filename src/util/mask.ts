@@ -1,0 +1,87 @@
+/**
+ * Masking of credentials in URLs (drain URLs, state database URLs) before
+ * they reach any output, address, plan or state. Works on the text rather
+ * than through `new URL()` so that the rest of the URL stays exactly as
+ * written: a masked URL is used inside addresses, which must be stable.
+ */
+
+export const MASK = '***';
+
+/** Query parameter names whose values are credentials (matched case-insensitively, anywhere in the name). */
+const SENSITIVE_PARAM = /token|key|pass|pwd|secret|auth|sig|credential/i;
+
+/** `scheme://` then the authority up to the first `/`, `?` or `#`. */
+const URL_HEAD = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i;
+
+/**
+ * Replaces the userinfo of a URL (`user:pass@`) and the values of query
+ * parameters named like token/key/password/secret/auth with `***`.
+ * Text that is not a URL comes back unchanged.
+ *
+ *   maskUrlUserinfo('https://u:p@logs.example.com/x?token=abc&a=1')
+ *   // → 'https://***@logs.example.com/x?token=***&a=1'
+ */
+export function maskUrlUserinfo(url: string): string {
+  let out = url;
+  const head = URL_HEAD.exec(out);
+  if (head) {
+    const authority = head[2]!;
+    // The last `@` ends the userinfo: a password may contain an unencoded `@`.
+    const at = authority.lastIndexOf('@');
+    if (at >= 0) out = head[1] + MASK + authority.slice(at) + out.slice(head[0].length);
+  }
+  return maskQuery(out);
+}
+
+function maskQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const query = url.slice(q + 1, end);
+  const masked = query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const name = safeDecode(pair.slice(0, eq));
+      return SENSITIVE_PARAM.test(name) ? `${pair.slice(0, eq)}=${MASK}` : pair;
+    })
+    .join('&');
+  return url.slice(0, q + 1) + masked + url.slice(end);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/** Masks every `scheme://…` URL found inside free text (error messages from libraries may echo them). */
+export function maskUrlsInText(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]+/gi, (u) => maskUrlUserinfo(u));
+}
+
+/**
+ * Removes the given secrets from text, in the forms they may appear (as
+ * written and percent-decoded), and masks any URL credentials. For error
+ * messages that may echo a connection string or a password.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = maskUrlsInText(text);
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    forms.add(s);
+    forms.add(safeDecode(s));
+    forms.add(encodeURIComponent(s));
+  }
+  // Longest first, so that a secret containing another one is removed whole.
+  // Even a very short secret is removed: a garbled message beats a leaked one.
+  for (const f of [...forms].sort((a, b) => b.length - a.length)) {
+    out = out.split(f).join(MASK);
+  }
+  return out;
+}
