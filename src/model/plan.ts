@@ -35,9 +35,10 @@ export interface FormationUpdate {
 
 /** Exactly what apply must do; holds no secret value. */
 export type Operation =
-  | { type: 'app.create'; name: string; region?: string; stack?: string; maintenance?: boolean }
-  | { type: 'app.update'; appId: string; name?: string; maintenance?: boolean; buildStack?: string }
-  | { type: 'app.adopt'; appId: string; name?: string; maintenance?: boolean; buildStack?: string }
+  /** `protect` on app ops is the declared consent to deletion, recorded in state only (no request). */
+  | { type: 'app.create'; name: string; region?: string; stack?: string; maintenance?: boolean; protect?: boolean }
+  | { type: 'app.update'; appId: string; name?: string; maintenance?: boolean; buildStack?: string; protect?: boolean }
+  | { type: 'app.adopt'; appId: string; name?: string; maintenance?: boolean; buildStack?: string; protect?: boolean }
   | { type: 'app.delete'; appId: string }
   | {
       type: 'config.patch';
@@ -47,6 +48,8 @@ export type Operation =
       unset: string[];
       /** Keys whose live value already equals the declaration: only recorded as owned. */
       own: Record<string, PlanValue>;
+      /** Owned keys that are neither declared nor live any more: dropped from state, nothing sent. */
+      forget?: string[];
     }
   | {
       type: 'addon.create';
@@ -56,16 +59,36 @@ export type Operation =
       config?: Record<string, string>;
     }
   | { type: 'addon.update'; addonId: string; plan: string }
-  | { type: 'addon.adopt'; addonId: string; addonName: string; plan: string; as?: string }
+  | {
+      type: 'addon.adopt';
+      addonId: string;
+      addonName: string;
+      plan: string;
+      as?: string;
+      /** Set when the live add-on is on another plan than the declared `plan`: apply changes it (guarded by guard.fingerprint). */
+      livePlan?: string;
+    }
   | { type: 'addon.delete'; addonId: string }
   | { type: 'formation.batch'; updates: FormationUpdate[] }
   | { type: 'domain.create'; hostname: string; sniEndpoint: string | null }
   | { type: 'domain.update'; domainId: string; hostname: string; sniEndpoint: string | null }
-  | { type: 'domain.adopt'; domainId: string; hostname: string }
+  | {
+      type: 'domain.adopt';
+      domainId: string;
+      hostname: string;
+      /** Present when the declared certificate differs from the live one: apply updates it. */
+      sniEndpoint?: string | null;
+    }
   | { type: 'domain.delete'; domainId: string; hostname: string }
   | { type: 'drain.create'; url: PlanValue; maskedUrl: string }
   | { type: 'drain.adopt'; drainId: string; url: PlanValue; maskedUrl: string }
   | { type: 'drain.delete'; drainId: string; maskedUrl: string }
+  /**
+   * The object is in state but no longer exists live (deleted outside
+   * dynoform) and is not to be recreated: apply only removes it from state,
+   * under the change's address. No request.
+   */
+  | { type: 'state.forget' }
   | { type: 'none' };
 
 /** Per-item detail of a grouped change (config keys, formation types). */
@@ -128,7 +151,10 @@ export interface PlanSummary {
   adopt: number;
   blocked: number;
   replaceRefused: number;
+  /** Process types waiting for a release that defines them (items of formation changes). */
   waiting: number;
+  /** State entries to forget because the object was deleted outside dynoform (action `delete` with op `state.forget`; not counted in `delete`). */
+  forget?: number;
   /** Releases (= dyno restarts) the apply causes, over all apps. */
   releases: number;
   /** API requests the apply needs. */
