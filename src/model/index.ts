@@ -8,3 +8,4 @@ export type * from './apply.js';
 export type * from './client.js';
 export { INVENTORY_VERSION } from './inventory.js';
 export { PLAN_FORMAT_VERSION } from './plan.js';
+export type * from './drift.js';

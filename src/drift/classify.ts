@@ -1,0 +1,75 @@
+import type { ResourceKind } from '../model/address.js';
+import type { DriftClass, DriftItem, DriftReport, DriftSummary } from '../model/drift.js';
+import type { LiveApp } from '../model/live.js';
+import { classifyAddons } from './addons.js';
+import { classifyApp } from './app.js';
+import { classifyConfig } from './config.js';
+import { makeItem, type AppScope, type DriftInput } from './context.js';
+import { classifyDomains } from './domains.js';
+import { classifyDrains } from './drains.js';
+import { classifyFormation } from './formation.js';
+
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain'];
+const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
+
+/**
+ * Pure: every difference between the YAML, the state and the live apps,
+ * classified. Covers the declared apps and the apps the state owns.
+ */
+export function classifyDrift(input: DriftInput): DriftReport {
+  const { desired, live, inventory, fingerprint } = input;
+  const keys = [...new Set([...Object.keys(desired.apps), ...Object.keys(inventory.apps)])].sort();
+  const items: DriftItem[] = [];
+
+  for (const key of keys) {
+    const d = desired.apps[key];
+    const inv = inventory.apps[key];
+    const l = findLive(live.apps, key, inv?.id, d?.name);
+    const scope: AppScope = {
+      key,
+      ...(d ? { desired: d } : {}),
+      ...(inv ? { owned: inv } : {}),
+      ...(l ? { live: l } : {}),
+      fingerprint,
+      add: (n) => items.push(makeItem(key, n)),
+    };
+    if (classifyApp(scope, live) === 'done') continue;
+    classifyConfig(scope);
+    classifyAddons(scope);
+    classifyFormation(scope);
+    classifyDomains(scope);
+    classifyDrains(scope);
+  }
+
+  items.sort(compareItems);
+  return { items, summary: summarize(items), apps: keys, diagnostics: [] };
+}
+
+/** The live reader keys apps by YAML key; fall back to id and name so a re-keyed reader still works. */
+function findLive(apps: Record<string, LiveApp>, key: string, id: string | undefined, name: string | undefined): LiveApp | undefined {
+  const byKey = apps[key];
+  if (byKey) return byKey;
+  const all = Object.values(apps);
+  return (id !== undefined ? all.find((a) => a.id === id) : undefined) ?? (name !== undefined ? all.find((a) => a.name === name) : undefined);
+}
+
+export function summarize(items: readonly DriftItem[]): DriftSummary {
+  const s: DriftSummary = { 'changed-outside': 0, missing: 0, pending: 0, unmanaged: 0 };
+  for (const i of items) s[i.class] += 1;
+  return s;
+}
+
+function compareItems(a: DriftItem, b: DriftItem): number {
+  return (
+    cmp(a.app, b.app) ||
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    cmp(a.key ?? '', b.key ?? '') ||
+    CLASS_ORDER.indexOf(a.class) - CLASS_ORDER.indexOf(b.class) ||
+    cmp(a.field ?? '', b.field ?? '')
+  );
+}
+
+// Code-point order, not localeCompare: output must not depend on the machine's locale.
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
