@@ -1,0 +1,42 @@
+/**
+ * A push → pull bridge: the engine pushes events as they happen, the
+ * consumer pulls them with `for await`. Unbounded, because apply events are
+ * few (a handful per change) and the engine must never block on a slow
+ * printer while requests are in flight.
+ */
+export class EventChannel<T> implements AsyncIterable<T> {
+  private readonly buffer: T[] = [];
+  private readonly waiters: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }> = [];
+  private closed = false;
+  private failure: { error: unknown } | undefined;
+
+  push(value: T): void {
+    if (this.closed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve({ value, done: false });
+    else this.buffer.push(value);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.resolve({ value: undefined, done: true });
+  }
+
+  /** Ends the stream with an error, after the events already pushed. */
+  fail(error: unknown): void {
+    this.failure = { error };
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift() as T, done: false });
+        if (this.failure) return Promise.reject(this.failure.error);
+        if (this.closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+      },
+    };
+  }
+}

@@ -1,0 +1,169 @@
+import type {
+  Inventory,
+  InventoryAddon,
+  InventoryApp,
+  InventoryConfigKey,
+  InventoryDomain,
+  InventoryDrain,
+} from '../model/inventory.js';
+import type { Change, FormationUpdate } from '../model/plan.js';
+import { parseAddress } from '../util/address.js';
+
+/**
+ * What a successful change established, as learned from the API responses:
+ * everything the state must remember about it. Never holds a secret value,
+ * only fingerprints.
+ */
+export type AppliedEffect =
+  | {
+      type: 'app';
+      id: string;
+      name: string;
+      /** True when dynoform created the app; an adopted app keeps false. */
+      created: boolean;
+      region?: string;
+      stack?: string;
+      maintenance?: boolean;
+      /** Declared consent to deletion; undefined leaves the recorded value. */
+      protect?: boolean;
+    }
+  | { type: 'app-deleted' }
+  | {
+      type: 'config';
+      /** Keys set or adopted, with the fingerprint of the value now live. */
+      set: Record<string, InventoryConfigKey>;
+      /** Keys deleted live, or forgotten: no longer owned. */
+      remove: string[];
+    }
+  | { type: 'addon'; key: string; addon: InventoryAddon }
+  | { type: 'addon-deleted'; key: string }
+  | { type: 'formation'; updates: FormationUpdate[] }
+  | { type: 'domain'; domain: InventoryDomain }
+  | { type: 'domain-deleted'; hostname: string }
+  | { type: 'drain'; drain: InventoryDrain }
+  | { type: 'drain-deleted'; id: string }
+  /** Drop whatever the change's address names from state (it vanished outside dynoform). */
+  | { type: 'forget' };
+
+/** The inventory is inconsistent with the change (e.g. a child of an app that state does not know). */
+export class InventoryUpdateError extends Error {
+  override readonly name = 'InventoryUpdateError';
+}
+
+function emptyApp(key: string, id: string, name: string, created: boolean): InventoryApp {
+  return { key, id, name, protect: true, created, config: {}, addons: {}, domains: {}, drains: {}, formation: {} };
+}
+
+/**
+ * The inventory after a successful change. Pure: returns a new inventory
+ * (apps that did not change are shared) and leaves `serial` to the state
+ * backend, which bumps it on every write.
+ */
+export function applyToInventory(inv: Inventory, change: Change, effect: AppliedEffect): Inventory {
+  const apps = { ...inv.apps };
+  const next: Inventory = { ...inv, apps };
+  const key = change.app;
+
+  if (effect.type === 'app') {
+    const prev = apps[key];
+    const app: InventoryApp = prev ? cloneApp(prev) : emptyApp(key, effect.id, effect.name, effect.created);
+    app.id = effect.id;
+    app.name = effect.name;
+    // Adopting an app we created earlier (e.g. after a lost state write) keeps `created`.
+    app.created = prev ? prev.created || effect.created : effect.created;
+    if (effect.region !== undefined) app.region = effect.region;
+    if (effect.stack !== undefined) app.stack = effect.stack;
+    if (effect.maintenance !== undefined) app.maintenance = effect.maintenance;
+    if (effect.protect !== undefined) app.protect = effect.protect;
+    apps[key] = app;
+    return next;
+  }
+  if (effect.type === 'app-deleted') {
+    delete apps[key];
+    return next;
+  }
+  if (effect.type === 'forget') return forget(next, change);
+
+  const prev = apps[key];
+  if (!prev) throw new InventoryUpdateError(`${change.address}: app.${key} is not in state, so ${change.action} cannot be recorded`);
+  const app = cloneApp(prev);
+  apps[key] = app;
+  switch (effect.type) {
+    case 'config':
+      for (const [k, v] of Object.entries(effect.set)) app.config[k] = { ...v };
+      for (const k of effect.remove) delete app.config[k];
+      break;
+    case 'addon':
+      app.addons[effect.key] = { ...effect.addon };
+      break;
+    case 'addon-deleted':
+      delete app.addons[effect.key];
+      break;
+    case 'formation':
+      for (const u of effect.updates) {
+        const f = { ...(app.formation[u.type] ?? {}) };
+        if (u.quantity !== undefined) f.quantity = u.quantity;
+        if (u.size !== undefined) f.size = u.size;
+        app.formation[u.type] = f;
+      }
+      break;
+    case 'domain':
+      app.domains[effect.domain.hostname] = { ...effect.domain };
+      break;
+    case 'domain-deleted':
+      delete app.domains[effect.hostname];
+      break;
+    case 'drain':
+      app.drains[effect.drain.id] = { ...effect.drain };
+      break;
+    case 'drain-deleted':
+      delete app.drains[effect.id];
+      break;
+  }
+  return next;
+}
+
+function cloneApp(a: InventoryApp): InventoryApp {
+  return {
+    ...a,
+    config: { ...a.config },
+    addons: { ...a.addons },
+    domains: { ...a.domains },
+    drains: { ...a.drains },
+    formation: { ...a.formation },
+  };
+}
+
+/** Removes the object the change's address names; unknown addresses leave the inventory as it is. */
+function forget(inv: Inventory, change: Change): Inventory {
+  const parsed = parseAddress(change.address);
+  const key = parsed?.app ?? change.app;
+  const prev = inv.apps[key];
+  if (!prev) return inv;
+  if (!parsed || parsed.kind === 'app') {
+    delete inv.apps[key];
+    return inv;
+  }
+  const app = cloneApp(prev);
+  inv.apps[key] = app;
+  const k = parsed.key;
+  switch (parsed.kind) {
+    case 'config':
+      if (k !== undefined) delete app.config[k];
+      break;
+    case 'addon':
+      if (k !== undefined) delete app.addons[k];
+      break;
+    case 'formation':
+      if (k !== undefined) delete app.formation[k];
+      break;
+    case 'domain':
+      if (k !== undefined) delete app.domains[k];
+      break;
+    case 'drain':
+      // Drains are keyed by id; the address carries the masked URL (or the id when the planner had to disambiguate).
+      for (const [id, d] of Object.entries(app.drains)) if (id === k || d.maskedUrl === k) delete app.drains[id];
+      break;
+  }
+  return inv;
+}

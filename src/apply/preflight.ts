@@ -1,0 +1,96 @@
+import type { DesiredState } from '../model/desired.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Change, Plan } from '../model/plan.js';
+import type { Fingerprinter } from '../util/fingerprint.js';
+import { resolveValue, secretRefs } from './secrets.js';
+
+export interface PreflightInput {
+  /** The state as read under the lock. */
+  inventory: Inventory;
+  /** The re-loaded YAML: the only source of secret values. */
+  desired: DesiredState;
+  /** Prepared with the desired values (Fingerprinter.prepare) beforehand. */
+  fingerprint: Fingerprinter;
+  allowDestroy: boolean;
+}
+
+/** Stable diagnostic codes of preflight. */
+export const PreflightCode = {
+  /** The state moved since the plan was made (CLI: exit 3). */
+  stale: 'plan-stale',
+  secretMismatch: 'secret-mismatch',
+  secretMissing: 'secret-missing',
+  /** An app or add-on deletion without --allow-destroy. */
+  destroyNeedsFlag: 'destroy-needs-flag',
+  /** An app or add-on deletion whose app is still protected in state. */
+  destroyProtected: 'destroy-protected',
+} as const;
+
+/** A deletion that destroys data (not a mere removal from state). */
+export function isDestructive(change: Change): boolean {
+  return change.action === 'delete' && (change.op.type === 'app.delete' || change.op.type === 'addon.delete');
+}
+
+/**
+ * Checks a plan against the world as it is right before apply. Every
+ * diagnostic returned is an error, and the caller refuses the whole apply
+ * when there is any: a reviewed plan runs as reviewed or not at all. In
+ * particular a deletion without `--allow-destroy` refuses the apply rather
+ * than silently dropping part of the reviewed plan (the engine, called
+ * anyway, still never executes it: it reports it as skipped).
+ */
+export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { inventory } = input;
+
+  if (plan.lineage !== inventory.lineage) {
+    out.push({
+      severity: 'error',
+      code: PreflightCode.stale,
+      message:
+        `the saved plan was made against another state (lineage ${plan.lineage}, now ${inventory.lineage}); ` +
+        'run plan again against this state',
+    });
+  } else if (plan.serial !== inventory.serial) {
+    out.push({
+      severity: 'error',
+      code: PreflightCode.stale,
+      message:
+        `the saved plan is stale: it was made at state serial ${plan.serial} and the state is now at serial ${inventory.serial} ` +
+        '(another apply ran since); run plan again',
+    });
+  }
+
+  for (const change of plan.changes) {
+    for (const ref of secretRefs(change)) {
+      const r = resolveValue(input.desired, input.fingerprint, change, ref.value, ref.configKey);
+      if (!r.ok) out.push({ severity: 'error', code: r.code, message: r.message, address: change.address, ...locOf(change, ref.configKey) });
+    }
+    if (isDestructive(change)) {
+      const what = change.kind === 'app' ? 'the app and all its data' : 'the add-on and its data';
+      if (!input.allowDestroy) {
+        out.push({
+          severity: 'error',
+          code: PreflightCode.destroyNeedsFlag,
+          address: change.address,
+          message: `${change.address}: the plan deletes ${what}; run apply with --allow-destroy to confirm, or plan again without the deletion`,
+        });
+      }
+      if (inventory.apps[change.app]?.protect !== false) {
+        out.push({
+          severity: 'error',
+          code: PreflightCode.destroyProtected,
+          address: change.address,
+          message: `${change.address}: app.${change.app} is protected in state; apply \`protect: false\` first, then plan the deletion`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function locOf(change: Change, configKey: string | undefined): Pick<Diagnostic, 'file' | 'line' | 'col'> {
+  const loc = (configKey !== undefined ? change.items?.find((i) => i.key === configKey)?.loc : undefined) ?? change.loc;
+  return loc ? { file: loc.file, line: loc.line, col: loc.col } : {};
+}

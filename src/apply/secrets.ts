@@ -1,0 +1,81 @@
+import type { DesiredState } from '../model/desired.js';
+import type { Change, PlanValue } from '../model/plan.js';
+import type { Fingerprinter } from '../util/fingerprint.js';
+
+/**
+ * Secret values never travel in a plan: a saved plan holds their
+ * fingerprints, and apply takes the values from the re-loaded YAML
+ * (`${env:…}` resolved again), refusing any whose fingerprint moved.
+ */
+export type Resolved =
+  | { ok: true; value: string; secret: boolean }
+  | { ok: false; code: 'secret-missing' | 'secret-mismatch'; message: string };
+
+/** Where a secret of a change comes from, for messages (never the value). */
+export interface SecretRef {
+  change: Change;
+  /** Config key, or undefined for a drain URL. */
+  configKey?: string;
+  value: Extract<PlanValue, { kind: 'secret' }>;
+}
+
+/** Every secret PlanValue a change will send or record. */
+export function secretRefs(change: Change): SecretRef[] {
+  const op = change.op;
+  const out: SecretRef[] = [];
+  if (op.type === 'config.patch') {
+    for (const [key, v] of [...Object.entries(op.set), ...Object.entries(op.own)]) {
+      if (v.kind === 'secret') out.push({ change, configKey: key, value: v });
+    }
+  } else if ((op.type === 'drain.create' || op.type === 'drain.adopt') && op.url.kind === 'secret') {
+    out.push({ change, value: op.url });
+  }
+  return out;
+}
+
+function envText(refs: readonly string[]): string {
+  if (refs.length === 0) return 'its environment variables';
+  return refs.map((r) => `$${r}`).join(', ');
+}
+
+/** The value to send for a PlanValue: literal as planned, secret from the YAML after checking its fingerprint. */
+export function resolveValue(
+  desired: DesiredState,
+  fingerprint: Fingerprinter,
+  change: Change,
+  value: PlanValue,
+  configKey?: string,
+): Resolved {
+  if (value.kind === 'literal') return { ok: true, value: value.value, secret: false };
+  const app = desired.apps[change.app];
+  const where = configKey !== undefined ? `${change.address} key ${configKey}` : change.address;
+  if (configKey !== undefined) {
+    const declared = app?.config[configKey];
+    if (!declared) {
+      return {
+        ok: false,
+        code: 'secret-missing',
+        message: `${where}: the plan sets a secret from ${envText(value.envRefs)}, but the configuration no longer declares it; run plan again`,
+      };
+    }
+    if (!fingerprint.matches(declared.value, declared.secret, value.fingerprint)) {
+      return {
+        ok: false,
+        code: 'secret-mismatch',
+        message: `${where}: the value of ${envText(declared.envRefs ?? value.envRefs)} differs from the one the plan was made with; set it back or run plan again`,
+      };
+    }
+    return { ok: true, value: declared.value, secret: declared.secret };
+  }
+  // A drain URL: found among the declared drains by its fingerprint.
+  const drains = app?.drains ?? [];
+  const match = drains.find((d) => fingerprint.matches(d.url, d.secret, value.fingerprint));
+  if (match) return { ok: true, value: match.url, secret: match.secret };
+  return {
+    ok: false,
+    code: drains.some((d) => d.secret) ? 'secret-mismatch' : 'secret-missing',
+    message: drains.some((d) => d.secret)
+      ? `${where}: no declared drain URL matches the one the plan was made with (it is built from ${envText(value.envRefs)}); set it back or run plan again`
+      : `${where}: the plan creates a drain from ${envText(value.envRefs)}, but the configuration no longer declares it; run plan again`,
+  };
+}
