@@ -1,0 +1,311 @@
+/**
+ * The file backend: one pretty JSON file (default `.dynoform/state.json`
+ * beside the first YAML file), written atomically and locked with an
+ * O_EXCL lock file beside it.
+ *
+ * Atomic: the new content goes to a temp file in the same directory, is
+ * fsynced, renamed over the state (atomic on POSIX), and the directory is
+ * fsynced so the rename survives a power loss. A crash at any point leaves
+ * either the old or the new file, never half of one.
+ */
+import { open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { INVENTORY_VERSION, type Inventory } from '../model/inventory.js';
+import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
+import { StateConflictError, StateCorruptError, StateError, StateLockedError, StateVersionError } from './errors.js';
+import { describeHolder, isStaleHere, lockAdvice, lockInfoFor, sleep } from './holder.js';
+import { parseInventory, serializeInventory } from './inventory.js';
+import { WriteSequence } from './sequence.js';
+
+export interface FileBackendOptions {
+  /** How often a waiting `lock()` retries; default 200 ms. */
+  pollIntervalMs?: number;
+  /**
+   * Called after the temp file is written and fsynced, just before the
+   * rename. For tests that simulate a crash at the worst moment.
+   */
+  beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+export function createFileBackend(path: string, opts: FileBackendOptions = {}): StateBackend {
+  return new FileBackend(path, opts);
+}
+
+const TEMP_SUFFIX = '.tmp';
+
+class FileBackend implements StateBackend {
+  readonly lockPath: string;
+  private readonly held = new Set<FileLock>();
+
+  constructor(
+    readonly path: string,
+    private readonly opts: FileBackendOptions,
+  ) {
+    this.lockPath = `${path}.lock`;
+  }
+
+  describe(): string {
+    return this.path;
+  }
+
+  async read(): Promise<Inventory | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'EISDIR') throw new StateError('state-unreadable', `cannot read state ${this.path}: it is a directory, not a file`);
+      throw new StateError('state-unreadable', `cannot read state ${this.path}: ${(err as Error).message}`);
+    }
+    const parsed = parseInventory(text);
+    if (parsed.ok) return parsed.inventory;
+    if (parsed.kind === 'newer') {
+      throw new StateVersionError(
+        `state ${this.path} has format version ${parsed.version}, written by a newer dynoform (this one reads up to version ${INVENTORY_VERSION}): upgrade dynoform. The file was left untouched.`,
+        parsed.version,
+        INVENTORY_VERSION,
+      );
+    }
+    throw new StateCorruptError(
+      `state ${this.path} is corrupt: ${parsed.problem}. It was left untouched; restore it from version control or a backup` +
+        ` (or move it away to start from an empty state, which makes dynoform adopt what exists).`,
+    );
+  }
+
+  async lock(opts: LockOptions): Promise<StateLock> {
+    const timeoutMs = Math.max(0, opts.timeoutMs ?? 0);
+    const poll = this.opts.pollIntervalMs ?? 200;
+    const deadline = Date.now() + timeoutMs;
+    const info = lockInfoFor(opts);
+    await this.ensureDir();
+    for (;;) {
+      if (await this.tryCreateLock(info)) break;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const holder = await this.lockHolder();
+        // The holder released between our attempt and the read: try again.
+        if (!holder) continue;
+        throw this.lockedError(holder, timeoutMs);
+      }
+      try {
+        await sleep(Math.min(poll, remaining), opts.signal);
+      } catch {
+        throw new StateError('state-lock-interrupted', `interrupted while waiting for the lock on state ${this.path}`);
+      }
+    }
+    const lock = new FileLock(this, info, this.opts);
+    try {
+      await this.removeLeftoverTemps();
+      await lock.init(await this.read());
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+    this.held.add(lock);
+    return lock;
+  }
+
+  forget(lock: FileLock): void {
+    this.held.delete(lock);
+  }
+
+  private lockedError(holder: LockHolder, timeoutMs: number): StateLockedError {
+    const what = holder.info
+      ? `state ${this.path} is locked by ${describeHolder(holder.info)}.`
+      : `state ${this.path} is locked, but the lock file ${this.lockPath} is empty or unreadable (a crash while taking the lock?).` +
+        ' If no other dynoform is running, remove it with `dynoform state unlock --force`.';
+    return new StateLockedError(what + (holder.info ? lockAdvice(holder.stale, timeoutMs, holder.info.pid) : ''), holder.info, holder.stale);
+  }
+
+  private async ensureDir(): Promise<void> {
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+    } catch (err) {
+      throw new StateError('state-unwritable', `cannot create the state directory ${dirname(this.path)}: ${(err as Error).message}`);
+    }
+  }
+
+  /** O_CREAT|O_EXCL: exactly one process creates the lock file. */
+  private async tryCreateLock(info: LockInfo): Promise<boolean> {
+    let fh;
+    try {
+      fh = await open(this.lockPath, 'wx', 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new StateError('state-unwritable', `cannot create the lock file ${this.lockPath}: ${(err as Error).message}`);
+    }
+    try {
+      await fh.writeFile(JSON.stringify(info, null, 2) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return true;
+  }
+
+  async readLockInfo(): Promise<{ exists: boolean; info?: LockInfo }> {
+    let text: string;
+    try {
+      text = await readFile(this.lockPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
+      return { exists: true };
+    }
+    try {
+      const v = JSON.parse(text) as Partial<LockInfo>;
+      if (typeof v.id === 'string' && typeof v.who === 'string' && typeof v.operation === 'string' && typeof v.since === 'string') {
+        return { exists: true, info: v as LockInfo };
+      }
+    } catch {
+      // Unreadable: reported as an unknown holder.
+    }
+    return { exists: true };
+  }
+
+  async lockHolder(): Promise<LockHolder | undefined> {
+    const { exists, info } = await this.readLockInfo();
+    if (!exists) return undefined;
+    return { info, stale: isStaleHere(info), detail: `lock file ${this.lockPath}` };
+  }
+
+  async breakLock(opts: { force: boolean }): Promise<BreakLockResult> {
+    const holder = await this.lockHolder();
+    if (!holder) return { holder: undefined, broken: false };
+    if (!holder.stale && !opts.force) {
+      const why = !holder.info
+        ? 'the lock file is empty or unreadable, so dynoform cannot tell who holds it'
+        : holder.info.host === hostname()
+          ? `its holder (pid ${holder.info.pid ?? 'unknown'}) is still running on this host`
+          : `its holder runs on another host (${holder.info.host ?? 'unknown'}), so dynoform cannot tell whether it is still running`;
+      return { holder, broken: false, refused: `${why}; pass --force to remove the lock anyway` };
+    }
+    try {
+      await unlink(this.lockPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new StateError('state-unwritable', `cannot remove the lock file ${this.lockPath}: ${(err as Error).message}`);
+      }
+    }
+    return { holder, broken: true };
+  }
+
+  /** Temp files of writes that crashed before their rename; we hold the lock, so nobody else is writing one. */
+  private async removeLeftoverTemps(): Promise<void> {
+    const dir = dirname(this.path);
+    const prefix = `.${basename(this.path)}.`;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX)) await unlink(join(dir, name)).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const lock of [...this.held]) await lock.release();
+  }
+}
+
+class FileLock implements StateLock {
+  private seq!: WriteSequence;
+  private released = false;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly backend: FileBackend,
+    readonly info: LockInfo,
+    private readonly opts: FileBackendOptions,
+  ) {}
+
+  init(current: Inventory | undefined): void {
+    this.seq = new WriteSequence(this.backend.path, current);
+  }
+
+  get current(): Inventory | undefined {
+    return this.seq.current;
+  }
+
+  write(inv: Inventory): Promise<void> {
+    return this.serialised(() => this.store(this.seq.next(inv), false));
+  }
+
+  replace(inv: Inventory): Promise<void> {
+    return this.serialised(() => this.store(this.seq.replacement(inv), true));
+  }
+
+  /** Writes run one after the other in call order, so concurrent callers cannot interleave temp files and checks. */
+  private serialised(fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async store(next: Inventory, replaced: boolean): Promise<void> {
+    await this.assertHeld();
+    await writeAtomically(this.backend.path, serializeInventory(next), this.opts.beforeRename);
+    this.seq.committed(next, replaced);
+  }
+
+  /** Someone may have run `state unlock --force` while we worked: then we must not write. */
+  private async assertHeld(): Promise<void> {
+    if (this.released) throw new Error('internal error: write after the state lock was released');
+    const { info } = await this.backend.readLockInfo();
+    if (info?.id !== this.info.id) {
+      throw new StateConflictError(
+        'state-lock-lost',
+        `the lock on state ${this.backend.path} was removed by someone else (state unlock --force?) while this run held it` +
+          (info ? `; it is now held by ${describeHolder(info)}` : '') +
+          '. Not writing: run plan again.',
+      );
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.backend.forget(this);
+    await this.chain;
+    const { info } = await this.backend.readLockInfo();
+    // Only our own lock file: after a forced unlock it may be someone else's.
+    if (info?.id === this.info.id) await unlink(this.backend.lockPath).catch(() => undefined);
+  }
+}
+
+async function writeAtomically(path: string, text: string, beforeRename?: (temp: string) => void | Promise<void>): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+  try {
+    const fh = await open(temp, 'wx', 0o644);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await beforeRename?.(temp);
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw new StateError('state-unwritable', `cannot write state ${path}: ${(err as Error).message}. The previous state is intact.`);
+  }
+  await fsyncDir(dir);
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory (Windows); the rename is still atomic there.
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The ownership inventory and where it is kept. `openState(spec)` picks the
+ * backend: a `postgres://` or `postgresql://` URL, else a file path.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { StateBackend } from './backend.js';
+import { StateError } from './errors.js';
+import { createFileBackend, type FileBackendOptions } from './file.js';
+import { createPostgresBackend, isPostgresUrl, type PostgresBackendOptions } from './postgres.js';
+import { maskUrlUserinfo } from '../util/mask.js';
+
+export type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
+export * from './errors.js';
+export {
+  checkInventory,
+  cloneInventory,
+  findAddress,
+  forgetAddress,
+  listAddresses,
+  newInventory,
+  parseInventory,
+  serializeInventory,
+  type ForgetResult,
+  type InventoryMatch,
+} from './inventory.js';
+export { createFileBackend, type FileBackendOptions } from './file.js';
+export { createPostgresBackend, isPostgresUrl, parsePostgresUrl, type PostgresBackendOptions } from './postgres.js';
+export { lockOwner, describeHolder } from './holder.js';
+export { defaultStatePath, resolveStateSpec, DEFAULT_STATE_FILE } from './locate.js';
+export { pushState, type PushOptions, type PushResult } from './push.js';
+
+export interface OpenStateOptions {
+  /** Relative state paths are resolved against it. */
+  cwd: string;
+  file?: FileBackendOptions;
+  postgres?: PostgresBackendOptions;
+}
+
+/** Opens (lazily: nothing is read or connected yet) the state a `--state` value names. */
+export function openState(spec: string, opts: OpenStateOptions): StateBackend {
+  const s = spec.trim();
+  if (s === '') throw new StateError('state-spec-invalid', 'the state location is empty: give a file path or a postgres:// URL');
+  if (isPostgresUrl(s)) return createPostgresBackend(s, opts.postgres);
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(s)) {
+    throw new StateError(
+      'state-spec-invalid',
+      `unsupported state location ${maskUrlUserinfo(s)}: use a file path or a postgres:// (postgresql://) URL`,
+    );
+  }
+  return createFileBackend(isAbsolute(s) ? s : resolve(opts.cwd, s), opts.file);
+}

@@ -1,0 +1,253 @@
+/**
+ * Pure helpers over the ownership inventory: creating, copying, checking,
+ * serialising, listing addresses and forgetting entries. No I/O here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Address, ResourceKind } from '../model/address.js';
+import { INVENTORY_VERSION, type Inventory, type InventoryApp } from '../model/inventory.js';
+import { formatAddress, parseAddress } from '../util/address.js';
+import { LITERAL_PREFIX, SECRET_PREFIX } from '../util/fingerprint.js';
+import { maskUrlUserinfo } from '../util/mask.js';
+
+/** A new, empty state: random lineage, serial 0 (the first write stores serial 1). */
+export function newInventory(): Inventory {
+  return { version: INVENTORY_VERSION, lineage: randomUUID(), serial: 0, apps: {} };
+}
+
+/** A deep copy (inventories are plain JSON data). */
+export function cloneInventory(inv: Inventory): Inventory {
+  return structuredClone(inv);
+}
+
+/** Order of the kinds inside an app in `listAddresses`. */
+const CHILD_KINDS: readonly Exclude<ResourceKind, 'app'>[] = ['config', 'addon', 'domain', 'drain', 'formation'];
+
+function childKeys(app: InventoryApp, kind: Exclude<ResourceKind, 'app'>): string[] {
+  switch (kind) {
+    case 'config':
+      return Object.keys(app.config).sort();
+    case 'addon':
+      return Object.keys(app.addons).sort();
+    case 'domain':
+      return Object.keys(app.domains).sort();
+    case 'formation':
+      return Object.keys(app.formation).sort();
+    case 'drain':
+      // Drains are keyed by id; their address uses the masked URL.
+      return Object.values(app.drains)
+        .map((d) => d.maskedUrl)
+        .sort();
+  }
+}
+
+/**
+ * Every address in the inventory, one per owned object, apps sorted by key
+ * and each app followed by its config keys, add-ons, domains, drains and
+ * formation entries.
+ */
+export function listAddresses(inv: Inventory): Address[] {
+  const out: Address[] = [];
+  for (const key of Object.keys(inv.apps).sort()) {
+    const app = inv.apps[key]!;
+    out.push(formatAddress(key));
+    for (const kind of CHILD_KINDS) for (const k of childKeys(app, kind)) out.push(formatAddress(key, kind, k));
+  }
+  return out;
+}
+
+/** One inventory entry an address refers to. */
+export interface InventoryMatch {
+  /** The canonical address of the entry. */
+  address: Address;
+  app: string;
+  kind: ResourceKind;
+  /** The key inside its record (a drain's id for drains); absent for the app and for a whole group. */
+  key?: string;
+  /** The stored entry (a copy). */
+  entry: unknown;
+}
+
+/**
+ * What an address refers to: `app.<key>` (the app with everything under it),
+ * `app.<key>/<kind>` (the whole group), or `app.<key>/<kind>.<key>`. A drain
+ * is found by its masked URL or its id; several drains may share a masked
+ * URL, then all of them match (callers refuse the ambiguity).
+ */
+export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
+  const parsed = parseAddress(address.trim());
+  if (!parsed) return [];
+  const app = inv.apps[parsed.app];
+  if (!app) return [];
+  const copy = <T>(v: T): T => structuredClone(v);
+  if (parsed.kind === 'app') return [{ address: formatAddress(parsed.app), app: parsed.app, kind: 'app', entry: copy(app) }];
+  const record = recordOf(app, parsed.kind);
+  if (parsed.key === undefined) {
+    return [{ address: formatAddress(parsed.app, parsed.kind), app: parsed.app, kind: parsed.kind, entry: copy(record) }];
+  }
+  if (parsed.kind === 'drain') {
+    const wanted = parsed.key;
+    return Object.entries(app.drains)
+      .filter(([id, d]) => d.maskedUrl === wanted || id === wanted || d.maskedUrl === maskUrlUserinfo(wanted))
+      .map(([id, d]) => ({ address: formatAddress(parsed.app, 'drain', d.maskedUrl), app: parsed.app, kind: 'drain' as const, key: id, entry: copy(d) }));
+  }
+  const entry = (record as Record<string, unknown>)[parsed.key];
+  if (entry === undefined || !Object.hasOwn(record, parsed.key)) return [];
+  return [{ address: formatAddress(parsed.app, parsed.kind, parsed.key), app: parsed.app, kind: parsed.kind, key: parsed.key, entry: copy(entry) }];
+}
+
+function recordOf(app: InventoryApp, kind: Exclude<ResourceKind, 'app'>): Record<string, unknown> {
+  switch (kind) {
+    case 'config':
+      return app.config;
+    case 'addon':
+      return app.addons;
+    case 'domain':
+      return app.domains;
+    case 'drain':
+      return app.drains;
+    case 'formation':
+      return app.formation;
+  }
+}
+
+export interface ForgetResult {
+  /** A new inventory without the forgotten entries (the input is not changed). */
+  inventory: Inventory;
+  /** Addresses of every entry removed, children of an app or group included. */
+  removed: Address[];
+}
+
+/**
+ * Removes what an address refers to, so that dynoform stops managing it (an
+ * app goes with all its children, a group with all its entries). Nothing on
+ * Heroku changes. An address that matches nothing removes nothing.
+ */
+export function forgetAddress(inv: Inventory, address: string): ForgetResult {
+  const matches = findAddress(inv, address);
+  const next = cloneInventory(inv);
+  const removed: Address[] = [];
+  for (const m of matches) {
+    const app = next.apps[m.app];
+    if (!app) continue;
+    if (m.kind === 'app') {
+      removed.push(...listAddresses({ ...next, apps: { [m.app]: app } }));
+      delete next.apps[m.app];
+    } else if (m.key === undefined) {
+      const record = recordOf(app, m.kind);
+      for (const k of childKeys(app, m.kind)) removed.push(formatAddress(m.app, m.kind, k));
+      for (const k of Object.keys(record)) delete record[k];
+    } else {
+      removed.push(m.address);
+      delete recordOf(app, m.kind)[m.key];
+    }
+  }
+  return { inventory: next, removed };
+}
+
+/** JSON with a stable key order: version, lineage, serial, apps first, then every object's keys sorted. */
+export function serializeInventory(inv: Inventory): string {
+  const { version, lineage, serial, apps, ...rest } = inv;
+  const ordered = { version, lineage, serial, apps: sortKeys(apps), ...(sortKeys(rest) as object) };
+  return JSON.stringify(ordered, null, 2) + '\n';
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The first thing wrong with a would-be inventory, as `path: problem`, or
+ * undefined when it is well-formed. Unknown extra fields are allowed (newer
+ * optional fields); a fingerprint that is not one (a raw value) is not.
+ */
+export function checkInventory(value: unknown): string | undefined {
+  if (!isObject(value)) return 'the top level must be an object';
+  if (!Number.isInteger(value.version) || (value.version as number) < 1) return 'version: must be a positive whole number';
+  if (typeof value.lineage !== 'string' || value.lineage === '') return 'lineage: must be a non-empty string';
+  if (!Number.isSafeInteger(value.serial) || (value.serial as number) < 0) return 'serial: must be a whole number >= 0';
+  if (!isObject(value.apps)) return 'apps: must be an object';
+  for (const [key, app] of Object.entries(value.apps)) {
+    if (!isObject(app)) return `apps.${key}: must be an object`;
+    const problem = checkApp(app);
+    if (problem) return `apps.${key}.${problem}`;
+  }
+  return undefined;
+}
+
+function checkApp(app: Record<string, unknown>): string | undefined {
+  for (const f of ['key', 'id', 'name'] as const) if (typeof app[f] !== 'string') return `${f}: must be a string`;
+  for (const f of ['protect', 'created'] as const) if (typeof app[f] !== 'boolean') return `${f}: must be true or false`;
+  for (const f of ['region', 'stack'] as const) if (app[f] !== undefined && typeof app[f] !== 'string') return `${f}: must be a string`;
+  if (app.maintenance !== undefined && typeof app.maintenance !== 'boolean') return 'maintenance: must be true or false';
+  for (const f of ['config', 'addons', 'domains', 'drains', 'formation'] as const) if (!isObject(app[f])) return `${f}: must be an object`;
+  for (const [k, c] of Object.entries(app.config as Record<string, unknown>)) {
+    if (!isObject(c)) return `config.${k}: must be an object`;
+    if (typeof c.secret !== 'boolean') return `config.${k}.secret: must be true or false`;
+    if (!isFingerprint(c.fingerprint)) return `config.${k}.fingerprint: must be a sha256: or scrypt: fingerprint`;
+  }
+  for (const [k, a] of Object.entries(app.addons as Record<string, unknown>)) {
+    if (!isObject(a)) return `addons.${k}: must be an object`;
+    for (const f of ['id', 'name', 'plan'] as const) if (typeof a[f] !== 'string') return `addons.${k}.${f}: must be a string`;
+    if (a.attachment !== undefined && typeof a.attachment !== 'string') return `addons.${k}.attachment: must be a string`;
+  }
+  for (const [k, d] of Object.entries(app.domains as Record<string, unknown>)) {
+    if (!isObject(d)) return `domains.${k}: must be an object`;
+    for (const f of ['id', 'hostname'] as const) if (typeof d[f] !== 'string') return `domains.${k}.${f}: must be a string`;
+  }
+  for (const [k, d] of Object.entries(app.drains as Record<string, unknown>)) {
+    if (!isObject(d)) return `drains.${k}: must be an object`;
+    if (typeof d.id !== 'string') return `drains.${k}.id: must be a string`;
+    if (!isFingerprint(d.urlFingerprint)) return `drains.${k}.urlFingerprint: must be a sha256: or scrypt: fingerprint`;
+    if (typeof d.maskedUrl !== 'string') return `drains.${k}.maskedUrl: must be a string`;
+    if (maskUrlUserinfo(d.maskedUrl) !== d.maskedUrl) return `drains.${k}.maskedUrl: holds credentials (must be masked)`;
+  }
+  for (const [k, f] of Object.entries(app.formation as Record<string, unknown>)) {
+    if (!isObject(f)) return `formation.${k}: must be an object`;
+    if (f.quantity !== undefined && (!Number.isInteger(f.quantity) || (f.quantity as number) < 0)) return `formation.${k}.quantity: must be a whole number >= 0`;
+    if (f.size !== undefined && typeof f.size !== 'string') return `formation.${k}.size: must be a string`;
+  }
+  return undefined;
+}
+
+function isFingerprint(v: unknown): boolean {
+  return typeof v === 'string' && (v.startsWith(LITERAL_PREFIX) || v.startsWith(SECRET_PREFIX)) && !/\s/.test(v);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export type ParsedState =
+  | { ok: true; inventory: Inventory }
+  | { ok: false; kind: 'corrupt'; problem: string }
+  | { ok: false; kind: 'newer'; version: number };
+
+/** Parses stored state text: refuses non-JSON, malformed inventories and newer versions (checked before the shape, which may have changed). */
+export function parseInventory(text: string): ParsedState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, kind: 'corrupt', problem: `not valid JSON (${(err as Error).message})` };
+  }
+  return checkParsed(value);
+}
+
+/** As parseInventory, for an already-parsed value (e.g. jsonb from postgres). */
+export function checkParsed(value: unknown): ParsedState {
+  if (isObject(value) && Number.isInteger(value.version) && (value.version as number) > INVENTORY_VERSION) {
+    return { ok: false, kind: 'newer', version: value.version as number };
+  }
+  const problem = checkInventory(value);
+  if (problem) return { ok: false, kind: 'corrupt', problem };
+  return { ok: true, inventory: value as unknown as Inventory };
+}
