@@ -58,29 +58,43 @@ export function classifyAddons(scope: AppScope): void {
         before: ia.plan,
         after: null,
       });
-    } else if (da.plan !== ia.plan) {
-      scope.add({
-        class: 'pending',
-        kind: 'addon',
-        key,
-        field: 'plan',
-        message: `add-on ${key} changed plan in the YAML and was not applied: ${ia.plan} → ${da.plan}`,
-        loc,
-        before: ia.plan,
-        after: da.plan,
-      });
+    } else {
+      if (da.plan !== ia.plan) {
+        scope.add({
+          class: 'pending',
+          kind: 'addon',
+          key,
+          field: 'plan',
+          message: `add-on ${key} changed plan in the YAML and was not applied: ${ia.plan} → ${da.plan}`,
+          loc,
+          before: ia.plan,
+          after: da.plan,
+        });
+      }
+      if (da.as !== undefined && ia.attachment !== undefined && da.as !== ia.attachment) {
+        scope.add({
+          class: 'pending',
+          kind: 'addon',
+          key,
+          field: 'as',
+          message: `add-on ${key} has attachment name ${da.as} in the YAML but ${ia.attachment} was applied (dynoform does not rename attachments: it would change the app's config var names)`,
+          loc,
+          before: ia.attachment,
+          after: da.as,
+        });
+      }
     }
   }
 
+  const matched = matchDeclaredAddons(d.addons, owned, l, accounted);
   for (const [key, da] of Object.entries(d.addons)) {
     if (owned[key]) continue;
     const loc = da.loc ?? fieldLoc;
-    const la = matchDeclaredAddon(da, l, accounted);
+    const la = matched.get(key);
     if (!la) {
       scope.add({ class: 'pending', kind: 'addon', key, message: `add-on ${key} (${da.plan}) is declared but not created yet`, loc, before: null, after: da.plan });
       continue;
     }
-    accounted.add(la.id);
     if (la.plan !== da.plan) {
       scope.add({
         class: 'pending',
@@ -121,14 +135,38 @@ function service(plan: string): string {
 }
 
 /**
- * The live add-on a declaration that was never applied refers to, if any:
- * by its global name when declared, else by service and attachment name
- * (the same rule adoption follows), and never one already accounted for.
+ * The live add-ons that declarations never applied refer to, by the rule
+ * adoption follows (src/planner/addons.ts): the attachment name on this app
+ * (`as`) first, then the one live add-on of the same service that nothing
+ * else claims. `taken` (owned add-ons) is extended with every match.
  */
-export function matchDeclaredAddon(da: DesiredAddon, app: LiveApp, taken: ReadonlySet<string>): LiveAddon | undefined {
-  const free = app.addons.filter((a) => !taken.has(a.id) && a.state !== 'deprovisioned');
-  if (da.name !== undefined) return free.find((a) => a.name === da.name);
-  const sameService = free.filter((a) => a.service === service(da.plan));
-  if (da.as !== undefined) return sameService.find((a) => attachmentNames(a, app).includes(da.as!));
-  return sameService.length === 1 ? sameService[0] : undefined;
+export function matchDeclaredAddons(
+  declared: Record<string, DesiredAddon>,
+  owned: Record<string, unknown>,
+  app: LiveApp,
+  taken: Set<string>,
+): Map<string, LiveAddon> {
+  const out = new Map<string, LiveAddon>();
+  const free = () => app.addons.filter((a) => !taken.has(a.id) && a.state !== 'deprovisioned');
+  const keys = Object.keys(declared)
+    .filter((k) => owned[k] === undefined)
+    .sort();
+  for (const k of keys) {
+    const as = declared[k]!.as;
+    if (as === undefined) continue;
+    const a = free().find((x) => attachmentNames(x, app).includes(as));
+    if (a) {
+      taken.add(a.id);
+      out.set(k, a);
+    }
+  }
+  for (const k of keys) {
+    if (out.has(k)) continue;
+    const candidates = free().filter((x) => x.service === service(declared[k]!.plan));
+    if (candidates.length === 1) {
+      taken.add(candidates[0]!.id);
+      out.set(k, candidates[0]!);
+    }
+  }
+  return out;
 }

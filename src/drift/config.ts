@@ -1,5 +1,5 @@
 import type { DriftValue } from '../model/drift.js';
-import { appLoc, PREVIOUS, SENSITIVE, type AppScope } from './context.js';
+import { appLoc, HIDDEN, PREVIOUS, SENSITIVE, type AppScope } from './context.js';
 
 /**
  * Config vars. Owned keys are compared by fingerprint (state never holds a
@@ -32,7 +32,7 @@ export function classifyConfig(scope: AppScope): void {
         message: `config var ${key} was changed outside dynoform`,
         loc,
         before: last,
-        after: secret ? SENSITIVE : lv,
+        after: secret ? SENSITIVE : dv ? lv : HIDDEN,
       });
     }
 

@@ -22,6 +22,8 @@ export interface DriftInput {
 
 /** Shown instead of any value that came from `${env:…}` or was recorded as secret. */
 export const SENSITIVE = '(sensitive)';
+/** Shown instead of a live value that is not declared as a literal: it may be a secret someone set by hand. */
+export const HIDDEN = '(hidden)';
 /** A literal's last-applied value when only its fingerprint is known. */
 export const PREVIOUS = '(previous value)';
 

@@ -20,7 +20,7 @@ export const CLASS_LABEL: Record<DriftClass, string> = {
 export const CLASS_PRIORITY: readonly DriftClass[] = ['changed-outside', 'missing', 'pending', 'unmanaged'];
 
 /** Markers the classifier puts in place of values it must not or cannot show. */
-const MARKER = /^\((sensitive|previous value)\)$/;
+const MARKER = /^\((sensitive|hidden|previous value)\)$/;
 
 export function formatValue(v: DriftValue | undefined): string {
   if (v === undefined || v === null) return '(none)';

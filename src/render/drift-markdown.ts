@@ -101,5 +101,5 @@ function escapeText(text: string): string {
 }
 
 function escapeAttr(text: string): string {
-  return escapeText(text).replace(/"/g, '&quot;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -4,6 +4,9 @@ import { CLASS_LABEL, formatLoc, formatTransition, headline, splitCounted, type 
 
 const STYLE: Record<DriftItem['class'], Style> = { 'changed-outside': 'yellow', missing: 'red', pending: 'cyan', unmanaged: 'dim' };
 
+/** Wide enough for the longest label, `changed outside`, plus a space. */
+const LABEL_WIDTH = 16;
+
 export interface DriftTextOptions extends DriftRenderOptions {
   color?: boolean;
 }
@@ -23,14 +26,14 @@ export function renderDriftText(report: DriftReport, opts: DriftTextOptions): st
         app = item.app;
         lines.push(paint(`app.${app}`, 'bold', color));
       }
-      const label = paint(CLASS_LABEL[item.class].padEnd(15), STYLE[item.class], color);
+      const label = paint(CLASS_LABEL[item.class].padEnd(LABEL_WIDTH), STYLE[item.class], color);
       const what = item.address.slice(`app.${item.app}`.length).replace(/^\//, '') || '(app)';
       const field = item.field ? ` ${item.field}` : '';
       lines.push(`  ${label} ${what}${field}: ${item.message}`);
       const transition = formatTransition(item);
       const where = formatLoc(item.loc, opts);
       const detail = [transition, where ? paint(`at ${where}`, 'dim', color) : ''].filter((s) => s !== '').join('   ');
-      if (detail) lines.push(`  ${' '.repeat(15)}   ${detail}`);
+      if (detail) lines.push(`  ${' '.repeat(LABEL_WIDTH)} ${detail}`);
     }
     lines.push('');
   };
