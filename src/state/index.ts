@@ -20,6 +20,7 @@ export {
   newInventory,
   parseInventory,
   serializeInventory,
+  stableStringify,
   type ForgetResult,
   type InventoryMatch,
 } from './inventory.js';

@@ -151,6 +151,11 @@ export function serializeInventory(inv: Inventory): string {
   return JSON.stringify(ordered, null, 2) + '\n';
 }
 
+/** Pretty JSON with every object's keys sorted (for `state show`). */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 2);
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {

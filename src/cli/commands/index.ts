@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerState } from './state.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Each command lives in its own file and registers itself here. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerState];
