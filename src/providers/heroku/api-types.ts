@@ -1,0 +1,60 @@
+/**
+ * The parts of Platform API v3 response bodies that dynoform reads
+ * (../shared/heroku-api/schema.json). Everything else in a body is ignored,
+ * so these stay partial on purpose.
+ */
+export interface Ref {
+  id: string;
+  name: string;
+}
+
+export interface ApiApp {
+  id: string;
+  name: string;
+  region: Ref;
+  stack: Ref;
+  build_stack: Ref;
+  maintenance: boolean;
+}
+
+export interface ApiAddon {
+  id: string;
+  name: string;
+  app: Ref;
+  addon_service: Ref;
+  plan: Ref;
+  state: 'provisioning' | 'provisioned' | 'deprovisioned';
+  config_vars: string[] | null;
+  provision_message?: string | null;
+}
+
+export interface ApiAttachment {
+  id: string;
+  name: string;
+  addon: Ref & { app: Ref };
+  app: Ref;
+}
+
+export interface ApiFormation {
+  id: string;
+  type: string;
+  quantity: number;
+  size?: string;
+  dyno_size?: { id?: string; name?: string } | null;
+  command?: string | null;
+}
+
+export interface ApiDomain {
+  id: string;
+  hostname: string;
+  kind: 'heroku' | 'custom';
+  cname: string | null;
+  sni_endpoint: { id: string; name: string } | null;
+}
+
+export interface ApiDrain {
+  id: string;
+  url: string;
+  token: string;
+  addon: (Partial<Ref> & { app?: Ref }) | null;
+}

@@ -1,0 +1,58 @@
+import type { HerokuClient } from './client.js';
+import { scrubError, seg, type WriteOptions } from './paths.js';
+
+export interface ConfigVarsResult {
+  vars: Record<string, string>;
+  etag?: string;
+}
+
+function clean(body: Record<string, string | null> | undefined): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body ?? {})) if (typeof v === 'string') vars[k] = v;
+  return vars;
+}
+
+export async function getConfigVars(
+  client: HerokuClient,
+  app: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<ConfigVarsResult> {
+  const res = await client.get<Record<string, string | null>>(`/apps/${seg(app)}/config-vars`, opts);
+  return { vars: clean(res.body), ...(res.etag ? { etag: res.etag } : {}) };
+}
+
+/**
+ * One merge-PATCH per app: keys with a string are set, keys with null are
+ * deleted, others are left alone. Guarded by `ifMatch` when given; after an
+ * ambiguous failure the result is confirmed by reading the vars back.
+ */
+export async function patchConfigVars(
+  client: HerokuClient,
+  app: string,
+  changes: Record<string, string | null>,
+  ifMatch?: string,
+  opts: WriteOptions = {},
+): Promise<ConfigVarsResult> {
+  const path = `/apps/${seg(app)}/config-vars`;
+  let readBackEtag: string | undefined;
+  const res = await client
+    .request<Record<string, string | null>>('PATCH', path, {
+      body: changes,
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+      ...opts,
+      readBack: async () => {
+        const got = await client.get<Record<string, string | null>>(path, { signal: opts.signal });
+        const vars = clean(got.body);
+        readBackEtag = got.etag;
+        const applied = Object.entries(changes).every(([k, v]) => (v === null ? !(k in vars) : vars[k] === v));
+        return applied ? got.body : undefined;
+      },
+    })
+    .catch((err: unknown) => {
+      // Values may be secrets: none may survive in an error an API message echoed them into.
+      throw scrubError(err, Object.values(changes).filter((v): v is string => typeof v === 'string'));
+    });
+  // After a read-back, the read's ETag is the one that guards the next write.
+  const etag = res.recovered ? readBackEtag : res.etag;
+  return { vars: clean(res.body), ...(etag ? { etag } : {}) };
+}

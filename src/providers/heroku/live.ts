@@ -1,0 +1,126 @@
+import type { DesiredState } from '../../model/desired.js';
+import type { Inventory } from '../../model/inventory.js';
+import type { LiveAddon, LiveApp, LiveState } from '../../model/live.js';
+import { listAddons, listAttachments, joinAttachments, type AttachmentRecord } from './addons.js';
+import { listApps, type AppSummary } from './apps.js';
+import type { HerokuClient } from './client.js';
+import { getConfigVars } from './config-vars.js';
+import { listDomains } from './domains.js';
+import { listDrains } from './drains.js';
+import { listFormation } from './formation.js';
+
+export interface ReadLiveOptions {
+  /** Only these app keys are read in full (plan --target); default all declared apps. */
+  apps?: string[];
+  signal?: AbortSignal;
+  /** Called as each app finishes, for a progress line. */
+  onApp?: (key: string, done: number, total: number) => void;
+}
+
+/**
+ * Reads what the plan needs and nothing more: one free rate-limit read, the
+ * account-wide lists of apps, add-ons and attachments (paged), then for each
+ * declared app that exists its config vars, formation, domains and drains —
+ * all concurrently through the client's queue. A declared app is found by
+ * the id in the inventory first (so a rename in YAML still finds it), else
+ * by name. Undeclared apps are never read. Requests: 4 + 4 per app (more
+ * only when a list spans pages).
+ */
+export async function readLiveState(
+  client: HerokuClient,
+  desired: DesiredState,
+  inventory: Inventory | undefined,
+  opts: ReadLiveOptions = {},
+): Promise<LiveState> {
+  const { signal } = opts;
+  const startRequests = client.stats().requests;
+  // Free, and it primes the client's budget before the first charged request.
+  await client.refreshRateLimit(signal);
+  const [apps, addons, attachments] = await Promise.all([
+    listApps(client, { signal }),
+    listAddons(client, { signal }),
+    listAttachments(client, { signal }),
+  ]);
+
+  const appIds: Record<string, string> = {};
+  const byId = new Map<string, AppSummary>();
+  const byName = new Map<string, AppSummary>();
+  for (const a of apps) {
+    appIds[a.name] = a.id;
+    byId.set(a.id, a);
+    byName.set(a.name, a);
+  }
+  const joined = joinAttachments(addons, attachments);
+
+  const keys = (opts.apps ?? Object.keys(desired.apps)).filter((k) => desired.apps[k] !== undefined);
+  const targets: Array<{ key: string; app: AppSummary }> = [];
+  for (const key of keys) {
+    const d = desired.apps[key]!;
+    const knownId = inventory?.apps[key]?.id;
+    const app = (knownId !== undefined ? byId.get(knownId) : undefined) ?? byName.get(d.name);
+    if (app) targets.push({ key, app });
+  }
+
+  let done = 0;
+  const read = await Promise.all(
+    targets.map(async ({ key, app }): Promise<[string, LiveApp]> => {
+      const [config, formation, domains, drains] = await Promise.all([
+        getConfigVars(client, app.id, { signal }),
+        listFormation(client, app.id, { signal }),
+        listDomains(client, app.id, { signal }),
+        listDrains(client, app.id, { signal }),
+      ]);
+      const own = joined.filter((a) => a.appId === app.id || a.attachments.some((at) => at.appId === app.id));
+      const live: LiveApp = {
+        ...app,
+        config: { vars: config.vars, ...(config.etag ? { etag: config.etag } : {}) },
+        formation: formation.items,
+        ...(formation.etag ? { formationEtag: formation.etag } : {}),
+        domains,
+        drains,
+        addons: own,
+        addonConfigVars: addonConfigVarsFor(app.id, joined, attachments),
+      };
+      done += 1;
+      opts.onApp?.(key, done, targets.length);
+      return [key, live];
+    }),
+  );
+
+  const remaining = client.rateLimitRemaining();
+  return {
+    apps: Object.fromEntries(read),
+    appIds,
+    ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
+    requests: client.stats().requests - startRequests,
+  };
+}
+
+/**
+ * The config var names add-on attachments inject into an app. An add-on
+ * lists its vars as seen through its primary attachment (DATABASE →
+ * DATABASE_URL); each attachment exposes the same suffixes under its own
+ * name (FOLLOWER → FOLLOWER_URL).
+ */
+export function addonConfigVarsFor(appId: string, addons: LiveAddon[], attachments: AttachmentRecord[]): string[] {
+  const byId = new Map(addons.map((a) => [a.id, a]));
+  const names = new Set<string>();
+  for (const at of attachments) {
+    if (at.appId !== appId) continue;
+    const addon = byId.get(at.addonId);
+    if (!addon) continue;
+    const prefixes = attachments.filter((x) => x.addonId === addon.id).map((x) => x.name);
+    for (const v of varSuffixes(addon, prefixes)) names.add(v.suffix === undefined ? v.whole : at.name + v.suffix);
+  }
+  return [...names].sort();
+}
+
+/** Each of the add-on's vars as a suffix after an attachment-name prefix, or whole when none fits. */
+function varSuffixes(addon: LiveAddon, attachmentNames: string[]): Array<{ whole: string; suffix?: string }> {
+  const servicePrefix = addon.service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const candidates = [...attachmentNames, servicePrefix].filter((p) => p !== '').sort((a, b) => b.length - a.length);
+  return addon.configVars.map((whole) => {
+    const p = candidates.find((c) => whole.startsWith(c + '_'));
+    return p === undefined ? { whole } : { whole, suffix: whole.slice(p.length) };
+  });
+}
