@@ -1,0 +1,126 @@
+import type { Address, ResourceKind } from '../model/address.js';
+import type { DesiredApp, DesiredState } from '../model/desired.js';
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import type { Inventory, InventoryApp } from '../model/inventory.js';
+import type { LiveApp, LiveState } from '../model/live.js';
+import type { Action, Change, ChangeItem, Guard, Operation } from '../model/plan.js';
+import { diffMasked } from './patch.js';
+
+/** Fingerprints a value; precomputed by the caller so that planning stays synchronous and pure. */
+export type FingerprintFn = (value: string, secret: boolean) => string;
+
+export interface PlannerOptions {
+  apiUrl: string;
+  dynoformVersion: string;
+  /** ISO time, passed in so that planning stays pure. */
+  now: string;
+  /** App keys: only these apps are planned; others are not even reported as deletions. */
+  targets?: string[];
+}
+
+export interface PlannerInput {
+  desired: DesiredState;
+  live: LiveState;
+  inventory: Inventory;
+  fingerprint: FingerprintFn;
+  options: PlannerOptions;
+}
+
+/** Shown instead of a secret declared value. */
+export const SENSITIVE = '(sensitive)';
+/** Shown instead of a live value we may not print (not declared as a literal). */
+export const HIDDEN = '(hidden)';
+
+/**
+ * The order changes of one app run in: app → add-ons → config → the rest,
+ * deletions in reverse. Dependencies are wired from these stages.
+ */
+export type Stage = 'app' | 'addons' | 'config' | 'leaves' | 'addon-deletes' | 'app-delete' | 'forget';
+
+/** What every per-kind planner knows about one app. */
+export interface AppScope {
+  key: string;
+  desired: DesiredApp;
+  /** The live app this declaration maps to; undefined when it will be created. */
+  live?: LiveApp;
+  /** The state entry, only when it describes the live app (a stale entry for a vanished app is dropped). */
+  inv?: InventoryApp;
+  fingerprint: FingerprintFn;
+  diagnostics: Diagnostic[];
+}
+
+/** A change before dependencies are wired, with the stage that decides its place. */
+export interface StagedChange {
+  stage: Stage;
+  change: Change;
+}
+
+export const EXECUTABLE: ReadonlySet<Action> = new Set<Action>(['create', 'update', 'delete', 'adopt']);
+
+export interface ChangeSpec {
+  address: Address;
+  app: string;
+  kind: ResourceKind;
+  action: Action;
+  reason?: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  items?: ChangeItem[];
+  guard?: Guard;
+  releases?: number;
+  requests?: number;
+  op: Operation;
+  loc?: SourceLocation;
+}
+
+/** Builds a Change with its masked JSON Patch; ids are the address (made unique later). */
+export function makeChange(spec: ChangeSpec): Change {
+  const change: Change = {
+    id: spec.address,
+    address: spec.address,
+    app: spec.app,
+    kind: spec.kind,
+    action: spec.action,
+    before: spec.before,
+    after: spec.after,
+    patch: diffMasked(spec.before, spec.after),
+    guard: spec.guard ?? {},
+    dependsOn: [],
+    sideEffects: { releases: EXECUTABLE.has(spec.action) ? (spec.releases ?? 0) : 0 },
+    requests: EXECUTABLE.has(spec.action) ? (spec.requests ?? 0) : 0,
+    op: EXECUTABLE.has(spec.action) ? spec.op : { type: 'none' },
+  };
+  if (spec.reason !== undefined) change.reason = spec.reason;
+  if (spec.items !== undefined) change.items = spec.items;
+  if (spec.loc !== undefined) change.loc = spec.loc;
+  return change;
+}
+
+/**
+ * Guard for a write to an object read from a list: its ETag when the read
+ * gave one (sent as If-Match), else a fingerprint of its fields, which costs
+ * apply one extra GET to re-check.
+ */
+export function listGuard(etag: string | undefined, fingerprint: () => string): Guard {
+  return etag ? { etag } : { fingerprint: fingerprint() };
+}
+
+/** The extra GET apply makes to re-check a fingerprint guard. */
+export function guardReads(guard: Guard): number {
+  return guard.fingerprint !== undefined && guard.etag === undefined ? 1 : 0;
+}
+
+export function locOf(loc: SourceLocation | undefined): Pick<Diagnostic, 'file' | 'line' | 'col'> {
+  return loc ? { file: loc.file, line: loc.line, col: loc.col } : {};
+}
+
+export function plural(n: number, word: string, pluralWord = word + 's'): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}
+
+/** A copy with sorted keys, so that output never depends on insertion order. */
+export function sortObject<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k]!;
+  return out;
+}

@@ -1,0 +1,197 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Change, Plan, PlanSummary } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION } from '../model/plan.js';
+import { planAddons } from './addons.js';
+import { planUndeclaredApp, resolveDeclaredApp } from './app.js';
+import { planConfig } from './config.js';
+import { EXECUTABLE, plural, type AppScope, type PlannerInput, type Stage, type StagedChange } from './context.js';
+import { planDomains } from './domains.js';
+import { planDrains } from './drains.js';
+import { planFormation } from './formation.js';
+
+/**
+ * desired × live × inventory → Plan. Pure: no I/O, no clock, no randomness;
+ * the same input always gives the same plan, byte for byte.
+ */
+export function createPlan(input: PlannerInput): Plan {
+  const { desired, live, inventory, options } = input;
+  const diagnostics: Diagnostic[] = [];
+  const targets = options.targets && options.targets.length > 0 ? new Set(options.targets) : undefined;
+  if (targets) {
+    for (const t of [...targets].sort()) {
+      if (!desired.apps[t] && !inventory.apps[t]) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'unknown-target',
+          message: `--target ${t} matches no app declared in the YAML or recorded in state`,
+        });
+      }
+    }
+  }
+  const liveIds = new Set(Object.values(live.appIds));
+  const keys = [...new Set([...Object.keys(desired.apps), ...Object.keys(inventory.apps)])]
+    .filter((k) => !targets || targets.has(k))
+    .sort();
+
+  const changes: Change[] = [];
+  for (const key of keys) {
+    const d = desired.apps[key];
+    const invApp = inventory.apps[key];
+    let staged: StagedChange[];
+    if (!d) {
+      staged = [planUndeclaredApp(invApp!, live, liveIds)];
+    } else {
+      const res = resolveDeclaredApp(d, live, invApp, diagnostics);
+      staged = res.change ? [res.change] : [];
+      if (res.planChildren) {
+        const scope: AppScope = {
+          key,
+          desired: d,
+          ...(res.live ? { live: res.live } : {}),
+          ...(res.inv ? { inv: res.inv } : {}),
+          fingerprint: input.fingerprint,
+          diagnostics,
+        };
+        staged.push(...planAddons(scope));
+        const config = planConfig(scope);
+        if (config) staged.push(config);
+        const formation = planFormation(scope);
+        if (formation) staged.push(formation);
+        staged.push(...planDomains(scope), ...planDrains(scope));
+      }
+    }
+    changes.push(...wire(staged));
+  }
+  uniqueIds(changes);
+
+  const summary = summarize(changes, live.rateLimitRemaining);
+  if (summary.rateLimitRemaining !== undefined && summary.requests > summary.rateLimitRemaining) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'rate-limit-budget',
+      message: `apply needs ${plural(summary.requests, 'API request')} but only ${summary.rateLimitRemaining} remain in the rate-limit budget: it will pause until the budget refills`,
+    });
+  }
+
+  const plan: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    dynoformVersion: options.dynoformVersion,
+    createdAt: options.now,
+    apiUrl: options.apiUrl,
+    lineage: inventory.lineage,
+    serial: inventory.serial,
+    files: [...desired.files],
+    changes,
+    diagnostics,
+    summary,
+  };
+  if (targets) plan.targets = [...targets].sort();
+  return plan;
+}
+
+/** The order changes of one app are listed and run in. */
+const ORDER: readonly Stage[] = ['app', 'addons', 'config', 'leaves', 'addon-deletes', 'app-delete', 'forget'];
+
+/**
+ * Dependencies within one app: app → add-ons → config → formation, domains
+ * and drains; add-on deletions after the config change (the app stops
+ * needing them first), the app's own deletion after everything. Each
+ * change waits for the executable changes of the nearest earlier stage that
+ * has any; forgetting touches only state and waits for nothing.
+ */
+function wire(staged: StagedChange[]): Change[] {
+  const byStage = new Map<Stage, Change[]>();
+  for (const s of staged) {
+    const list = byStage.get(s.stage) ?? [];
+    list.push(s.change);
+    byStage.set(s.stage, list);
+  }
+  const executable = (stage: Stage): string[] => (byStage.get(stage) ?? []).filter((c) => EXECUTABLE.has(c.action)).map((c) => c.id);
+  const nearest = (...stages: Stage[]): string[] => {
+    for (const s of stages) {
+      const ids = executable(s);
+      if (ids.length > 0) return ids;
+    }
+    return [];
+  };
+  const after: Record<Stage, () => string[]> = {
+    app: () => [],
+    addons: () => nearest('app'),
+    config: () => nearest('addons', 'app'),
+    leaves: () => nearest('config', 'addons', 'app'),
+    'addon-deletes': () => nearest('config', 'app'),
+    'app-delete': () => nearest('leaves', 'addon-deletes', 'config', 'addons'),
+    forget: () => [],
+  };
+  const out: Change[] = [];
+  for (const stage of ORDER) {
+    for (const c of byStage.get(stage) ?? []) {
+      if (EXECUTABLE.has(c.action) && c.op.type !== 'state.forget') c.dependsOn = after[stage]();
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * Addresses are unique except for drains whose masked URLs coincide: later
+ * ones get `#2`, `#3`… Drains are leaves, so no dependency points at them.
+ */
+function uniqueIds(changes: Change[]): void {
+  const seen = new Map<string, number>();
+  for (const c of changes) {
+    const n = (seen.get(c.id) ?? 0) + 1;
+    seen.set(c.id, n);
+    if (n > 1) c.id = `${c.id}#${n}`;
+  }
+}
+
+export function summarize(changes: readonly Change[], rateLimitRemaining: number | undefined): PlanSummary {
+  const s: PlanSummary = {
+    create: 0,
+    update: 0,
+    delete: 0,
+    adopt: 0,
+    blocked: 0,
+    replaceRefused: 0,
+    waiting: 0,
+    forget: 0,
+    releases: 0,
+    requests: 0,
+  };
+  for (const c of changes) {
+    switch (c.action) {
+      case 'create':
+      case 'update':
+      case 'adopt':
+      case 'blocked':
+        s[c.action] += 1;
+        break;
+      case 'delete':
+        if (c.op.type === 'state.forget') s.forget! += 1;
+        else s.delete += 1;
+        break;
+      case 'replace-refused':
+        s.replaceRefused += 1;
+        break;
+      case 'waiting':
+      case 'noop':
+        break;
+    }
+    s.waiting += (c.items ?? []).filter((i) => i.action === 'waiting').length;
+    s.releases += c.sideEffects.releases;
+    s.requests += c.requests;
+  }
+  if (rateLimitRemaining !== undefined) s.rateLimitRemaining = rateLimitRemaining;
+  return s;
+}
+
+/**
+ * True when the live apps do not match the YAML: something to apply, or
+ * something apply refuses (blocked, replace-refused) that the user must
+ * resolve. Waiting process types alone are not a change: nothing can be
+ * done about them until the next deploy.
+ */
+export function planHasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => EXECUTABLE.has(c.action) || c.action === 'blocked' || c.action === 'replace-refused');
+}

@@ -1,0 +1,69 @@
+import type { Action, Change, Plan } from '../model/plan.js';
+import { paint, type Style } from './ansi.js';
+import { NO_CHANGES, byApp, detailLines, diagnosticLine, isEmpty, isForget, plural, summaryLine, symbolFor, verbFor } from './plan-common.js';
+
+export interface PlanTextOptions {
+  /** ANSI colors; the CLI decides (TTY, NO_COLOR). */
+  color: boolean;
+  /** Terminal width: long values are shortened to keep lines readable. */
+  width?: number;
+}
+
+const STYLE: Record<Action, Style> = {
+  create: 'green',
+  update: 'yellow',
+  delete: 'red',
+  adopt: 'cyan',
+  blocked: 'red',
+  'replace-refused': 'red',
+  waiting: 'dim',
+  noop: 'dim',
+};
+
+const SYMBOL_STYLE: Record<string, Style> = { '+': 'green', '~': 'yellow', '-': 'red', '<=': 'cyan', '!': 'red', '?': 'dim' };
+
+/**
+ * The plan for a terminal, Terraform-like: one block per change with its
+ * symbol (+ create, ~ update, - delete, <= adopt, ! blocked or refused,
+ * ? waiting), address, why, and its items as `before → after`; then notes
+ * and the one-line summary. Pure: returns the text, prints nothing.
+ */
+export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
+  const { color } = opts;
+  const out: string[] = [];
+  if (isEmpty(plan)) {
+    out.push(paint(NO_CHANGES, 'green', color));
+  } else {
+    const maxValue = opts.width !== undefined ? Math.max(24, opts.width - 30) : undefined;
+    out.push('dynoform will perform the following actions:');
+    for (const [app, changes] of byApp(plan)) {
+      out.push('', paint(`# app ${app}`, 'bold', color));
+      for (const c of changes) out.push(...changeBlock(c, color, maxValue));
+    }
+  }
+  const notes = plan.diagnostics;
+  if (notes.length > 0) {
+    out.push('', paint('Notes:', 'bold', color));
+    for (const d of notes) {
+      const line = `  ${diagnosticLine(d)}`;
+      out.push(d.severity === 'info' ? paint(line, 'dim', color) : paint(line, d.severity === 'error' ? 'red' : 'yellow', color));
+    }
+  }
+  if (!isEmpty(plan)) out.push('', paint(summaryLine(plan), 'bold', color));
+  return out.join('\n');
+}
+
+function changeBlock(c: Change, color: boolean, maxValue: number | undefined): string[] {
+  const sym = symbolFor(c.action);
+  const effects: string[] = [];
+  if (c.sideEffects.releases > 0) effects.push(plural(c.sideEffects.releases, 'release'));
+  if (isForget(c)) effects.push('state only');
+  const tail = effects.length > 0 ? ` (${effects.join(', ')})` : '';
+  const lines = [`  ${paint(sym.padEnd(2), STYLE[c.action], color)} ${paint(c.address, 'bold', color)} ${verbFor(c)}${tail}`];
+  if (c.reason) lines.push(paint(`       # ${c.reason}`, 'dim', color));
+  for (const [s, text] of detailLines(c, maxValue)) {
+    const style = SYMBOL_STYLE[s];
+    lines.push(`       ${style ? paint(s.padEnd(2), style, color) : s.padEnd(2)} ${text}`);
+  }
+  return lines;
+}
