@@ -1,0 +1,32 @@
+import type { LiveFormation } from '../../model/live.js';
+import type { Change, Operation } from '../../model/plan.js';
+import { batchUpdateFormation, listFormation } from '../../providers/heroku/formation.js';
+import type { RebaseSpec } from './rebase.js';
+import { appIdOf, type ExecContext, type ExecSuccess } from './context.js';
+
+type FormationOp = Extract<Operation, { type: 'formation.batch' }>;
+
+/** One batch PATCH per app, guarded by the ETag of the formation list the plan read. */
+export async function executeFormation(ctx: ExecContext, change: Change, op: FormationOp): Promise<ExecSuccess> {
+  if (op.updates.length === 0) return { releases: 0 };
+  const appId = appIdOf(ctx, change);
+  const ifMatch = await ctx.rebases.ifMatch(change);
+  await batchUpdateFormation(ctx.client, appId, op.updates, ifMatch, { address: change.address });
+  // Scaling restarts nothing else and makes no release.
+  return { releases: 0, effect: { type: 'formation', updates: op.updates } };
+}
+
+/** What a formation change relies on: every process type's scale and size. */
+export function formationRebase(ctx: ExecContext, change: Change): RebaseSpec<string> {
+  return {
+    read: async () => {
+      const got = await listFormation(ctx.client, appIdOf(ctx, change));
+      return { ...(got.etag ? { etag: got.etag } : {}), fields: canonical(got.items) };
+    },
+    same: (a, b) => a === b,
+  };
+}
+
+function canonical(items: LiveFormation[]): string {
+  return JSON.stringify(items.map((f) => [f.type, f.quantity, f.size.toLowerCase()]).sort());
+}
