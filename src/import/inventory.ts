@@ -1,0 +1,45 @@
+import type { InventoryApp } from '../model/inventory.js';
+import type { Fingerprinter, FingerprintInput } from '../util/fingerprint.js';
+import type { ImportPlan, ImportedApp } from './build.js';
+
+/** Values whose fingerprints the state entries need; the caller prepares them (secrets take ~10 ms each). */
+export function importFingerprintInputs(plan: ImportPlan): FingerprintInput[] {
+  const out: FingerprintInput[] = [];
+  for (const app of plan.apps) {
+    for (const c of app.config) out.push({ value: c.value, secret: c.envName !== undefined });
+    for (const d of app.drains) out.push({ value: d.url, secret: d.envName !== undefined });
+  }
+  return out;
+}
+
+/**
+ * Pure: the ownership record of an imported app, as apply would have
+ * written it had it adopted the app from this YAML: every declared object
+ * owned, with the fingerprint of its live value — so the first plan sees
+ * nothing to do. Values that the YAML refers to through `${env:…}` are
+ * fingerprinted as secrets, the same scheme apply uses for them.
+ */
+export function inventoryForImport(app: ImportedApp, fp: Pick<Fingerprinter, 'sync'>): InventoryApp {
+  return {
+    key: app.key,
+    id: app.live.id,
+    name: app.live.name,
+    protect: true,
+    created: false,
+    region: app.region,
+    stack: app.stack,
+    maintenance: app.maintenance,
+    config: Object.fromEntries(
+      app.config.map((c) => {
+        const secret = c.envName !== undefined;
+        return [c.key, { fingerprint: fp.sync(c.value, secret), secret }];
+      }),
+    ),
+    addons: Object.fromEntries(app.addons.map((a) => [a.key, { id: a.id, name: a.name, plan: a.plan, attachment: a.as }])),
+    domains: Object.fromEntries(app.domains.map((d) => [d.hostname, { id: d.id, hostname: d.hostname }])),
+    drains: Object.fromEntries(
+      app.drains.map((d) => [d.id, { id: d.id, urlFingerprint: fp.sync(d.url, d.envName !== undefined), maskedUrl: d.maskedUrl }]),
+    ),
+    formation: Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }])),
+  };
+}

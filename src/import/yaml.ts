@@ -1,0 +1,58 @@
+import { Document, isMap, isPair, isScalar, Scalar, type YAMLMap } from 'yaml';
+import type { ImportPlan } from './build.js';
+
+export interface ImportYamlOptions {
+  includeValues: boolean;
+  /** Path or URL of dynoform.schema.json for the `yaml-language-server` comment. */
+  schemaRef: string;
+}
+
+/** Words YAML 1.1 tools read as booleans or null: always quoted, so no reader mistakes them. */
+const AMBIGUOUS = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
+
+/** Pure: the YAML text of an import, one app after another, in the order given. */
+export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): string {
+  const apps: Record<string, unknown> = {};
+  for (const app of plan.apps) {
+    const body: Record<string, unknown> = { region: app.region, stack: app.stack, maintenance: app.maintenance };
+    if (app.config.length > 0) {
+      body['config'] = Object.fromEntries(app.config.map((c) => [c.key, c.envName !== undefined ? `\${env:${c.envName}}` : escapeLiteral(c.value)]));
+    }
+    if (app.addons.length > 0) body['addons'] = Object.fromEntries(app.addons.map((a) => [a.key, { plan: a.plan, as: a.as }]));
+    if (app.formation.length > 0) body['formation'] = Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }]));
+    if (app.domains.length > 0) body['domains'] = app.domains.map((d) => d.hostname);
+    if (app.drains.length > 0) body['drains'] = app.drains.map((d) => (d.envName !== undefined ? `\${env:${d.envName}}` : escapeLiteral(d.url)));
+    apps[app.key] = body;
+  }
+  const doc = new Document({ version: 1, apps });
+  doc.commentBefore = ` yaml-language-server: $schema=${opts.schemaRef}\n Written by \`dynoform import\`${opts.includeValues ? ' with --include-values: config values are in plain text here, review before committing' : ': config values are ${env:…} references (set those variables before planning)'}.`;
+
+  const appsNode = doc.get('apps', true);
+  if (isMap(appsNode)) {
+    appsNode.items.forEach((pair, i) => {
+      if (i > 0 && isScalar(pair.key)) pair.key.spaceBefore = true;
+      if (!isMap(pair.value)) return;
+      const formation = pair.value.get('formation', true);
+      if (isMap(formation)) for (const p of formation.items) if (isMap(p.value)) p.value.flow = true;
+      const config = pair.value.get('config', true);
+      if (isMap(config)) quoteAmbiguous(config);
+    });
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+function quoteAmbiguous(map: YAMLMap): void {
+  for (const p of map.items) {
+    if (isPair(p) && isScalar(p.value) && typeof p.value.value === 'string' && AMBIGUOUS.test(p.value.value)) {
+      p.value.type = Scalar.QUOTE_DOUBLE;
+    }
+  }
+}
+
+/**
+ * A live value that itself contains `${` must not be read back as an
+ * environment reference: `$${` is the loader's escape for a literal `${`.
+ */
+export function escapeLiteral(value: string): string {
+  return value.replace(/\$\{/g, () => '$${'); // a function: in a replacement string "$$" would mean one "$"
+}
