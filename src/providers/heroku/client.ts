@@ -117,6 +117,8 @@ function positive(name: string, v: number | undefined, dflt: number, min = 1): n
 export class HerokuClient {
   readonly apiUrl: URL;
   readonly concurrency: number;
+  /** Path prefix of apiUrl without a trailing slash ('' for https://api.heroku.com). */
+  private readonly basePath: string;
   private readonly token: string;
   private readonly userAgent: string;
   private readonly deadlineMs: number;
@@ -147,7 +149,7 @@ export class HerokuClient {
 
   constructor(opts: HerokuClientOptions) {
     this.apiUrl = typeof opts.apiUrl === 'string' ? new URL(opts.apiUrl) : new URL(opts.apiUrl.href);
-    this.apiUrl.pathname = this.apiUrl.pathname.replace(/\/+$/, '');
+    this.basePath = this.apiUrl.pathname.replace(/\/+$/, '');
     if (!opts.token) throw new ConfigurationError('HerokuClient: an API token is required');
     this.token = opts.token;
     this.userAgent = opts.userAgent ?? `dynoform/${VERSION}`;
@@ -401,7 +403,7 @@ export class HerokuClient {
           if (o.range !== undefined) headers.Range = o.range;
           const url = new URL(this.apiUrl.href);
           const q = path.indexOf('?');
-          url.pathname = this.apiUrl.pathname + (q < 0 ? path : path.slice(0, q));
+          url.pathname = this.basePath + (q < 0 ? path : path.slice(0, q));
           if (q >= 0) url.search = path.slice(q);
 
           this.counters.requests += 1;
