@@ -222,7 +222,8 @@ class PostgresBackend implements StateBackend {
     const present = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [STATE_TABLE]);
     if (!present.rows[0]?.present) return undefined;
     const res = await client.query<{ serial: string; lineage: string; version: number; inventory: unknown }>(
-      `SELECT serial::text AS serial, lineage, version, inventory FROM ${STATE_TABLE} WHERE name = $1 ORDER BY serial DESC LIMIT 1`,
+      // Order by the bigint column, not the text alias of the same name.
+      `SELECT serial::text AS serial, lineage, version, inventory FROM ${STATE_TABLE} WHERE name = $1 ORDER BY ${STATE_TABLE}.serial DESC LIMIT 1`,
       [this.url.stateName],
     );
     const row = res.rows[0];
@@ -495,7 +496,7 @@ class PostgresLock implements StateLock {
     try {
       await client.query('BEGIN');
       const latest = await client.query<{ serial: string; lineage: string }>(
-        `SELECT serial::text AS serial, lineage FROM ${STATE_TABLE} WHERE name = $1 ORDER BY serial DESC LIMIT 1`,
+        `SELECT serial::text AS serial, lineage FROM ${STATE_TABLE} WHERE name = $1 ORDER BY ${STATE_TABLE}.serial DESC LIMIT 1`,
         [name],
       );
       const row = latest.rows[0];
