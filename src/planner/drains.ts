@@ -19,8 +19,15 @@ export function displayDrainUrl(url: string, secret: boolean): string {
   return rest === '' || rest === '/' ? masked : `${head[1]}/${MASK}`;
 }
 
+/**
+ * A URL from `${env:…}` is a secret. A literal URL with credentials in it is
+ * kept out of the plan file as well (plan files travel as CI artifacts):
+ * apply finds it among the declared drains by its fingerprint.
+ */
 function urlValue(d: DesiredDrain, scope: AppScope): PlanValue {
-  return d.secret ? { kind: 'secret', fingerprint: scope.fingerprint(d.url, true), envRefs: [] } : { kind: 'literal', value: d.url };
+  if (d.secret) return { kind: 'secret', fingerprint: scope.fingerprint(d.url, true), envRefs: [] };
+  if (maskUrlUserinfo(d.url) !== d.url) return { kind: 'secret', fingerprint: scope.fingerprint(d.url, false), envRefs: [] };
+  return { kind: 'literal', value: d.url };
 }
 
 /**

@@ -130,7 +130,9 @@ export function detailLines(c: Change, maxValue?: number): [string, string][] {
   const lines: [string, string][] = [];
   if (c.items && c.items.length > 0) {
     const width = Math.max(...c.items.map((i) => i.key.length));
-    for (const i of c.items) lines.push([symbolFor(i.action), itemText(i, width, maxValue)]);
+    // Formation items are descriptions like `2 × standard-1X`, not string values: no quotes.
+    const show = c.kind === 'formation' ? (v: unknown) => (v === null || v === undefined ? 'null' : String(v)) : formatValue;
+    for (const i of c.items) lines.push([symbolFor(i.action), itemText(i, width, maxValue, show)]);
     return lines;
   }
   const fields = c.action === 'delete' || c.action === 'blocked' ? c.before : c.after;
@@ -142,23 +144,23 @@ export function detailLines(c: Change, maxValue?: number): [string, string][] {
   return lines;
 }
 
-function itemText(i: ChangeItem, width: number, maxValue: number | undefined): string {
+function itemText(i: ChangeItem, width: number, maxValue: number | undefined, show: (v: unknown) => string): string {
   const key = (i.key + ':').padEnd(width + 1);
   const half = maxValue !== undefined ? Math.max(8, Math.floor(maxValue / 2)) : undefined;
   let value: string;
   switch (i.action) {
     case 'create':
     case 'waiting':
-      value = clip(formatValue(i.after), maxValue);
+      value = clip(show(i.after), maxValue);
       break;
     case 'delete':
-      value = i.before === null || i.before === undefined ? '' : clip(formatValue(i.before), maxValue);
+      value = i.before === null || i.before === undefined ? '' : clip(show(i.before), maxValue);
       break;
     case 'adopt':
-      value = clip(formatValue(i.after), maxValue);
+      value = clip(show(i.after), maxValue);
       break;
     default:
-      value = `${clip(formatValue(i.before), half)} → ${clip(formatValue(i.after), half)}`;
+      value = `${clip(show(i.before), half)} → ${clip(show(i.after), half)}`;
   }
   const note = i.note ? `  (${i.note})` : '';
   return `${key} ${value}${note}`.trimEnd();

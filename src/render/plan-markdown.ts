@@ -38,21 +38,25 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
   const groups = byApp(plan);
   // Notes may take at most a quarter of the budget; the changes matter more.
   const notesText = notes(plan, Math.floor(budget / 4));
-  const truncation = (apps: number, changes: number): string =>
-    `\n> [!NOTE]\n> The plan is too long for a comment: ${plural(apps, 'more app')} (${plural(changes, 'change')}) not shown. Run \`dynoform plan\` to see all of it.\n`;
+  const truncation = (apps: number, changes: number, cutApp?: string): string => {
+    const missing = apps > 0 ? `${plural(apps, 'more app')} (${plural(changes, 'change')}) not shown` : '';
+    const cutNote = cutApp !== undefined ? `the section of ${escapeText(cutApp)} is cut short` : '';
+    return `\n> [!NOTE]\n> The plan is too long for a comment: ${[cutNote, missing].filter(Boolean).join('; ')}. Run \`dynoform plan\` to see all of it.\n`;
+  };
   // Room for the worst-case note is kept back, so adding it can never break the budget.
-  const reserve = truncation(groups.length, plan.changes.length).length;
+  const longestKey = groups.reduce((n, [app]) => Math.max(n, app.length * 2), 0);
+  const reserve = truncation(groups.length, plan.changes.length, 'x'.repeat(longestKey)).length;
 
   const parts: string[] = [head];
   let used = head.length;
   let shownApps = 0;
   let shownChanges = 0;
-  let cut = false;
+  let cutApp: string | undefined;
   for (const [app, changes] of groups) {
     const sec = appSection(app, changes);
     const section = wholeSection(sec);
-    const rest = groups.length - shownApps - 1;
-    const room = budget - used - (rest > 0 || cut ? reserve : 0) - notesText.length;
+    const last = shownApps === groups.length - 1;
+    const room = budget - used - (last ? 0 : reserve) - notesText.length;
     if (section.length <= room) {
       parts.push(section);
       used += section.length;
@@ -65,13 +69,15 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
     if (partial) {
       parts.push(partial);
       used += partial.length;
+      shownApps += 1;
+      shownChanges += changes.length;
+      cutApp = app;
     }
-    cut = true;
     break;
   }
   const missingApps = groups.length - shownApps;
   let text = parts.join('');
-  if (cut || missingApps > 0) text += truncation(missingApps, plan.changes.length - shownChanges);
+  if (cutApp !== undefined || missingApps > 0) text += truncation(missingApps, plan.changes.length - shownChanges, cutApp);
   if (text.length + notesText.length <= budget) text += notesText;
   return fit(text, budget);
 }

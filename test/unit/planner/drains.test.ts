@@ -9,6 +9,7 @@ describe('planner: drains', () => {
     const c = change(plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] }), 'app.shop/drain.https://***@logs.example.com/ingest');
     expect(c.action).toBe('create');
     expect(c.op).toMatchObject({ type: 'drain.create', maskedUrl: 'https://***@logs.example.com/ingest' });
+    expect(JSON.stringify(c)).not.toContain('pa55word');
     expect(c.after).toEqual({ url: 'https://***@logs.example.com/ingest' });
   });
 
@@ -64,5 +65,15 @@ describe('planner: drains', () => {
     expect(displayDrainUrl('https://logs.example.com/', true)).toBe('https://logs.example.com/');
     expect(displayDrainUrl('https://a:b@h/p?x=1', true)).toBe('https://***@h/***');
     expect(displayDrainUrl('https://h/p?x=1', false)).toBe('https://h/p?x=1');
+  });
+});
+
+describe('planner: drain URLs with literal credentials', () => {
+  it('keep the credentials out of the plan: a fingerprint instead of the URL', () => {
+    const url = 'https://user:literal-pw-123@logs.example.com/x';
+    const m = managed('shop', { desired: { drains: [{ url, secret: false }] } });
+    const p = plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] });
+    expect(p.changes[0]!.op).toEqual({ type: 'drain.create', url: { kind: 'secret', fingerprint: fingerprint(url, false), envRefs: [] }, maskedUrl: 'https://***@logs.example.com/x' });
+    expect(JSON.stringify(p)).not.toContain('literal-pw-123');
   });
 });
