@@ -9,6 +9,11 @@ export interface DesiredConfigValue {
   secret: boolean;
   /** Names of the environment variables it was built from (safe to print). */
   envRefs?: string[];
+  /**
+   * Referenced variables that were not set (only when loaded with
+   * `allowMissingEnv`): the value is then incomplete and must not be applied.
+   */
+  missingEnvRefs?: string[];
   loc?: SourceLocation;
 }
 
@@ -46,6 +51,10 @@ export interface DesiredDrain {
   /** The drain URL; may contain credentials (then `secret` is true). */
   url: string;
   secret: boolean;
+  /** Names of the environment variables the URL was built from (safe to print). */
+  envRefs?: string[];
+  /** As on DesiredConfigValue: set only with `allowMissingEnv`; such a drain must not be applied. */
+  missingEnvRefs?: string[];
   loc?: SourceLocation;
 }
 

@@ -1,0 +1,298 @@
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import type {
+  ConfigMode,
+  DesiredAddon,
+  DesiredApp,
+  DesiredConfigValue,
+  DesiredDomain,
+  DesiredDrain,
+  DesiredFormation,
+} from '../model/desired.js';
+import { formatAddress } from '../util/address.js';
+import { Code } from './codes.js';
+import { interpolate, unescapeLiteral, type Interpolated } from './interpolate.js';
+import {
+  canonicalDynoSize,
+  DRAIN_SCHEMES,
+  DYNO_SIZES,
+  isHerokuAppName,
+  normaliseHostname,
+  normalisePlan,
+  RETIRED_DYNO_SIZES,
+} from './rules.js';
+import { didYouMean } from './suggest.js';
+import { entryLoc, nodeLoc, type PEntry, type PMap, type PNode } from './tree.js';
+
+export interface BuildOptions {
+  env: Record<string, string | undefined>;
+  allowMissingEnv: boolean;
+}
+
+const q = (s: unknown): string => JSON.stringify(s);
+
+/** The fields whose positions the drift reporter annotates. */
+const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains'];
+
+function str(n: PNode | undefined): string | undefined {
+  return n && n.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
+}
+
+function bool(n: PNode | undefined): boolean | undefined {
+  return n && n.kind === 'scalar' && typeof n.value === 'boolean' ? n.value : undefined;
+}
+
+function num(n: PNode | undefined): number | undefined {
+  return n && n.kind === 'scalar' && typeof n.value === 'number' ? n.value : undefined;
+}
+
+function mapEntries(n: PNode | undefined): PEntry[] {
+  return n && n.kind === 'map' ? [...n.entries.values()] : [];
+}
+
+/** Credentials in a URL never reach a message. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
+}
+
+/**
+ * Builds one app from its merged tree (the schema already passed), with
+ * the checks the schema cannot express: effective names, interpolation,
+ * dyno sizes, hostnames after normalisation, drain URLs after
+ * interpolation, and uniqueness within the app.
+ */
+export class AppBuilder {
+  constructor(
+    private readonly opts: BuildOptions,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private report(severity: 'error' | 'warning', code: string, message: string, loc: SourceLocation, extra: Partial<Diagnostic> = {}): void {
+    this.diagnostics.push({ severity, code, message, ...loc, ...extra });
+  }
+
+  build(key: string, declaredAt: PEntry, app: PMap): DesiredApp {
+    const e = app.entries;
+    const nameEntry = e.get('name');
+    const name = str(nameEntry?.node) ?? key;
+    const loc = entryLoc(declaredAt);
+    if (!nameEntry && !isHerokuAppName(key)) {
+      this.report(
+        'error',
+        Code.invalidAppName,
+        `app key ${q(key)} is not a valid Heroku app name (3 to 30 lower-case letters, digits and dashes, starting with a letter and not ending with a dash): rename it, or set name:`,
+        loc,
+        { address: formatAddress(key) },
+      );
+    }
+    const fieldLocs: Record<string, SourceLocation> = {};
+    for (const f of LOCATED_FIELDS) {
+      const fe = e.get(f);
+      if (fe) fieldLocs[f === 'config_mode' ? 'configMode' : f] = entryLoc(fe);
+    }
+    const desired: DesiredApp = {
+      key,
+      name,
+      protect: bool(e.get('protect')?.node) ?? true,
+      config: this.config(key, e.get('config')?.node),
+      configMode: (str(e.get('config_mode')?.node) as ConfigMode | undefined) ?? 'merge',
+      addons: this.addons(key, e.get('addons')?.node),
+      formation: this.formation(key, e.get('formation')?.node),
+      domains: this.domains(key, e.get('domains')?.node),
+      drains: this.drains(key, e.get('drains')?.node),
+      loc,
+      fieldLocs,
+    };
+    const region = str(e.get('region')?.node);
+    const stack = str(e.get('stack')?.node);
+    const maintenance = bool(e.get('maintenance')?.node);
+    if (region !== undefined) desired.region = region;
+    if (stack !== undefined) desired.stack = stack;
+    if (maintenance !== undefined) desired.maintenance = maintenance;
+    return desired;
+  }
+
+  /** Reports what interpolation found wrong; true when the value is complete. */
+  private checkInterpolation(r: Interpolated, what: string, loc: SourceLocation, address: string): boolean {
+    for (const bad of r.invalid) {
+      this.report('error', Code.invalidInterpolation, `${what} has ${bad.expression}: ${bad.hint}`, loc, { address });
+    }
+    for (const name of r.missing) {
+      this.report(
+        this.opts.allowMissingEnv ? 'warning' : 'error',
+        Code.missingEnv,
+        `${what} reads \${env:${name}}, but the environment variable ${name} is not set`,
+        loc,
+        { address },
+      );
+    }
+    return r.invalid.length === 0 && r.missing.length === 0;
+  }
+
+  private config(app: string, node: PNode | undefined): Record<string, DesiredConfigValue> {
+    const out: Record<string, DesiredConfigValue> = {};
+    for (const ce of mapEntries(node)) {
+      const raw = str(ce.node) ?? '';
+      const loc = entryLoc(ce);
+      const r = interpolate(raw, this.opts.env);
+      this.checkInterpolation(r, `config value for ${ce.key}`, loc, formatAddress(app, 'config', ce.key));
+      const v: DesiredConfigValue = { value: r.value, secret: r.envRefs.length > 0, loc };
+      if (r.envRefs.length > 0) v.envRefs = r.envRefs;
+      if (r.missing.length > 0) v.missingEnvRefs = r.missing;
+      out[ce.key] = v;
+    }
+    return out;
+  }
+
+  private addons(app: string, node: PNode | undefined): Record<string, DesiredAddon> {
+    const out: Record<string, DesiredAddon> = {};
+    const byAttachment = new Map<string, { key: string; loc: SourceLocation }>();
+    for (const ae of mapEntries(node)) {
+      if (ae.node.kind !== 'map') continue;
+      const fields = ae.node.entries;
+      const loc = entryLoc(ae);
+      const address = formatAddress(app, 'addon', ae.key);
+      const rawPlan = str(fields.get('plan')?.node) ?? '';
+      const addon: DesiredAddon = { key: ae.key, plan: normalisePlan(rawPlan) ?? rawPlan, loc };
+      const asEntry = fields.get('as');
+      const as = str(asEntry?.node);
+      if (as !== undefined && asEntry) {
+        addon.as = as.toUpperCase();
+        const first = byAttachment.get(addon.as);
+        const at = entryLoc(asEntry);
+        if (first) {
+          this.report(
+            'error',
+            Code.duplicateAttachment,
+            `attachment name ${addon.as} is already used by add-on ${q(first.key)} (at ${first.loc.file}:${first.loc.line}:${first.loc.col}): attachment names must be unique in an app`,
+            at,
+            { address, related: [first.loc] },
+          );
+        } else byAttachment.set(addon.as, { key: ae.key, loc: at });
+      }
+      const addonName = str(fields.get('name')?.node);
+      if (addonName !== undefined) addon.name = addonName;
+      const options = fields.get('config')?.node;
+      if (options && options.kind === 'map') {
+        addon.config = {};
+        for (const oe of options.entries.values()) {
+          const raw = str(oe.node) ?? '';
+          const r = interpolate(raw, {});
+          if (r.envRefs.length > 0 || r.invalid.length > 0) {
+            this.report(
+              'error',
+              Code.interpolationNotAllowed,
+              `provisioning option ${oe.key} of add-on ${q(ae.key)} cannot use \${…}: only config values and drain URLs read the environment (write $\${ for a literal "\${")`,
+              entryLoc(oe),
+              { address },
+            );
+          }
+          addon.config[oe.key] = unescapeLiteral(raw);
+        }
+      }
+      out[ae.key] = addon;
+    }
+    return out;
+  }
+
+  private formation(app: string, node: PNode | undefined): Record<string, DesiredFormation> {
+    const out: Record<string, DesiredFormation> = {};
+    for (const fe of mapEntries(node)) {
+      if (fe.node.kind !== 'map') continue;
+      const f: DesiredFormation = { type: fe.key, loc: entryLoc(fe) };
+      const quantity = num(fe.node.entries.get('quantity')?.node);
+      if (quantity !== undefined) f.quantity = quantity;
+      const sizeEntry = fe.node.entries.get('size');
+      const size = str(sizeEntry?.node);
+      if (size !== undefined && sizeEntry) {
+        const canonical = canonicalDynoSize(size);
+        if (canonical) f.size = canonical;
+        else {
+          const retired = RETIRED_DYNO_SIZES[size.trim().toLowerCase()];
+          const message = retired
+            ? `dyno size ${q(size)} of formation ${q(fe.key)} was retired by Heroku: use ${q(retired)}`
+            : `dyno size ${q(size)} of formation ${q(fe.key)} is not known${didYouMean(size, DYNO_SIZES) || ` (known sizes: ${DYNO_SIZES.join(', ')})`}`;
+          this.report('error', Code.unknownDynoSize, message, entryLoc(sizeEntry), { address: formatAddress(app, 'formation', fe.key) });
+          f.size = size;
+        }
+      }
+      out[fe.key] = f;
+    }
+    return out;
+  }
+
+  private domains(app: string, node: PNode | undefined): DesiredDomain[] {
+    const out: DesiredDomain[] = [];
+    if (!node || node.kind !== 'seq') return out;
+    const seen = new Map<string, SourceLocation>();
+    for (const item of node.items) {
+      const loc = nodeLoc(item);
+      const hostNode = item.kind === 'map' ? item.entries.get('hostname')?.node : item;
+      const raw = str(hostNode) ?? '';
+      const hostname = normaliseHostname(raw) ?? raw.toLowerCase();
+      const domain: DesiredDomain = { hostname, loc };
+      if (item.kind === 'map') {
+        const sni = item.entries.get('sni_endpoint')?.node;
+        if (sni && sni.kind === 'scalar') domain.sniEndpoint = typeof sni.value === 'string' ? sni.value : null;
+      }
+      const address = formatAddress(app, 'domain', hostname);
+      if (/\.(herokuapp|herokudns)\.com$/.test(hostname)) {
+        this.report('error', Code.herokuDomain, `${q(hostname)} is a domain Heroku manages itself: declare custom domains only`, loc, { address });
+      }
+      const first = seen.get(hostname);
+      if (first) {
+        this.report('error', Code.duplicateDomain, `domain ${q(hostname)} is listed twice (first at ${first.file}:${first.line}:${first.col})`, loc, {
+          address,
+          related: [first],
+        });
+        continue;
+      }
+      seen.set(hostname, loc);
+      out.push(domain);
+    }
+    return out;
+  }
+
+  private drains(app: string, node: PNode | undefined): DesiredDrain[] {
+    const out: DesiredDrain[] = [];
+    if (!node || node.kind !== 'seq') return out;
+    const seen = new Map<string, { loc: SourceLocation; n: number }>();
+    node.items.forEach((item, i) => {
+      const loc = nodeLoc(item);
+      const raw = str(item.kind === 'map' ? item.entries.get('url')?.node : item) ?? '';
+      const r = interpolate(raw, this.opts.env);
+      const secret = r.envRefs.length > 0;
+      const what = `drain URL (drains entry ${i + 1})`;
+      const address = formatAddress(app);
+      const complete = this.checkInterpolation(r, what, loc, address);
+      if (complete && !validDrainUrl(r.value)) {
+        const shown = secret ? `built from ${r.envRefs.map((n) => `\${env:${n}}`).join(', ')}` : q(maskUrl(r.value));
+        this.report('error', Code.invalidDrainUrl, `drain URL ${shown} is not a valid https://, syslog:// or syslog+tls:// URL`, loc, { address });
+      }
+      const drain: DesiredDrain = { url: r.value, secret, loc };
+      if (secret) drain.envRefs = r.envRefs;
+      if (r.missing.length > 0) drain.missingEnvRefs = r.missing;
+      const first = complete ? seen.get(r.value) : undefined;
+      if (first) {
+        this.report('error', Code.duplicateDrain, `drains entry ${i + 1} is the same URL as entry ${first.n} (at line ${first.loc.line})`, loc, {
+          address,
+          related: [first.loc],
+        });
+        return;
+      }
+      if (complete) seen.set(r.value, { loc, n: i + 1 });
+      out.push(drain);
+    });
+    return out;
+  }
+}
+
+function validDrainUrl(value: string): boolean {
+  if (value.trim() !== value || /\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return DRAIN_SCHEMES.includes(url.protocol) && url.hostname !== '';
+}

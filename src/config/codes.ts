@@ -1,0 +1,63 @@
+/**
+ * Stable diagnostic codes of the config loader. Scripts and CI match on
+ * these, so a code is never renamed; docs/yaml.md lists them for users.
+ */
+export const Code = {
+  // Reading files
+  fileNotFound: 'file-not-found',
+  fileUnreadable: 'file-unreadable',
+  fileNotRegular: 'file-not-regular',
+  fileTooLarge: 'file-too-large',
+  fileBinary: 'file-binary',
+  fileNotUtf8: 'file-not-utf8',
+  folderEmpty: 'folder-empty',
+  // YAML syntax and safety
+  yamlSyntax: 'yaml-syntax',
+  yamlTabIndent: 'yaml-tab-indent',
+  yamlDuplicateKey: 'yaml-duplicate-key',
+  yamlMultipleDocuments: 'yaml-multiple-documents',
+  yamlTooComplex: 'yaml-too-complex',
+  yamlAliasLimit: 'yaml-alias-limit',
+  yamlBadAlias: 'yaml-bad-alias',
+  yamlMergeKey: 'yaml-merge-key',
+  yamlComplexKey: 'yaml-complex-key',
+  yamlUnsupportedTag: 'yaml-unsupported-tag',
+  yamlWarning: 'yaml-warning',
+  forbiddenKey: 'forbidden-key',
+  emptyFile: 'empty-file',
+  topLevelNotMap: 'top-level-not-map',
+  noApps: 'no-apps',
+  // Schema
+  unknownKey: 'unknown-key',
+  missingKey: 'missing-key',
+  wrongType: 'wrong-type',
+  invalidValue: 'invalid-value',
+  unsupportedVersion: 'unsupported-version',
+  configValueNotString: 'config-value-not-string',
+  invalidConfigKey: 'invalid-config-key',
+  invalidAppKey: 'invalid-app-key',
+  invalidAppName: 'invalid-app-name',
+  invalidPlan: 'invalid-plan',
+  invalidAttachmentName: 'invalid-attachment-name',
+  invalidAddonName: 'invalid-addon-name',
+  invalidAddonKey: 'invalid-addon-key',
+  invalidProcessType: 'invalid-process-type',
+  invalidFormationQuantity: 'invalid-formation-quantity',
+  emptyFormation: 'empty-formation',
+  invalidHostname: 'invalid-hostname',
+  invalidDrainUrl: 'invalid-drain-url',
+  // Beyond the schema
+  unknownDynoSize: 'unknown-dyno-size',
+  herokuDomain: 'heroku-domain',
+  duplicateApp: 'duplicate-app',
+  duplicateAppName: 'duplicate-app-name',
+  duplicateAttachment: 'duplicate-attachment',
+  duplicateAddonName: 'duplicate-addon-name',
+  duplicateDomain: 'duplicate-domain',
+  duplicateDrain: 'duplicate-drain',
+  conflictingDefaults: 'conflicting-defaults',
+  missingEnv: 'missing-env',
+  invalidInterpolation: 'invalid-interpolation',
+  interpolationNotAllowed: 'interpolation-not-allowed',
+} as const;
+export type Code = (typeof Code)[keyof typeof Code];

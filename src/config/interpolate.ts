@@ -1,0 +1,89 @@
+/**
+ * `${env:NAME}` interpolation. `$${` writes a literal `${`. Anything else
+ * inside `${…}` is a mistake worth reporting, not text to pass through: a
+ * config value of `${DATABASE_URL}` almost always meant `${env:DATABASE_URL}`.
+ */
+
+export type InterpolationProblem =
+  | { kind: 'missing'; name: string }
+  | { kind: 'invalid'; expression: string; hint: string };
+
+export interface Interpolated {
+  value: string;
+  /** Variables read, in order of first use. */
+  envRefs: string[];
+  /** Variables that were not set (their part of the value is empty). */
+  missing: string[];
+  /** Malformed `${…}` expressions. */
+  invalid: { expression: string; hint: string }[];
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function uniquePush(list: string[], name: string): void {
+  if (!list.includes(name)) list.push(name);
+}
+
+export function hasInterpolation(text: string): boolean {
+  return text.includes('${');
+}
+
+export function interpolate(text: string, env: Record<string, string | undefined>): Interpolated {
+  const result: Interpolated = { value: text, envRefs: [], missing: [], invalid: [] };
+  if (!text.includes('${')) return result;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const at = text.indexOf('$', i);
+    if (at < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, at);
+    if (text.startsWith('$${', at)) {
+      out += '${';
+      i = at + 3;
+      continue;
+    }
+    if (!text.startsWith('${', at)) {
+      out += '$';
+      i = at + 1;
+      continue;
+    }
+    const close = text.indexOf('}', at + 2);
+    if (close < 0) {
+      const expression = text.slice(at, at + 40);
+      result.invalid.push({ expression, hint: 'it has no closing "}" (write $${ for a literal "${")' });
+      out += text.slice(at);
+      break;
+    }
+    const inner = text.slice(at + 2, close);
+    const expression = text.slice(at, close + 1);
+    i = close + 1;
+    if (inner.startsWith('env:')) {
+      const name = inner.slice(4);
+      if (!ENV_NAME.test(name)) {
+        result.invalid.push({ expression, hint: 'an environment variable name is letters, digits and "_", not starting with a digit' });
+        continue;
+      }
+      uniquePush(result.envRefs, name);
+      const v = env[name];
+      if (v === undefined) uniquePush(result.missing, name);
+      else out += v;
+      continue;
+    }
+    result.invalid.push({
+      expression,
+      hint: ENV_NAME.test(inner)
+        ? `did you mean \${env:${inner}}? (write $\${ for a literal "\${")`
+        : 'only ${env:NAME} is supported (write $${ for a literal "${")',
+    });
+  }
+  result.value = out;
+  return result;
+}
+
+/** Undoes `$${` escapes in a field that does not interpolate. */
+export function unescapeLiteral(text: string): string {
+  return text.includes('$${') ? text.split('$${').join('${') : text;
+}

@@ -1,0 +1,209 @@
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import type { DesiredApp, DesiredState } from '../model/desired.js';
+import { formatAddress } from '../util/address.js';
+import { AppBuilder } from './build.js';
+import { Code } from './codes.js';
+import { combineDefaults, expandShorthands, mergeUnder } from './merge.js';
+import { validateAgainstSchema } from './schema.js';
+import { mapSchemaErrors } from './schema-errors.js';
+import { binaryCheck, DEFAULT_MAX_FILE_BYTES, tooLarge } from './text.js';
+import { entryLoc, kindName, nodeLoc, readYaml, Source, toPlain, type PEntry, type PMap } from './tree.js';
+
+export interface SourceText {
+  /** The name diagnostics and locations use (usually relative to the working directory). */
+  file: string;
+  text: string;
+}
+
+export interface ParseOptions {
+  env: Record<string, string | undefined>;
+  /** A missing `${env:…}` variable becomes a warning (for validating without secrets). */
+  allowMissingEnv?: boolean;
+  /** Per file; default 10 MB. */
+  maxFileBytes?: number;
+}
+
+export interface ConfigResult {
+  /** Undefined when any diagnostic is an error. */
+  desired?: DesiredState;
+  /** Sorted by file (in the order given), line and column. */
+  diagnostics: Diagnostic[];
+  /** The files read, in order. */
+  files: string[];
+  /** Keys of the apps declared, valid or not, in order of declaration. */
+  apps: string[];
+}
+
+interface ParsedFile {
+  root: PMap;
+  /** Apps whose declaration failed the schema: building them would only repeat its errors. */
+  failedApps: Set<string>;
+  defaultsFailed: boolean;
+}
+
+function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnostic[]): ParsedFile | undefined {
+  const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // Characters are at most as many as bytes: checking the length first keeps a huge text from being measured.
+  if (source.text.length > max || Buffer.byteLength(source.text, 'utf8') > max) {
+    diagnostics.push(tooLarge(source.file, Buffer.byteLength(source.text, 'utf8'), max));
+    return undefined;
+  }
+  const binary = binaryCheck(source.file, source.text);
+  if (binary) {
+    diagnostics.push(binary);
+    return undefined;
+  }
+  const src = new Source(source.file);
+  const root = readYaml(src, source.text, diagnostics);
+  if (!root) return undefined;
+  if (root.kind !== 'map') {
+    diagnostics.push({
+      severity: 'error',
+      code: Code.topLevelNotMap,
+      message: `the top level must be a map with version, apps and defaults, not ${kindName(root)}`,
+      ...nodeLoc(root),
+    });
+    return undefined;
+  }
+  const parsed: ParsedFile = { root, failedApps: new Set(), defaultsFailed: false };
+  for (const m of mapSchemaErrors(validateAgainstSchema(toPlain(root)), root)) {
+    diagnostics.push(m.diagnostic);
+    if (m.scope.kind === 'app') parsed.failedApps.add(m.scope.key);
+    if (m.scope.kind === 'defaults') parsed.defaultsFailed = true;
+  }
+  if (!root.entries.has('apps') && !root.entries.has('defaults')) {
+    diagnostics.push({
+      severity: 'error',
+      code: Code.noApps,
+      message: 'the file declares neither apps: nor defaults:',
+      ...nodeLoc(root),
+    });
+  }
+  return parsed;
+}
+
+function where(loc: SourceLocation): string {
+  return `${loc.file}:${loc.line}:${loc.col}`;
+}
+
+/** Checks that need every app: names, hostnames and add-on names are global on Heroku. */
+function crossAppChecks(apps: DesiredApp[], diagnostics: Diagnostic[]): void {
+  const names = new Map<string, DesiredApp>();
+  const hosts = new Map<string, { app: string; loc?: SourceLocation }>();
+  const addonNames = new Map<string, { app: string; loc?: SourceLocation }>();
+  for (const app of apps) {
+    const sameName = names.get(app.name);
+    if (sameName && app.loc && sameName.loc) {
+      diagnostics.push({
+        severity: 'error',
+        code: Code.duplicateAppName,
+        message: `app ${JSON.stringify(app.key)} has the Heroku name ${JSON.stringify(app.name)}, as app ${JSON.stringify(sameName.key)} does (at ${where(sameName.loc)})`,
+        ...(app.fieldLocs?.['name'] ?? app.loc),
+        address: formatAddress(app.key),
+        related: [sameName.loc],
+      });
+    } else names.set(app.name, app);
+    for (const d of app.domains) {
+      const first = hosts.get(d.hostname);
+      if (first && d.loc) {
+        diagnostics.push({
+          severity: 'error',
+          code: Code.duplicateDomain,
+          message: `domain ${JSON.stringify(d.hostname)} is also declared by app ${JSON.stringify(first.app)}${first.loc ? ` (at ${where(first.loc)})` : ''}: a hostname belongs to one app`,
+          ...d.loc,
+          address: formatAddress(app.key, 'domain', d.hostname),
+          ...(first.loc ? { related: [first.loc] } : {}),
+        });
+      } else hosts.set(d.hostname, { app: app.key, ...(d.loc ? { loc: d.loc } : {}) });
+    }
+    for (const a of Object.values(app.addons)) {
+      if (a.name === undefined) continue;
+      const first = addonNames.get(a.name);
+      if (first && a.loc) {
+        diagnostics.push({
+          severity: 'error',
+          code: Code.duplicateAddonName,
+          message: `add-on name ${JSON.stringify(a.name)} is also used in app ${JSON.stringify(first.app)}${first.loc ? ` (at ${where(first.loc)})` : ''}: add-on names are unique across Heroku`,
+          ...a.loc,
+          address: formatAddress(app.key, 'addon', a.key),
+          ...(first.loc ? { related: [first.loc] } : {}),
+        });
+      } else addonNames.set(a.name, { app: app.key, ...(a.loc ? { loc: a.loc } : {}) });
+    }
+  }
+}
+
+/** Orders diagnostics by file (as given), then line and column; file-less ones first. */
+export function sortDiagnostics(diagnostics: Diagnostic[], files: string[]): Diagnostic[] {
+  const rank = new Map(files.map((f, i) => [f, i]));
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => {
+      const fa = a.d.file === undefined ? -1 : (rank.get(a.d.file) ?? files.length);
+      const fb = b.d.file === undefined ? -1 : (rank.get(b.d.file) ?? files.length);
+      return fa - fb || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.col ?? 0) - (b.d.col ?? 0) || a.i - b.i;
+    })
+    .map((x) => x.d);
+}
+
+/**
+ * The desired state from YAML texts, without touching the disk: one set of
+ * files (defaults in one file apply to the apps of all of them). Never
+ * throws for anything the texts contain.
+ */
+export function parseDesiredState(sources: SourceText[], opts: ParseOptions): ConfigResult {
+  const diagnostics: Diagnostic[] = [];
+  const parsed: ParsedFile[] = [];
+  for (const s of sources) {
+    const p = parseFile(s, opts, diagnostics);
+    if (p) parsed.push(p);
+  }
+
+  let defaults: PMap | undefined;
+  let defaultsOk = true;
+  for (const p of parsed) {
+    const d = p.root.entries.get('defaults');
+    if (!d) continue;
+    if (p.defaultsFailed || d.node.kind !== 'map') {
+      defaultsOk = false;
+      continue;
+    }
+    const expanded = expandShorthands(d.node);
+    defaults = defaults ? combineDefaults(defaults, expanded, diagnostics) : expanded;
+  }
+
+  const builder = new AppBuilder({ env: opts.env, allowMissingEnv: opts.allowMissingEnv ?? false }, diagnostics);
+  const declared = new Map<string, PEntry>();
+  const apps: Record<string, DesiredApp> = {};
+  for (const p of parsed) {
+    const appsEntry = p.root.entries.get('apps');
+    if (!appsEntry || appsEntry.node.kind !== 'map') continue;
+    for (const [key, entry] of appsEntry.node.entries) {
+      const first = declared.get(key);
+      if (first) {
+        const at = entryLoc(first);
+        diagnostics.push({
+          severity: 'error',
+          code: Code.duplicateApp,
+          message: `app ${JSON.stringify(key)} is declared twice (first at ${where(at)})`,
+          ...entryLoc(entry),
+          address: formatAddress(key),
+          related: [at],
+        });
+        continue;
+      }
+      declared.set(key, entry);
+      if (p.failedApps.has(key) || entry.node.kind !== 'map') continue;
+      const own = expandShorthands(entry.node);
+      const merged = defaults && defaultsOk ? mergeUnder(defaults, own) : own;
+      apps[key] = builder.build(key, entry, merged);
+    }
+  }
+  crossAppChecks(Object.values(apps), diagnostics);
+
+  const files = sources.map((s) => s.file);
+  const sorted = sortDiagnostics(diagnostics, files);
+  const result: ConfigResult = { diagnostics: sorted, files, apps: [...declared.keys()] };
+  if (!sorted.some((d) => d.severity === 'error')) result.desired = { apps, files };
+  return result;
+}

@@ -1,0 +1,408 @@
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node as YamlNode,
+  type YAMLError,
+} from 'yaml';
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import { Code } from './codes.js';
+import { FORBIDDEN_KEYS } from './rules.js';
+
+/** One YAML file being read: its name (as shown to users) and line table. */
+export class Source {
+  readonly lineCounter = new LineCounter();
+  constructor(readonly file: string) {}
+
+  loc(offset: number): SourceLocation {
+    const { line, col } = this.lineCounter.linePos(offset);
+    // linePos answers line 0 when the text has no newline before `offset`.
+    return { file: this.file, line: Math.max(line, 1), col: Math.max(col, 1) };
+  }
+}
+
+/**
+ * The YAML as a tree that remembers where every value was written. Nodes
+ * merged from `defaults:` keep the positions (and file) they came from.
+ */
+export type PNode = PScalar | PMap | PSeq;
+
+interface PBase {
+  src: Source;
+  offset: number;
+}
+
+export interface PScalar extends PBase {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+  /** The text as written, for hints such as `quote it ("5000")`. */
+  raw: string;
+}
+
+export interface PEntry {
+  key: string;
+  src: Source;
+  keyOffset: number;
+  node: PNode;
+}
+
+export interface PMap extends PBase {
+  kind: 'map';
+  entries: Map<string, PEntry>;
+}
+
+export interface PSeq extends PBase {
+  kind: 'seq';
+  items: PNode[];
+}
+
+export function kindName(n: PNode): string {
+  if (n.kind === 'map') return 'a map';
+  if (n.kind === 'seq') return 'a list';
+  if (n.value === null) return 'empty';
+  if (typeof n.value === 'number') return 'a number';
+  if (typeof n.value === 'boolean') return 'a boolean';
+  return 'a string';
+}
+
+/** Where a map entry is reported: its key. */
+export function entryLoc(e: PEntry): SourceLocation {
+  return e.src.loc(e.keyOffset);
+}
+
+export function nodeLoc(n: PNode): SourceLocation {
+  return n.src.loc(n.offset);
+}
+
+/** The plain JSON value of a tree, for JSON Schema validation. */
+export function toPlain(n: PNode): unknown {
+  if (n.kind === 'scalar') return n.value;
+  if (n.kind === 'seq') return n.items.map(toPlain);
+  // Forbidden keys never reach a map (readYaml drops them), so a plain object is safe here.
+  const o: Record<string, unknown> = {};
+  for (const [k, e] of n.entries) o[k] = toPlain(e.node);
+  return o;
+}
+
+export interface ReadLimits {
+  /** Deepest nesting accepted; the format itself needs about six levels. */
+  maxDepth: number;
+  /** yaml's guard against alias amplification (its `toJS` option). */
+  maxAliasCount: number;
+  /** Values that aliases and merge keys may expand to, in total. */
+  maxAliasNodes: number;
+  /** YAML syntax errors reported per file before giving up. */
+  maxSyntaxErrors: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = { maxDepth: 64, maxAliasCount: 100, maxAliasNodes: 10_000, maxSyntaxErrors: 20 };
+
+const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => CORE_TAG_PREFIX + t));
+
+function shortTag(tag: string): string {
+  return tag.startsWith(CORE_TAG_PREFIX) ? '!!' + tag.slice(CORE_TAG_PREFIX.length) : tag;
+}
+
+/** yaml's messages end with " at line L, column C:" and a code excerpt: the position is reported separately. */
+function yamlMessage(err: YAMLError): string {
+  const first = err.message.split('\n')[0] ?? err.message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').replace(/[.:]$/, '');
+}
+
+function yamlErrorDiagnostic(src: Source, err: YAMLError, severity: 'error' | 'warning'): Diagnostic {
+  const pos = err.linePos?.[0];
+  const where = pos ? { file: src.file, line: pos.line, col: pos.col } : src.loc(err.pos[0]);
+  const d = (code: string, message: string): Diagnostic => ({ severity, code, message, ...where });
+  switch (err.code) {
+    case 'TAB_AS_INDENT':
+      return d(Code.yamlTabIndent, 'a tab is used for indentation: YAML indents with spaces only');
+    case 'MULTIPLE_DOCS':
+      return d(Code.yamlMultipleDocuments, 'the file holds more than one YAML document (---): use one document per file');
+    case 'RESOURCE_EXHAUSTION':
+      return d(Code.yamlTooComplex, 'the YAML is nested too deeply to read');
+    case 'DUPLICATE_KEY':
+      return d(Code.yamlDuplicateKey, 'a key is declared twice in the same map');
+    default:
+      return d(severity === 'error' ? Code.yamlSyntax : Code.yamlWarning, `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${yamlMessage(err)}`);
+  }
+}
+
+class LimitExceeded extends Error {}
+
+/**
+ * Turns the yaml library's document into a PNode tree, applying the
+ * safety rules: aliases and `<<` merges expand within a budget (a "billion
+ * laughs" document is refused, not expanded), keys that could reach
+ * `Object.prototype` are refused, tags other than YAML's core ones are
+ * refused, and nesting is bounded.
+ */
+class Walker {
+  private expanded = 0;
+  private aliasDepth = 0;
+  private readonly active = new Set<unknown>();
+
+  constructor(
+    private readonly src: Source,
+    private readonly doc: Document,
+    private readonly limits: ReadLimits,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private error(code: string, message: string, offset: number): void {
+    this.diagnostics.push({ severity: 'error', code, message, ...this.src.loc(offset) });
+  }
+
+  private count(offset: number): void {
+    if (this.aliasDepth === 0) return;
+    this.expanded += 1;
+    if (this.expanded > this.limits.maxAliasNodes) {
+      this.error(
+        Code.yamlAliasLimit,
+        `aliases expand to more than ${this.limits.maxAliasNodes} values (a "billion laughs" document?): refusing to expand them`,
+        offset,
+      );
+      throw new LimitExceeded();
+    }
+  }
+
+  walk(node: unknown, fallbackOffset: number, depth: number): PNode {
+    if (depth > this.limits.maxDepth) {
+      this.error(Code.yamlTooComplex, `the YAML is nested more than ${this.limits.maxDepth} levels deep`, fallbackOffset);
+      throw new LimitExceeded();
+    }
+    if (node === null || node === undefined) {
+      return { kind: 'scalar', value: null, raw: '', src: this.src, offset: fallbackOffset };
+    }
+    if (isAlias(node)) {
+      const offset = node.range?.[0] ?? fallbackOffset;
+      const target = node.resolve(this.doc);
+      if (!target) {
+        this.error(Code.yamlBadAlias, `alias *${node.source} has no anchor &${node.source} before it`, offset);
+        throw new LimitExceeded();
+      }
+      if (this.active.has(target)) {
+        this.error(Code.yamlBadAlias, `alias *${node.source} refers to a value that contains it`, offset);
+        throw new LimitExceeded();
+      }
+      this.aliasDepth += 1;
+      this.active.add(target);
+      try {
+        return this.walk(target, offset, depth + 1);
+      } finally {
+        this.active.delete(target);
+        this.aliasDepth -= 1;
+      }
+    }
+    const yn = node as YamlNode;
+    const offset = yn.range?.[0] ?? fallbackOffset;
+    this.count(offset);
+    if (yn.tag !== undefined && !CORE_TAGS.has(yn.tag)) {
+      this.error(Code.yamlUnsupportedTag, `the YAML tag ${shortTag(yn.tag)} is not supported: remove it`, offset);
+      return { kind: 'scalar', value: null, raw: '', src: this.src, offset };
+    }
+    if (isScalar(yn)) {
+      const v = yn.value;
+      const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
+      const raw = typeof yn.source === 'string' ? yn.source : String(value);
+      return { kind: 'scalar', value, raw, src: this.src, offset };
+    }
+    if (isSeq(yn)) {
+      this.active.add(yn);
+      try {
+        return { kind: 'seq', items: yn.items.map((item) => this.walk(item, offset, depth + 1)), src: this.src, offset };
+      } finally {
+        this.active.delete(yn);
+      }
+    }
+    if (isMap(yn)) {
+      this.active.add(yn);
+      try {
+        return this.walkMap(yn.items, offset, depth);
+      } finally {
+        this.active.delete(yn);
+      }
+    }
+    this.error(Code.yamlSyntax, 'unexpected YAML node', offset);
+    return { kind: 'scalar', value: null, raw: '', src: this.src, offset };
+  }
+
+  private walkMap(pairs: readonly { key: unknown; value: unknown }[], offset: number, depth: number): PMap {
+    const entries = new Map<string, PEntry>();
+    const merges: { node: unknown; offset: number }[] = [];
+    for (const pair of pairs) {
+      const keyNode = pair.key;
+      const keyOffset = (keyNode as YamlNode | null)?.range?.[0] ?? offset;
+      const key = this.keyOf(keyNode, keyOffset, depth);
+      if (key === undefined) continue;
+      if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
+        merges.push({ node: pair.value, offset: keyOffset });
+        continue;
+      }
+      if (FORBIDDEN_KEYS.has(key)) {
+        this.error(Code.forbiddenKey, `the key ${JSON.stringify(key)} is not allowed`, keyOffset);
+        continue;
+      }
+      const first = entries.get(key);
+      if (first) {
+        const at = this.src.loc(first.keyOffset);
+        this.error(
+          Code.yamlDuplicateKey,
+          `the key ${JSON.stringify(key)} is declared twice in the same map (first at line ${at.line}, column ${at.col})`,
+          keyOffset,
+        );
+        continue;
+      }
+      const valueOffset = (pair.value as YamlNode | null)?.range?.[0] ?? keyOffset;
+      entries.set(key, { key, src: this.src, keyOffset, node: this.walk(pair.value, valueOffset, depth + 1) });
+    }
+    for (const m of merges) this.merge(entries, m.node, m.offset, depth);
+    return { kind: 'map', entries, src: this.src, offset };
+  }
+
+  /** YAML merge keys (`<<: *base` or `<<: [*a, *b]`): keys written in the map win, then earlier sources. */
+  private merge(entries: Map<string, PEntry>, value: unknown, offset: number, depth: number): void {
+    const merged = this.walk(value, offset, depth + 1);
+    const sources = merged.kind === 'seq' ? merged.items : [merged];
+    for (const s of sources) {
+      if (s.kind !== 'map') {
+        this.error(Code.yamlMergeKey, 'a "<<" merge key needs a map or an alias to one (e.g. <<: *defaults)', offset);
+        return;
+      }
+      for (const [k, e] of s.entries) if (!entries.has(k)) entries.set(k, e);
+    }
+  }
+
+  private keyOf(keyNode: unknown, offset: number, depth: number): string | undefined {
+    const k = isAlias(keyNode) ? this.walk(keyNode, offset, depth + 1) : undefined;
+    if (k && k.kind !== 'scalar') {
+      this.error(Code.yamlComplexKey, 'map keys must be plain strings, not lists or maps', offset);
+      return undefined;
+    }
+    if (k) return k.value === null ? this.emptyKey(offset) : String(k.value);
+    if (keyNode === null || keyNode === undefined) return this.emptyKey(offset);
+    if (!isScalar(keyNode)) {
+      this.error(Code.yamlComplexKey, 'map keys must be plain strings, not lists or maps', offset);
+      return undefined;
+    }
+    if (keyNode.tag !== undefined && !CORE_TAGS.has(keyNode.tag)) {
+      this.error(Code.yamlUnsupportedTag, `the YAML tag ${shortTag(keyNode.tag)} is not supported: remove it`, offset);
+      return undefined;
+    }
+    const v = keyNode.value;
+    if (v === null || v === '') return this.emptyKey(offset);
+    return String(v);
+  }
+
+  private emptyKey(offset: number): undefined {
+    this.error(Code.yamlSyntax, 'a map key is empty', offset);
+    return undefined;
+  }
+}
+
+/**
+ * Parses one file's text. Returns the tree, or undefined when the file
+ * cannot be read as YAML (the reasons are in `diagnostics`). Never throws
+ * for any input.
+ */
+export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], limits: ReadLimits = DEFAULT_LIMITS): PNode | undefined {
+  let doc: Document;
+  try {
+    doc = parseDocument(text, {
+      lineCounter: src.lineCounter,
+      uniqueKeys: true,
+      prettyErrors: true,
+      strict: true,
+      merge: false,
+      version: '1.2',
+      schema: 'core',
+    });
+  } catch (err) {
+    // yaml reports problems on the document; reaching here means the input exhausted it.
+    diagnostics.push({
+      severity: 'error',
+      code: Code.yamlTooComplex,
+      message: `the YAML could not be read (${err instanceof Error ? err.message : String(err)})`,
+      file: src.file,
+    });
+    return undefined;
+  }
+
+  // Duplicate keys are reported by the walker, with both places.
+  const hard = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  if (hard.length > 0) {
+    for (const e of hard.slice(0, limits.maxSyntaxErrors)) diagnostics.push(yamlErrorDiagnostic(src, e, 'error'));
+    if (hard.length > limits.maxSyntaxErrors) {
+      diagnostics.push({
+        severity: 'error',
+        code: Code.yamlSyntax,
+        message: `${hard.length - limits.maxSyntaxErrors} more YAML syntax errors not shown`,
+        file: src.file,
+      });
+    }
+    return undefined;
+  }
+  // An unknown tag is refused by the walker; other warnings pass through.
+  for (const w of doc.warnings) if (w.code !== 'TAG_RESOLVE_FAILED') diagnostics.push(yamlErrorDiagnostic(src, w, 'warning'));
+
+  if (doc.contents === null) {
+    diagnostics.push({
+      severity: 'error',
+      code: Code.emptyFile,
+      message: 'the file is empty: it needs at least "version: 1" and "apps:" or "defaults:"',
+      ...src.loc(0),
+    });
+    return undefined;
+  }
+
+  if (text.includes('*') && hasAlias(doc)) {
+    try {
+      doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (err) {
+      const excessive = err instanceof Error && /alias count/i.test(err.message);
+      diagnostics.push({
+        severity: 'error',
+        code: excessive ? Code.yamlAliasLimit : Code.yamlBadAlias,
+        message: excessive
+          ? 'aliases refer to aliases too many times (a "billion laughs" document?): refusing to expand them'
+          : `YAML aliases cannot be resolved: ${err instanceof Error ? err.message : String(err)}`,
+        ...src.loc(doc.contents.range?.[0] ?? 0),
+      });
+      return undefined;
+    }
+  }
+
+  const before = diagnostics.length;
+  try {
+    const root = new Walker(src, doc, limits, diagnostics).walk(doc.contents, 0, 0);
+    return diagnostics.slice(before).some((d) => d.severity === 'error' && isStructural(d.code)) ? undefined : root;
+  } catch (err) {
+    if (err instanceof LimitExceeded) return undefined;
+    if (err instanceof RangeError) {
+      diagnostics.push({ severity: 'error', code: Code.yamlTooComplex, message: 'the YAML is nested too deeply to read', file: src.file });
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** Problems after which the tree is not the document the user meant: schema checks on it would only add noise. */
+function isStructural(code: string): boolean {
+  return code === Code.yamlBadAlias || code === Code.yamlMergeKey || code === Code.yamlComplexKey;
+}
+
+function hasAlias(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
