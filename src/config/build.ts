@@ -120,7 +120,7 @@ export class AppBuilder {
       this.report(
         this.opts.allowMissingEnv ? 'warning' : 'error',
         Code.missingEnv,
-        `${what} reads \${env:${name}}, but the environment variable ${name} is not set`,
+        `${what} reads \${env:${name}}, which is not set`,
         loc,
         { address },
       );
