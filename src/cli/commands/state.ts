@@ -61,6 +61,7 @@ export function registerState(program: Command, ctx: CliContext): void {
       if (matches.length === 0) throw notFound(address!, backend);
       if (matches.length > 1) throw ambiguous(address!, matches.map((m) => m.key ?? m.address));
       const { inventory, removed } = forgetAddress(inv, address!);
+      if (removed.length === 0) throw new CliError(`nothing to forget at ${address}: it has no entries`);
       await lock.write(inventory);
       const serial = lock.current?.serial ?? inventory.serial + 1;
       ctx.stdout.write(`Forgot ${removed.length} ${removed.length === 1 ? 'entry' : 'entries'} (state serial ${serial}):\n`);
