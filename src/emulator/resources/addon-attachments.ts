@@ -1,0 +1,109 @@
+import { notFound } from '../http/errors.js';
+import type { Platform } from '../platform.js';
+import type { AttachmentRecord } from '../store/records.js';
+import { addonWebUrl } from './addons.js';
+import { appParam, appRef } from './apps.js';
+import { accountOf, bodyOf, created, list, ok, param, type RouteDef } from './types.js';
+
+export function renderAttachment(platform: Platform, att: AttachmentRecord) {
+  const addon = platform.store.addons.get(att.addonId);
+  const app = platform.store.apps.get(att.appId);
+  const billing = addon ? platform.store.apps.get(addon.appId) : undefined;
+  return {
+    addon: {
+      id: att.addonId,
+      name: addon?.name ?? '',
+      app: billing ? appRef(billing) : { id: addon?.appId ?? '', name: '' },
+    },
+    app: app ? appRef(app) : { id: att.appId, name: '' },
+    created_at: att.createdAt,
+    id: att.id,
+    name: att.name,
+    namespace: att.namespace,
+    updated_at: att.updatedAt,
+    web_url: addon ? addonWebUrl(addon) : null,
+    log_input_url: null,
+  };
+}
+
+type AttachmentCreate = { addon: string; app: string; name?: string; namespace?: string | null; confirm?: string };
+type Resolve = { addon_attachment: string; app?: string; addon_service?: string };
+
+export const attachmentRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    pattern: '/addon-attachments',
+    handler: (ctx) => {
+      const account = accountOf(ctx);
+      const body = bodyOf<AttachmentCreate>(ctx);
+      const addon = ctx.platform.findAddon(account, body.addon);
+      const app = ctx.platform.findApp(account, body.app);
+      return created(renderAttachment(ctx.platform, ctx.platform.attach(account, addon, app, body.name, body.namespace)));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/addon-attachments',
+    handler: (ctx) => list(ctx.platform.attachmentsVisibleTo(accountOf(ctx)).map((a) => renderAttachment(ctx.platform, a)), ['id', 'name']),
+  },
+  {
+    method: 'GET',
+    pattern: '/addon-attachments/{attachment}',
+    handler: (ctx) => ok(renderAttachment(ctx.platform, ctx.platform.findAttachment(accountOf(ctx), param(ctx, 'attachment')))),
+  },
+  {
+    method: 'DELETE',
+    pattern: '/addon-attachments/{attachment}',
+    handler: (ctx) => {
+      const account = accountOf(ctx);
+      const att = ctx.platform.findAttachment(account, param(ctx, 'attachment'));
+      const body = renderAttachment(ctx.platform, att);
+      ctx.platform.detachById(account, att);
+      return ok(body);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/addons/{addon}/addon-attachments',
+    handler: (ctx) => {
+      const account = accountOf(ctx);
+      const addon = ctx.platform.findAddon(account, param(ctx, 'addon'));
+      const mine = new Set(ctx.platform.appsOf(account).map((a) => a.id));
+      return list(
+        ctx.platform.attachmentsOfAddon(addon).filter((a) => mine.has(a.appId)).map((a) => renderAttachment(ctx.platform, a)),
+        ['id', 'name'],
+      );
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/apps/{app}/addon-attachments',
+    handler: (ctx) => list(ctx.platform.attachmentsOf(appParam(ctx)).map((a) => renderAttachment(ctx.platform, a)), ['id', 'name']),
+  },
+  {
+    method: 'GET',
+    pattern: '/apps/{app}/addon-attachments/{attachment}',
+    handler: (ctx) => {
+      const app = appParam(ctx);
+      return ok(renderAttachment(ctx.platform, ctx.platform.findAttachment(accountOf(ctx), param(ctx, 'attachment'), app)));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/actions/addon-attachments/resolve',
+    handler: (ctx) => {
+      const account = accountOf(ctx);
+      const body = bodyOf<Resolve>(ctx);
+      const app = body.app === undefined ? undefined : ctx.platform.findApp(account, body.app);
+      const pool = app ? ctx.platform.attachmentsOf(app) : ctx.platform.attachmentsVisibleTo(account);
+      const key = body.addon_attachment;
+      const matches = pool.filter((a) => {
+        const addon = ctx.platform.store.addons.get(a.addonId);
+        const nameHit = a.id === key || a.name === key.toUpperCase() || addon?.name === key;
+        return nameHit && (body.addon_service === undefined || (addon !== undefined && ctx.platform.serviceOf(addon).name === body.addon_service));
+      });
+      if (matches.length === 0) throw notFound("Couldn't find that add-on attachment.", 'add_on attachment');
+      return ok(matches.map((a) => renderAttachment(ctx.platform, a)));
+    },
+  },
+];

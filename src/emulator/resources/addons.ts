@@ -1,0 +1,132 @@
+import { planById, planName } from '../catalogue.js';
+import { notFound } from '../http/errors.js';
+import type { Platform } from '../platform.js';
+import type { AddonRecord } from '../store/records.js';
+import { userOf } from './account.js';
+import { appParam, appRef } from './apps.js';
+import { renderPlan, renderService } from './catalogue.js';
+import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef } from './types.js';
+
+export const addonWebUrl = (a: AddonRecord): string => `https://addons-sso.heroku.com/apps/${a.appId}/addons/${a.id}`;
+
+/** `Accept-Expansion: plan, addon_service` inlines the full objects, as the real API does for the CLI. */
+export function renderAddon(platform: Platform, a: AddonRecord, expand: ReadonlySet<string> = new Set()): Json {
+  const app = platform.store.apps.get(a.appId);
+  const plan = planById(a.planId);
+  const service = platform.serviceOf(a);
+  return {
+    actions: [],
+    addon_service: expand.has('addon_service') ? renderService(service) : { id: service.id, name: service.name },
+    billing_entity: { id: a.appId, name: app?.name ?? '', type: 'app' },
+    app: app ? appRef(app) : { id: a.appId, name: '' },
+    billed_price: { cents: plan.cents, contract: false, unit: 'month' },
+    config_vars: platform.addonConfigVars(a),
+    created_at: a.createdAt,
+    id: a.id,
+    name: a.name,
+    plan: expand.has('plan') ? renderPlan(plan) : { id: plan.id, name: planName(plan) },
+    provider_id: a.providerId,
+    provision_message: a.provisionMessage,
+    state: a.state,
+    updated_at: a.updatedAt,
+    web_url: addonWebUrl(a),
+  };
+}
+
+/** The Heroku CLI sends `plan: {name}`; the schema wants the id or name as a string. */
+function normalizePlan(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const b = body as Record<string, unknown>;
+  const plan = b.plan;
+  if (plan !== null && typeof plan === 'object' && !Array.isArray(plan)) {
+    const p = plan as { id?: unknown; name?: unknown };
+    const key = typeof p.id === 'string' ? p.id : typeof p.name === 'string' ? p.name : undefined;
+    if (key !== undefined) return { ...b, plan: key };
+  }
+  return body;
+}
+
+type AddonCreate = { plan: string; name?: string; attachment?: { name?: string }; config?: Record<string, string> };
+type Resolve = { addon: string; app?: string; addon_service?: string };
+
+export const addonRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    pattern: '/addons',
+    handler: (ctx) => list(ctx.platform.addonsOf(accountOf(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
+  },
+  {
+    method: 'GET',
+    pattern: '/addons/{addon}',
+    handler: (ctx) => ok(renderAddon(ctx.platform, ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon')), ctx.expand)),
+  },
+  {
+    method: 'GET',
+    pattern: '/users/{user}/addons',
+    handler: (ctx) => list(ctx.platform.addonsOf(userOf(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
+  },
+  {
+    method: 'GET',
+    pattern: '/apps/{app}/addons',
+    handler: (ctx) => list(ctx.platform.addonsOfApp(appParam(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
+  },
+  {
+    method: 'POST',
+    pattern: '/apps/{app}/addons',
+    normalize: normalizePlan,
+    handler: (ctx) => {
+      const addon = ctx.platform.createAddon(accountOf(ctx), appParam(ctx), bodyOf<AddonCreate>(ctx));
+      return created(renderAddon(ctx.platform, addon, ctx.expand));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/apps/{app}/addons/{addon}',
+    handler: (ctx) => {
+      const app = appParam(ctx);
+      return ok(renderAddon(ctx.platform, ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app), ctx.expand));
+    },
+  },
+  {
+    method: 'PATCH',
+    pattern: '/apps/{app}/addons/{addon}',
+    normalize: normalizePlan,
+    handler: (ctx) => {
+      const app = appParam(ctx);
+      const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app);
+      return ok(renderAddon(ctx.platform, ctx.platform.updateAddon(addon, bodyOf<{ plan: string; name?: string }>(ctx)), ctx.expand));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/apps/{app}/addons/{addon}',
+    handler: (ctx) => {
+      const app = appParam(ctx);
+      const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app);
+      // Rendered while its attachments still exist, so config_vars says what it exposed.
+      const body = renderAddon(ctx.platform, addon, ctx.expand);
+      const gone = ctx.platform.deleteAddon(accountOf(ctx), addon);
+      return ok({ ...body, state: gone.state, updated_at: gone.updatedAt });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/actions/addons/resolve',
+    handler: (ctx) => {
+      const account = accountOf(ctx);
+      const body = bodyOf<Resolve>(ctx);
+      const app = body.app === undefined ? undefined : ctx.platform.findApp(account, body.app);
+      const pool = app ? ctx.platform.addonsOfApp(app) : ctx.platform.addonsOf(account);
+      const byAttachment = app
+        ? ctx.platform.attachmentsOf(app).filter((a) => a.name === body.addon.toUpperCase()).map((a) => a.addonId)
+        : [];
+      const matches = pool.filter(
+        (a) =>
+          (a.id === body.addon || a.name === body.addon || byAttachment.includes(a.id)) &&
+          (body.addon_service === undefined || ctx.platform.serviceOf(a).name === body.addon_service),
+      );
+      if (matches.length === 0) throw notFound("Couldn't find that add-on.", 'add_on');
+      return ok(matches.map((a) => renderAddon(ctx.platform, a, ctx.expand)));
+    },
+  },
+];

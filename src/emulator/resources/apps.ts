@@ -1,0 +1,79 @@
+import { GENERATIONS, regionById, stackById } from '../catalogue.js';
+import type { Platform } from '../platform.js';
+import type { AppRecord } from '../store/records.js';
+import { userOf } from './account.js';
+import { accountOf, bodyOf, created, list, ok, param, type Ctx, type Json, type RouteDef } from './types.js';
+
+/** The fields the two app lists can be sorted on (the schema's `ranges`). */
+export const APP_RANGES = ['id', 'name', 'updated_at'] as const;
+
+export function renderApp(platform: Platform, app: AppRecord): Json {
+  const owner = platform.store.accounts.get(app.ownerId);
+  const slug = app.slugId ? platform.store.slugs.get(app.slugId) : undefined;
+  const region = regionById(app.regionId);
+  const stack = stackById(app.stackId);
+  const buildStack = stackById(app.buildStackId);
+  return {
+    acm: app.acm,
+    archived_at: null,
+    buildpack_provided_description: slug?.buildpackProvidedDescription ?? null,
+    build_stack: { id: buildStack.id, name: buildStack.name },
+    created_at: app.createdAt,
+    generation: { ...GENERATIONS.cedar },
+    git_url: `https://git.heroku.com/${app.name}.git`,
+    id: app.id,
+    internal_routing: null,
+    maintenance: app.maintenance,
+    name: app.name,
+    owner: { email: owner?.email ?? '', id: app.ownerId },
+    organization: null,
+    team: null,
+    region: { id: region.id, name: region.name },
+    released_at: app.releasedAt,
+    repo_size: null,
+    slug_size: slug?.size ?? null,
+    space: null,
+    stack: { id: stack.id, name: stack.name },
+    updated_at: app.updatedAt,
+    web_url: `https://${app.name}.herokuapp.com/`,
+  };
+}
+
+export const appRef = (app: AppRecord): Json => ({ id: app.id, name: app.name });
+
+export const appParam = (ctx: Ctx): AppRecord => ctx.platform.findApp(accountOf(ctx), param(ctx, 'app'));
+
+const listApps = (ctx: Ctx, account = accountOf(ctx)) =>
+  list(
+    ctx.platform.appsOf(account).map((a) => renderApp(ctx.platform, a)),
+    APP_RANGES,
+  );
+
+export const appRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    pattern: '/apps',
+    handler: (ctx) =>
+      created(renderApp(ctx.platform, ctx.platform.createApp(accountOf(ctx), bodyOf<{ name?: string; region?: string; stack?: string }>(ctx)))),
+  },
+  { method: 'GET', pattern: '/apps', handler: (ctx) => listApps(ctx) },
+  { method: 'GET', pattern: '/users/{user}/apps', handler: (ctx) => listApps(ctx, userOf(ctx)) },
+  { method: 'GET', pattern: '/apps/{app}', handler: (ctx) => ok(renderApp(ctx.platform, appParam(ctx))) },
+  {
+    method: 'PATCH',
+    pattern: '/apps/{app}',
+    handler: (ctx) =>
+      ok(renderApp(ctx.platform, ctx.platform.updateApp(appParam(ctx), bodyOf<{ name?: string; maintenance?: boolean; build_stack?: string }>(ctx)))),
+  },
+  {
+    method: 'DELETE',
+    pattern: '/apps/{app}',
+    handler: (ctx) => {
+      const app = appParam(ctx);
+      // Rendered before deletion: the owner, slug and domains are still there to read.
+      const body = renderApp(ctx.platform, app);
+      ctx.platform.deleteApp(accountOf(ctx), app);
+      return ok(body);
+    },
+  },
+];

@@ -1,0 +1,149 @@
+/**
+ * What the emulator remembers. Records hold ids, never rendered objects:
+ * the resource modules render them in the API's shape on every read, so a
+ * rename shows everywhere at once. Times are ISO-8601 strings in whole
+ * seconds, as the API returns them.
+ */
+
+export interface AccountRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  allowTracking: boolean;
+  beta: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AppRecord {
+  id: string;
+  name: string;
+  ownerId: string;
+  regionId: string;
+  stackId: string;
+  buildStackId: string;
+  maintenance: boolean;
+  acm: boolean;
+  createdAt: string;
+  updatedAt: string;
+  releasedAt: string | null;
+  /** Every config var of the app, the ones add-on attachments inject included. */
+  config: Record<string, string>;
+  /** Process types of the current release's slug (empty until a slug is released). */
+  processTypes: Record<string, string>;
+  slugId: string | null;
+  /** Version of the latest release. */
+  version: number;
+}
+
+export interface ReleaseRecord {
+  id: string;
+  appId: string;
+  version: number;
+  description: string;
+  slugId: string | null;
+  /** The app's config vars as of this release. */
+  config: Record<string, string>;
+  addonPlanNames: string[];
+  userId: string;
+  userEmail: string;
+  status: 'succeeded';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SlugRecord {
+  id: string;
+  appId: string;
+  processTypes: Record<string, string>;
+  stackId: string;
+  commit: string | null;
+  commitDescription: string | null;
+  checksum: string | null;
+  buildpackProvidedDescription: string | null;
+  size: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FormationRecord {
+  id: string;
+  appId: string;
+  type: string;
+  quantity: number;
+  sizeId: string;
+  command: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AddonState = 'provisioning' | 'provisioned' | 'deprovisioned';
+
+export interface AddonRecord {
+  id: string;
+  name: string;
+  /** The billing app. */
+  appId: string;
+  planId: string;
+  serviceId: string;
+  state: AddonState;
+  providerId: string;
+  provisionMessage: string;
+  /** Provisioning options the client gave (`config` on create). */
+  options: Record<string, string>;
+  /** Values behind each config var suffix (URL → postgres://…), set once provisioned. */
+  values: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  addonId: string;
+  appId: string;
+  name: string;
+  namespace: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DomainRecord {
+  id: string;
+  appId: string;
+  hostname: string;
+  kind: 'heroku' | 'custom';
+  cname: string | null;
+  status: string;
+  sniEndpointId: string | null;
+  acmStatus: string | null;
+  acmStatusReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DrainRecord {
+  id: string;
+  appId: string;
+  url: string;
+  token: string;
+  /** Set when an add-on created the drain: then only removing the add-on removes it. */
+  addonId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The persisted form (`--data FILE`). */
+export interface StoreSnapshot {
+  format: 'dynoform-emulator';
+  version: 1;
+  savedAt: string;
+  accounts: AccountRecord[];
+  apps: AppRecord[];
+  releases: ReleaseRecord[];
+  slugs: SlugRecord[];
+  formations: FormationRecord[];
+  addons: AddonRecord[];
+  attachments: AttachmentRecord[];
+  domains: DomainRecord[];
+  drains: DrainRecord[];
+}
