@@ -8,6 +8,7 @@
  * fsynced so the rename survives a power loss. A crash at any point leaves
  * either the old or the new file, never half of one.
  */
+import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -34,6 +35,38 @@ export function createFileBackend(path: string, opts: FileBackendOptions = {}): 
 }
 
 const TEMP_SUFFIX = '.tmp';
+
+/**
+ * Lock files this process holds, removed if the process exits without
+ * releasing them (a second Ctrl-C ends the CLI with process.exit): a lock
+ * file left by a process that is gone only makes the next run stop and ask
+ * for `state unlock`. A SIGKILL skips this; that case is reported as stale.
+ */
+/** Lock id → lock file path. */
+const heldLockFiles = new Map<string, string>();
+let exitHookInstalled = false;
+
+function removeHeldLocksAtExit(): void {
+  for (const [id, path] of heldLockFiles) {
+    try {
+      if ((JSON.parse(readFileSync(path, 'utf8')) as { id?: string }).id === id) unlinkSync(path);
+    } catch {
+      // Already gone or unreadable: nothing of ours to remove.
+    }
+  }
+}
+
+function trackLockFile(id: string, path: string | undefined): void {
+  if (path === undefined) {
+    heldLockFiles.delete(id);
+    return;
+  }
+  heldLockFiles.set(id, path);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', removeHeldLocksAtExit);
+  }
+}
 
 class FileBackend implements StateBackend {
   readonly lockPath: string;
@@ -96,6 +129,7 @@ class FileBackend implements StateBackend {
         throw new StateError('state-lock-interrupted', `interrupted while waiting for the lock on state ${this.path}`);
       }
     }
+    trackLockFile(info.id, this.lockPath);
     const lock = new FileLock(this, info, this.opts);
     try {
       await this.removeLeftoverTemps();
@@ -271,6 +305,7 @@ class FileLock implements StateLock {
     this.released = true;
     this.backend.forget(this);
     await this.chain;
+    trackLockFile(this.info.id, undefined);
     const { info } = await this.backend.readLockInfo();
     // Only our own lock file: after a forced unlock it may be someone else's.
     if (info?.id === this.info.id) await unlink(this.backend.lockPath).catch(() => undefined);

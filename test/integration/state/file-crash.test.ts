@@ -50,4 +50,13 @@ describe('file state: a process killed in the middle of a write', () => {
     expect(await readdir(join(dir, '.dynoform'))).toEqual(['state.json']);
     expect((await b.read())?.serial).toBe(5);
   });
+
+  it('a process that exits while holding the lock (second Ctrl-C) removes its lock file on the way out', async () => {
+    const path = join(dir, '.dynoform', 'state.json');
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, 'fixtures', 'exit-holding-lock.mjs'), path], { encoding: 'utf8' });
+    expect(r.status).toBe(130);
+    expect(await readdir(join(dir, '.dynoform'))).not.toContain('state.json.lock');
+    const lock = await createFileBackend(path).lock({ who: 'next', operation: 'apply' });
+    await lock.release();
+  });
 });
