@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerState } from './state.js';
 import { registerValidate } from './validate.js';
+import { registerEmulator } from './emulator.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Each command lives in its own file and registers itself here. */
-export const commands: RegisterCommand[] = [registerValidate, registerState];
+export const commands: RegisterCommand[] = [registerValidate, registerState, registerEmulator];
