@@ -38,7 +38,7 @@ const TEMP_SUFFIX = '.tmp';
 
 /**
  * Lock files this process holds, removed if the process exits without
- * releasing them (a second Ctrl-C ends the CLI with process.exit): a lock
+ * releasing them (a second Ctrl-C makes the CLI exit at once): a lock
  * file left by a process that is gone only makes the next run stop and ask
  * for `state unlock`. A SIGKILL skips this; that case is reported as stale.
  */

@@ -26,7 +26,7 @@ function currentUser(): string | undefined {
 
 /**
  * The default `who` of a lock: `user@host`. The CLI passes its environment
- * (only the CLI reads process.env).
+ * (only the CLI reads the environment).
  */
 export function lockOwner(env: Record<string, string | undefined>): string {
   const user = env.USER || env.USERNAME || env.LOGNAME || currentUser() || 'unknown';
