@@ -66,12 +66,14 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
     return undefined;
   }
   const parsed: ParsedFile = { root, failedApps: new Set(), defaultsFailed: false };
-  for (const m of mapSchemaErrors(validateAgainstSchema(toPlain(root)), root)) {
+  const schemaErrors = mapSchemaErrors(validateAgainstSchema(toPlain(root)), root);
+  for (const m of schemaErrors) {
     diagnostics.push(m.diagnostic);
     if (m.scope.kind === 'app') parsed.failedApps.add(m.scope.key);
     if (m.scope.kind === 'defaults') parsed.defaultsFailed = true;
   }
-  if (!root.entries.has('apps') && !root.entries.has('defaults')) {
+  // With an unknown top-level key (`app:`), "did you mean apps" already says it.
+  if (!root.entries.has('apps') && !root.entries.has('defaults') && !schemaErrors.some((m) => m.scope.kind === 'file')) {
     diagnostics.push({
       severity: 'error',
       code: Code.noApps,

@@ -3,7 +3,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { ResourceKind } from '../model/address.js';
 import { formatAddress } from '../util/address.js';
 import { Code } from './codes.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 import { entryLoc, kindName, nodeLoc, type PNode } from './tree.js';
 import { APP_KEY, APP_KEY_MAX_LENGTH, FORMATION_MAX_QUANTITY } from './rules.js';
 
@@ -168,7 +168,7 @@ function typeMatches(type: unknown, data: unknown): boolean {
  * something useful; when it has none of the shapes, one "must be X or Y"
  * says it all.
  */
-function pruneAnyOf(errors: ErrorObject[]): ErrorObject[] {
+function pruneNoise(errors: ErrorObject[]): ErrorObject[] {
   const drop = new Set<ErrorObject>();
   for (const e of errors) {
     if (e.keyword !== 'anyOf' || !Array.isArray(e.schema)) continue;
@@ -185,7 +185,20 @@ function pruneAnyOf(errors: ErrorObject[]): ErrorObject[] {
     if (matching.size > 0) drop.add(e);
   }
   // propertyNames reports once per failing name on the map; the inner pattern errors repeat it.
-  return errors.filter((e) => !drop.has(e) && (e as { propertyName?: string }).propertyName === undefined);
+  const kept = errors.filter((e) => !drop.has(e) && (e as { propertyName?: string }).propertyName === undefined);
+  // A value of the wrong type fails its other keywords too (`version: "1"` is also not 1): the type says it.
+  const wrongType = new Set(kept.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // `plna:` is both unknown and the reason `plan` is missing: "did you mean plan" says both.
+  const misspelt = new Set(
+    kept
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => `${e.instancePath}|${closest(String(e.params['additionalProperty']), parentProperties(e)) ?? ''}`),
+  );
+  return kept.filter((e) => {
+    if (e.keyword !== 'type' && wrongType.has(e.instancePath)) return false;
+    if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${String(e.params['missingProperty'])}`)) return false;
+    return true;
+  });
 }
 
 function parentProperties(e: ErrorObject): string[] {
@@ -288,6 +301,9 @@ function describe(e: ErrorObject, root: PNode): MappedError {
           `quantity of formation ${q(ctx.rest[1])} must be a whole number from 0 to ${FORMATION_MAX_QUANTITY} (${got})`,
         );
       }
+      if (node.kind === 'scalar' && node.value === null && ctx.scope.kind === 'app' && depth === 0) {
+        return out(Code.wrongType, `${n} is empty: it must be a map (write {} for an app with no settings)`);
+      }
       if (node.kind === 'scalar' && node.value === null) return out(Code.wrongType, `${n} is empty: it must be ${expected}`);
       return out(Code.wrongType, `${n} must be ${expected}, not ${kindName(node)}`);
     }
@@ -354,7 +370,7 @@ function describe(e: ErrorObject, root: PNode): MappedError {
     }
     case 'const':
       if (segs.length === 1 && segs[0] === 'version') {
-        return out(Code.unsupportedVersion, `version ${show(e.data)} is not supported: this dynoform reads version 1`);
+        return out(Code.unsupportedVersion, `version ${node.kind === 'scalar' ? node.raw : show(e.data)} is not supported: this dynoform reads version 1`);
       }
       return out(Code.invalidValue, `${n} must be ${show(params['allowedValue'])}`);
     case 'minimum':
@@ -378,7 +394,7 @@ function describe(e: ErrorObject, root: PNode): MappedError {
 export function mapSchemaErrors(errors: ErrorObject[], root: PNode): MappedError[] {
   const seen = new Set<string>();
   const out: MappedError[] = [];
-  for (const e of pruneAnyOf(errors)) {
+  for (const e of pruneNoise(errors)) {
     const m = describe(e, root);
     const d = m.diagnostic;
     const id = `${d.code}|${d.line}|${d.col}|${d.message}`;

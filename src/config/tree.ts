@@ -115,10 +115,18 @@ function yamlMessage(err: YAMLError): string {
   return first.replace(/ at line \d+, column \d+:?$/, '').replace(/[.:]$/, '');
 }
 
-function yamlErrorDiagnostic(src: Source, err: YAMLError, severity: 'error' | 'warning'): Diagnostic {
+function yamlErrorDiagnostic(src: Source, text: string, err: YAMLError, severity: 'error' | 'warning'): Diagnostic {
   const pos = err.linePos?.[0];
   const where = pos ? { file: src.file, line: pos.line, col: pos.col } : src.loc(err.pos[0]);
   const d = (code: string, message: string): Diagnostic => ({ severity, code, message, ...where });
+  const quote = err.code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(err.message)?.[1] : undefined;
+  if (quote) {
+    // yaml points at the end of the input; the opening quote is where the mistake is.
+    const opened = text.lastIndexOf(quote, err.pos[0] - 1);
+    if (opened >= 0) {
+      return { severity, code: Code.yamlSyntax, message: `the quoted string that starts here has no closing ${quote}`, ...src.loc(opened) };
+    }
+  }
   switch (err.code) {
     case 'TAB_AS_INDENT':
       return d(Code.yamlTabIndent, 'a tab is used for indentation: YAML indents with spaces only');
@@ -149,6 +157,7 @@ class Walker {
 
   constructor(
     private readonly src: Source,
+    private readonly text: string,
     private readonly doc: Document,
     private readonly limits: ReadLimits,
     private readonly diagnostics: Diagnostic[],
@@ -156,6 +165,16 @@ class Walker {
 
   private error(code: string, message: string, offset: number): void {
     this.diagnostics.push({ severity: 'error', code, message, ...this.src.loc(offset) });
+  }
+
+  /** yaml's node range starts after its tag: the tag itself is the `!` before it on the same line. */
+  private tagOffset(offset: number): number {
+    let bang = this.text.lastIndexOf('!', offset);
+    const lineStart = this.text.lastIndexOf('\n', offset - 1);
+    if (bang <= lineStart) return offset;
+    // Back to the start of the tag token (`!!binary`, `!e!tag`).
+    while (bang > lineStart + 1 && !/[\s,[\]{}]/.test(this.text[bang - 1]!)) bang -= 1;
+    return bang;
   }
 
   private count(offset: number): void {
@@ -202,13 +221,13 @@ class Walker {
     const yn = node as YamlNode;
     const offset = yn.range?.[0] ?? fallbackOffset;
     this.count(offset);
-    if (yn.tag !== undefined && !CORE_TAGS.has(yn.tag)) {
-      this.error(Code.yamlUnsupportedTag, `the YAML tag ${shortTag(yn.tag)} is not supported: remove it`, offset);
-      return { kind: 'scalar', value: null, raw: '', src: this.src, offset };
-    }
+    // An unknown tag is reported, then the value is read as if untagged so that the rest still gets checked.
+    const foreignTag = yn.tag !== undefined && !CORE_TAGS.has(yn.tag);
+    if (foreignTag) this.error(Code.yamlUnsupportedTag, `the YAML tag ${shortTag(yn.tag!)} is not supported: remove it`, this.tagOffset(offset));
     if (isScalar(yn)) {
       const v = yn.value;
-      const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
+      const plain = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null;
+      const value = plain && !foreignTag ? v : typeof yn.source === 'string' ? yn.source : String(v);
       const raw = typeof yn.source === 'string' ? yn.source : String(value);
       return { kind: 'scalar', value, raw, src: this.src, offset };
     }
@@ -291,7 +310,7 @@ class Walker {
       return undefined;
     }
     if (keyNode.tag !== undefined && !CORE_TAGS.has(keyNode.tag)) {
-      this.error(Code.yamlUnsupportedTag, `the YAML tag ${shortTag(keyNode.tag)} is not supported: remove it`, offset);
+      this.error(Code.yamlUnsupportedTag, `the YAML tag ${shortTag(keyNode.tag)} is not supported: remove it`, this.tagOffset(offset));
       return undefined;
     }
     const v = keyNode.value;
@@ -336,19 +355,23 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
   // Duplicate keys are reported by the walker, with both places.
   const hard = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
   if (hard.length > 0) {
-    for (const e of hard.slice(0, limits.maxSyntaxErrors)) diagnostics.push(yamlErrorDiagnostic(src, e, 'error'));
-    if (hard.length > limits.maxSyntaxErrors) {
-      diagnostics.push({
-        severity: 'error',
-        code: Code.yamlSyntax,
-        message: `${hard.length - limits.maxSyntaxErrors} more YAML syntax errors not shown`,
-        file: src.file,
-      });
+    // Running out of stack leaves a trail of follow-on errors: the first cause is the one to fix.
+    const exhausted = hard.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+    const unique = new Map<string, Diagnostic>();
+    for (const e of exhausted ? [exhausted] : hard) {
+      const d = yamlErrorDiagnostic(src, text, e, 'error');
+      unique.set(`${d.line}:${d.col}:${d.message}`, d);
+    }
+    const all = [...unique.values()];
+    diagnostics.push(...all.slice(0, limits.maxSyntaxErrors));
+    const rest = all.slice(limits.maxSyntaxErrors);
+    if (rest.length > 0) {
+      diagnostics.push({ ...rest[0]!, message: `${rest.length} more YAML syntax errors not shown` });
     }
     return undefined;
   }
   // An unknown tag is refused by the walker; other warnings pass through.
-  for (const w of doc.warnings) if (w.code !== 'TAG_RESOLVE_FAILED') diagnostics.push(yamlErrorDiagnostic(src, w, 'warning'));
+  for (const w of doc.warnings) if (w.code !== 'TAG_RESOLVE_FAILED') diagnostics.push(yamlErrorDiagnostic(src, text, w, 'warning'));
 
   if (doc.contents === null) {
     diagnostics.push({
@@ -364,22 +387,22 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
     try {
       doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
-      const excessive = err instanceof Error && /alias count/i.test(err.message);
-      diagnostics.push({
-        severity: 'error',
-        code: excessive ? Code.yamlAliasLimit : Code.yamlBadAlias,
-        message: excessive
-          ? 'aliases refer to aliases too many times (a "billion laughs" document?): refusing to expand them'
-          : `YAML aliases cannot be resolved: ${err instanceof Error ? err.message : String(err)}`,
-        ...src.loc(doc.contents.range?.[0] ?? 0),
-      });
-      return undefined;
+      // Other failures (an alias without anchor) are reported by the walker, at the alias.
+      if (err instanceof Error && /alias count/i.test(err.message)) {
+        diagnostics.push({
+          severity: 'error',
+          code: Code.yamlAliasLimit,
+          message: 'aliases refer to aliases too many times (a "billion laughs" document?): refusing to expand them',
+          ...src.loc(firstAliasOffset(doc)),
+        });
+        return undefined;
+      }
     }
   }
 
   const before = diagnostics.length;
   try {
-    const root = new Walker(src, doc, limits, diagnostics).walk(doc.contents, 0, 0);
+    const root = new Walker(src, text, doc, limits, diagnostics).walk(doc.contents, 0, 0);
     return diagnostics.slice(before).some((d) => d.severity === 'error' && isStructural(d.code)) ? undefined : root;
   } catch (err) {
     if (err instanceof LimitExceeded) return undefined;
@@ -394,6 +417,17 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
 /** Problems after which the tree is not the document the user meant: schema checks on it would only add noise. */
 function isStructural(code: string): boolean {
   return code === Code.yamlBadAlias || code === Code.yamlMergeKey || code === Code.yamlComplexKey;
+}
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function hasAlias(doc: Document): boolean {
