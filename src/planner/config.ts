@@ -27,7 +27,9 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
   const before: Record<string, string> = {};
   const after: Record<string, string> = {};
 
-  for (const k of Object.keys(desired.config).sort()) {
+  // Keys are visited in declaration order and the few that change are sorted at the end: sorting
+  // every app's full key list is most of the cost of a large no-op plan.
+  for (const k of Object.keys(desired.config)) {
     const d = desired.config[k]!;
     if (addonVars.has(k)) {
       diagnostics.push({
@@ -42,9 +44,14 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     const shown = d.secret ? SENSITIVE : d.value;
     const current = liveVars[k];
     if (current === d.value) {
-      if (owned[k] === undefined) {
+      const last = owned[k];
+      if (last === undefined) {
         own[k] = planValue(d.value, d.secret, d.envRefs, scope);
         items.push(withLoc({ key: k, action: 'adopt', before: shown, after: shown, note: 'already set: recorded as owned' }, d.loc));
+      } else if (last.secret !== d.secret || scope.fingerprint(d.value, d.secret) !== last.fingerprint) {
+        // The YAML now says what someone set by hand: nothing to send, but state must learn the value.
+        own[k] = planValue(d.value, d.secret, d.envRefs, scope);
+        items.push(withLoc({ key: k, action: 'adopt', before: shown, after: shown, note: 'already set: state updated' }, d.loc));
       }
       continue;
     }
@@ -64,7 +71,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
   }
 
   const unmanaged: string[] = [];
-  for (const k of Object.keys(owned).sort()) {
+  for (const k of Object.keys(owned)) {
     if (desired.config[k] !== undefined) continue;
     if (liveVars[k] === undefined) {
       forget.push(k);
@@ -79,7 +86,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
       items.push({ key: k, action: 'delete', before: HIDDEN, after: null, note: 'removed from the YAML' });
     }
   }
-  for (const k of Object.keys(liveVars).sort()) {
+  for (const k of Object.keys(liveVars)) {
     if (desired.config[k] !== undefined || owned[k] !== undefined || addonVars.has(k)) continue;
     if (desired.configMode === 'exclusive') {
       unset.push(k);
@@ -93,7 +100,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     diagnostics.push({
       severity: 'info',
       code: 'config-unmanaged-keys',
-      message: `${plural(unmanaged.length, 'config var')} on ${desired.name} ${unmanaged.length === 1 ? 'is' : 'are'} neither declared nor owned; merge mode leaves them alone: ${unmanaged.join(', ')}`,
+      message: `${plural(unmanaged.length, 'config var')} on ${desired.name} ${unmanaged.length === 1 ? 'is' : 'are'} neither declared nor owned; merge mode leaves them alone: ${unmanaged.sort().join(', ')}`,
       address,
       ...locOf(desired.fieldLocs?.config ?? desired.loc),
     });
@@ -115,7 +122,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     guard: writes > 0 && live?.config.etag ? { etag: live.config.etag } : {},
     requests: writes > 0 ? 1 : 0,
     releases: writes > 0 ? 1 : 0,
-    op: { type: 'config.patch', set, unset, own, ...(forget.length > 0 ? { forget } : {}) },
+    op: { type: 'config.patch', set: sortObject(set), unset: unset.sort(), own: sortObject(own), ...(forget.length > 0 ? { forget: forget.sort() } : {}) },
     ...(desired.fieldLocs?.config ? { loc: desired.fieldLocs.config } : {}),
   });
   return { stage: 'config', change };

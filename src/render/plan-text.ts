@@ -20,6 +20,9 @@ const STYLE: Record<Action, Style> = {
   noop: 'dim',
 };
 
+/** Informational notes shown before the rest are only counted. */
+export const MAX_INFO_NOTES = 10;
+
 const SYMBOL_STYLE: Record<string, Style> = { '+': 'green', '~': 'yellow', '-': 'red', '<=': 'cyan', '!': 'red', '?': 'dim' };
 
 /**
@@ -44,9 +47,16 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   const notes = plan.diagnostics;
   if (notes.length > 0) {
     out.push('', paint('Notes:', 'bold', color));
+    // Warnings always show; informational notes (unmanaged keys, one per app) would drown a large plan.
+    const infos = notes.filter((d) => d.severity === 'info');
+    let shownInfos = 0;
     for (const d of notes) {
+      if (d.severity === 'info' && shownInfos++ >= MAX_INFO_NOTES) continue;
       const line = `  ${diagnosticLine(d)}`;
       out.push(d.severity === 'info' ? paint(line, 'dim', color) : paint(line, d.severity === 'error' ? 'red' : 'yellow', color));
+    }
+    if (infos.length > MAX_INFO_NOTES) {
+      out.push(paint(`  … and ${plural(infos.length - MAX_INFO_NOTES, 'more informational note')} (all of them are in --format json)`, 'dim', color));
     }
   }
   if (!isEmpty(plan)) out.push('', paint(summaryLine(plan), 'bold', color));

@@ -125,3 +125,14 @@ describe('planner: config vars', () => {
     expect(c.guard).toEqual({});
   });
 });
+
+describe('planner: config state refresh', () => {
+  it('records the new fingerprint when the YAML changes to match a hand-edited live value', () => {
+    const m = managed('shop', { desired: { config: { A: 'hand' } }, live: { vars: { A: 'hand' } }, inv: { config: ownedConfig({ A: 'old' }) } });
+    const c = change(plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] }), 'app.shop/config');
+    expect(c.action).toBe('adopt');
+    expect(c.requests).toBe(0);
+    expect(c.op).toMatchObject({ own: { A: { kind: 'literal', value: 'hand' } }, set: {}, unset: [] });
+    expect(c.items?.[0]?.note).toBe('already set: state updated');
+  });
+});

@@ -58,3 +58,15 @@ describe('renderPlanText', () => {
     expect(narrow).toMatch(/LONG: "x+…/);
   });
 });
+
+describe('renderPlanText notes', () => {
+  it('shows every warning but only the first informational notes', () => {
+    const p = richPlan();
+    for (let i = 0; i < 15; i++) p.diagnostics.push({ severity: 'info', code: 'config-unmanaged-keys', message: `info ${i}` });
+    const text = renderPlanText(p, { color: false });
+    expect(text).toContain('warning: process type worker');
+    expect(text).toContain('info: info 9 ');
+    expect(text).not.toContain('info: info 10 ');
+    expect(text).toContain('… and 5 more informational notes (all of them are in --format json)');
+  });
+});
