@@ -1,0 +1,137 @@
+/**
+ * `dynoform import APP...`: writes YAML for existing apps and records them
+ * as owned in state (under the state lock), so that the first plan is empty.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFile, rename, mkdir } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { CliError } from '../context.js';
+import { addApiOptions, addStateOptions, type CommonOptions } from '../options.js';
+import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../../config/index.js';
+import { planImport } from '../../import/build.js';
+import { importFingerprintInputs, inventoryForImport } from '../../import/inventory.js';
+import { readAppsToImport } from '../../import/read.js';
+import { renderImportYaml } from '../../import/yaml.js';
+import { parseDuration } from '../options.js';
+import { asUserError, connectClient, openStateBackend } from './drift.js';
+import type { Inventory } from '../../model/inventory.js';
+import type { StateLock } from '../../state/index.js';
+import { cloneInventory, lockOwner, newInventory } from '../../state/index.js';
+import { createFingerprinter, saltForLineage } from '../../util/fingerprint.js';
+
+interface ImportOptions extends CommonOptions {
+  out?: string;
+  includeValues?: boolean;
+  force?: boolean;
+}
+
+const SCHEMA_FILE = fileURLToPath(SCHEMA_URL);
+
+export function registerImport(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('import')
+    .description('Write YAML for existing apps and take ownership of them in state, so that the next plan is empty')
+    .argument('<app...>', 'Heroku app names')
+    .option('-o, --out <file>', 'write the YAML to this file (default: standard output)')
+    .option('--include-values', 'write config values in plain text instead of ${env:KEY} references (they end up in Git: think twice)')
+    .option('--force', 'overwrite the --out file if it exists')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Config values become ${env:KEY} references: the list of variables to set is printed on stderr.',
+        'Config vars that add-ons set (DATABASE_URL, …), the app\'s herokuapp.com domain and drains that',
+        'add-ons created are left out. The state is --state, else $DYNOFORM_STATE, else .dynoform/state.json',
+        'beside the --out file (or in the current directory).',
+      ].join('\n'),
+    );
+  addApiOptions(cmd);
+  addStateOptions(cmd);
+  cmd.action(async (names: string[], opts: ImportOptions) => {
+    try {
+      await runImport(ctx, names, opts);
+    } catch (err) {
+      throw asUserError(err);
+    }
+  });
+}
+
+async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOptions): Promise<void> {
+  const names = [...new Set(rawNames.map((n) => n.trim()))];
+  const invalid = names.filter((n) => !isHerokuAppName(n));
+  if (invalid.length > 0) throw new CliError(`not a Heroku app name: ${invalid.join(', ')} (3–30 characters: lower-case letters, digits and dashes)`);
+
+  const outPath = opts.out !== undefined ? resolve(ctx.cwd, opts.out) : undefined;
+  if (outPath && existsSync(outPath) && !opts.force) {
+    throw new CliError(`${opts.out} exists: choose another --out file, or --force to overwrite it`);
+  }
+  const backend = openStateBackend(ctx, opts, outPath ? [outPath] : undefined);
+  const client = await connectClient(ctx, opts);
+  let lock: StateLock | undefined;
+  try {
+    lock = await backend.lock({ who: lockOwner(ctx.env), operation: 'import', timeoutMs: parseDuration(opts.lockTimeout, '--lock-timeout') ?? 0, signal: ctx.signal });
+    const inventory: Inventory = lock.current ? cloneInventory(lock.current) : newInventory();
+    const clash = names.flatMap((n) => {
+      const owner = Object.values(inventory.apps).find((a) => a.key === n || a.name === n);
+      return owner ? [`${n} (managed as app.${owner.key})`] : [];
+    });
+    if (clash.length > 0) {
+      throw new CliError(
+        `already managed in ${backend.describe()}: ${clash.join(', ')}. Importing again would reset what dynoform knows was last applied; run \`dynoform state forget app.<key>\` first if that is what you want`,
+      );
+    }
+
+    const read = await readAppsToImport(client, names, { signal: ctx.signal });
+    if (read.notFound.length > 0) {
+      throw new CliError(`no such app visible to this account: ${read.notFound.join(', ')}`);
+    }
+    // Ids are unique: an app renamed since it was imported under another key is still the same app.
+    const byId = read.apps.flatMap((a) => {
+      const owner = Object.values(inventory.apps).find((o) => o.id === a.id);
+      return owner ? [`${a.name} (managed as app.${owner.key})`] : [];
+    });
+    if (byId.length > 0) throw new CliError(`already managed in ${backend.describe()}: ${byId.join(', ')}`);
+
+    const includeValues = opts.includeValues === true;
+    const plan = planImport(read.apps, { includeValues }, canonicalDynoSize);
+    const schemaRef = relative(outPath ? dirname(outPath) : ctx.cwd, SCHEMA_FILE).split('\\').join('/');
+    const yaml = renderImportYaml(plan, { includeValues, schemaRef });
+
+    const fp = createFingerprinter(saltForLineage(inventory.lineage));
+    await fp.prepare(importFingerprintInputs(plan));
+    for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
+
+    // YAML first: should the state write fail, the next plan merely offers to adopt the apps.
+    if (outPath) await writeFileAtomic(outPath, yaml);
+    else ctx.stdout.write(yaml);
+    await lock.write(inventory);
+
+    for (const d of plan.diagnostics) ctx.stderr.write(`${d.severity === 'info' ? 'Note' : 'Warning'}: ${d.message}\n`);
+    const where = outPath ? relative(ctx.cwd, outPath) || outPath : 'standard output';
+    const count = plan.apps.length;
+    ctx.stderr.write(`Imported ${count} app${count === 1 ? '' : 's'} (${plan.apps.map((a) => a.key).join(', ')}) into ${where}; ownership recorded in ${backend.describe()}.\n`);
+    if (includeValues) {
+      ctx.stderr.write(`Warning: --include-values wrote config values in plain text to ${where}: do not commit secrets; replace them with \${env:NAME} references.\n`);
+    } else if (plan.env.length > 0) {
+      ctx.stderr.write(`Set these environment variables (to the apps' current values) before running plan or apply:\n`);
+      for (const e of plan.env) ctx.stderr.write(`  ${e.name.padEnd(28)} ${e.uses.join(', ')}\n`);
+      const first = plan.apps[0]!;
+      ctx.stderr.write(`For example: heroku config --shell -a ${first.key}   (then export the lines you need)\n`);
+    }
+  } finally {
+    await lock?.release();
+    await backend.close();
+    client.close();
+  }
+}
+
+/** Temp file, then rename: a reader never sees half a file. */
+async function writeFileAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  await writeFile(tmp, text, { flag: 'wx' });
+  await rename(tmp, path);
+}
