@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
@@ -15,6 +16,8 @@ export interface MainOptions {
 /** Runs the CLI and resolves to the exit code; it never calls process.exit. */
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   const abort = new AbortController();
+  // Every request in flight listens on the one Ctrl-C signal: many listeners are expected, not a leak.
+  setMaxListeners(0, abort.signal);
   const ctx: CliContext = {
     argv,
     env: opts.env ?? process.env,
