@@ -67,8 +67,9 @@ export function interpolate(text: string, env: Record<string, string | undefined
         continue;
       }
       uniquePush(result.envRefs, name);
-      const v = env[name];
-      if (v === undefined) uniquePush(result.missing, name);
+      // Own string values only: `${env:toString}` must not find Object.prototype.toString.
+      const v = Object.hasOwn(env, name) ? env[name] : undefined;
+      if (typeof v !== 'string') uniquePush(result.missing, name);
       else out += v;
       continue;
     }

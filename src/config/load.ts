@@ -32,14 +32,21 @@ interface Target {
   file: string;
 }
 
-/** Files named by the paths: a folder means its *.yaml and *.yml files, sorted, not recursive. */
-async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic[]): Promise<Target[]> {
+/**
+ * Files named by the paths: a folder means its *.yaml and *.yml files,
+ * sorted, not recursive. `order` also holds the paths that failed, so that
+ * their diagnostics sort where the user named them.
+ */
+async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic[]): Promise<{ targets: Target[]; order: string[] }> {
   const out: Target[] = [];
+  const order: string[] = [];
   const seen = new Set<string>();
   const add = (abs: string): void => {
     if (seen.has(abs)) return;
     seen.add(abs);
-    out.push({ abs, file: displayName(cwd, abs) });
+    const file = displayName(cwd, abs);
+    out.push({ abs, file });
+    order.push(file);
   };
 
   if (paths.length === 0) {
@@ -48,7 +55,7 @@ async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic
       const st = await stat(abs).catch(() => undefined);
       if (st) {
         add(abs);
-        return out;
+        return { targets: out, order };
       }
     }
     diagnostics.push({
@@ -56,12 +63,13 @@ async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic
       code: Code.fileNotFound,
       message: `no dynoform.yaml in ${cwd}: name the files or folders to read (-f PATH)`,
     });
-    return out;
+    return { targets: out, order };
   }
 
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const file = displayName(cwd, abs);
+    order.push(file);
     let st;
     try {
       st = await stat(abs);
@@ -97,7 +105,7 @@ async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic
       }
     } else add(abs);
   }
-  return out;
+  return { targets: out, order };
 }
 
 /** Reads one file within the size limit, without ever reading a device, pipe or oversized file. */
@@ -138,17 +146,14 @@ async function readSource(t: Target, max: number, diagnostics: Diagnostic[]): Pr
 export async function loadDesiredState(paths: string[], opts: LoadOptions): Promise<ConfigResult> {
   const diagnostics: Diagnostic[] = [];
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const targets = await expandPaths(paths, opts.cwd, diagnostics);
+  const { targets, order } = await expandPaths(paths, opts.cwd, diagnostics);
   const sources: SourceText[] = [];
   for (const t of targets) {
     const s = await readSource(t, max, diagnostics);
     if (s) sources.push(s);
   }
   const parsed = parseDesiredState(sources, opts);
-  const all = sortDiagnostics(
-    [...diagnostics, ...parsed.diagnostics],
-    targets.map((t) => t.file),
-  );
+  const all = sortDiagnostics([...diagnostics, ...parsed.diagnostics], order);
   const result: ConfigResult = { diagnostics: all, files: parsed.files, apps: parsed.apps };
   if (parsed.desired && !all.some((d) => d.severity === 'error')) result.desired = parsed.desired;
   return result;

@@ -137,7 +137,10 @@ function crossAppChecks(apps: DesiredApp[], diagnostics: Diagnostic[]): void {
 
 /** Orders diagnostics by file (as given), then line and column; file-less ones first. */
 export function sortDiagnostics(diagnostics: Diagnostic[], files: string[]): Diagnostic[] {
-  const rank = new Map(files.map((f, i) => [f, i]));
+  const rank = new Map<string, number>();
+  files.forEach((f, i) => {
+    if (!rank.has(f)) rank.set(f, i);
+  });
   return diagnostics
     .map((d, i) => ({ d, i }))
     .sort((a, b) => {
