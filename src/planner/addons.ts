@@ -186,8 +186,8 @@ function createChange(scope: AppScope, d: DesiredAddon, address: string, vanishe
     before: null,
     after: desiredSnapshot(d),
     requests: 1,
-    // Attaching to a running app makes a release; a new app has nothing to restart yet.
-    releases: scope.live ? 1 : 0,
+    // Attaching makes a release (the add-on's config vars arrive), as any config change does.
+    releases: 1,
     op,
     ...(vanished !== undefined ? { reason: `${vanished} was in state but no longer exists: deleted outside dynoform, so it will be created again` } : {}),
     ...(d.loc ? { loc: d.loc } : {}),

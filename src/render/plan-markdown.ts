@@ -7,8 +7,6 @@ import {
   isEmpty,
   isForget,
   plural,
-  releasesLine,
-  requestsLine,
   summaryLine,
   symbolFor,
   verbFor,
@@ -98,7 +96,7 @@ function header(plan: Plan): string {
   const apps = new Set(plan.changes.map((c) => c.app)).size;
   const title = isEmpty(plan) ? '### dynoform plan: no changes' : `### dynoform plan: ${plural(apps, 'app')} to change`;
   if (isEmpty(plan)) return `${title}\n\n`;
-  return `${title}\n\n**${escapeText(summaryLine(plan))}**\n\n${table}\n\n${escapeText(releasesLine(s))} ${escapeText(requestsLine(s))}\n`;
+  return `${title}\n\n**${escapeText(summaryLine(plan))}**\n\n${table}\n`;
 }
 
 interface Section {

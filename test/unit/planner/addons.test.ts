@@ -11,7 +11,7 @@ describe('planner: add-ons', () => {
     expect(c.action).toBe('create');
     expect(c.op).toEqual({ type: 'addon.create', plan: PG, as: 'DATABASE' });
     expect(c.dependsOn).toEqual(['app.shop']);
-    expect(c.sideEffects.releases).toBe(0); // nothing runs yet on a new app
+    expect(c.sideEffects.releases).toBe(1); // attaching makes a release, as on any app
     expect(c.requests).toBe(1);
   });
 

@@ -51,8 +51,8 @@ describe('planner: the plan as a whole', () => {
     // shop: app PATCH + guard re-read (2), add-on create (1), config PATCH (1), formation batch (1) = 5
     // blog: app create (1), 2 add-ons (2), config (1), domain (1), drain (1) = 6; formation waits
     expect(p.summary.requests).toBe(11);
-    // shop: add-on attach (1) + config (1); blog is new: its config patch is a release, add-ons are not
-    expect(p.summary.releases).toBe(3);
+    // shop: add-on attach (1) + config (1); blog: 2 add-on attachments + config (3)
+    expect(p.summary.releases).toBe(5);
     expect(p.summary).toMatchObject({ create: 7, update: 3, delete: 0, adopt: 0, blocked: 0, replaceRefused: 0, waiting: 1 });
   });
 
