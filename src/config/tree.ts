@@ -100,7 +100,7 @@ export interface ReadLimits {
   maxSyntaxErrors: number;
 }
 
-export const DEFAULT_LIMITS: ReadLimits = { maxDepth: 64, maxAliasCount: 100, maxAliasNodes: 10_000, maxSyntaxErrors: 20 };
+export const DEFAULT_LIMITS: ReadLimits = { maxDepth: 64, maxAliasCount: 100, maxAliasNodes: 10_000, maxSyntaxErrors: 5 };
 
 const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => CORE_TAG_PREFIX + t));
