@@ -87,8 +87,9 @@ export function classifyConfig(scope: AppScope): void {
             message: `config var ${key} was added outside dynoform (config_mode: exclusive — apply will delete it)`,
             loc: fieldLoc,
             before: null,
+            after: HIDDEN,
           }
-        : { class: 'unmanaged', kind: 'config', key, message: `config var ${key} is set but not declared`, loc: appLoc(scope), before: null },
+        : { class: 'unmanaged', kind: 'config', key, message: `config var ${key} is set but not declared`, loc: appLoc(scope) },
     );
   }
 }

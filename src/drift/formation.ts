@@ -1,6 +1,12 @@
 import type { LiveFormation } from '../model/live.js';
 import { appLoc, type AppScope } from './context.js';
 
+/**
+ * Without a last-applied value in state (apply records only the fields it
+ * changed), a difference cannot be told apart from a hand edit: say so.
+ */
+const NOT_RECORDED = 'differs from the YAML (no last-applied value in state: an unapplied declaration or a change by hand)';
+
 /** Dyno sizes are case-insensitive (`standard-1X` = `Standard-1X`). */
 export function sameSize(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
@@ -71,7 +77,7 @@ export function classifyFormation(scope: AppScope): void {
         kind: 'formation',
         key: type,
         field: 'quantity',
-        message: `${type} quantity ${last?.quantity !== undefined ? 'changed in the YAML and was not applied' : 'is declared but not applied yet'}: ${baseQuantity} → ${df.quantity}`,
+        message: `${type} quantity ${last?.quantity !== undefined ? 'changed in the YAML and was not applied' : NOT_RECORDED}: ${baseQuantity} → ${df.quantity}`,
         loc,
         before: baseQuantity,
         after: df.quantity,
@@ -84,7 +90,7 @@ export function classifyFormation(scope: AppScope): void {
         kind: 'formation',
         key: type,
         field: 'size',
-        message: `${type} size ${last?.size !== undefined ? 'changed in the YAML and was not applied' : 'is declared but not applied yet'}: ${baseSize} → ${df.size}`,
+        message: `${type} size ${last?.size !== undefined ? 'changed in the YAML and was not applied' : NOT_RECORDED}: ${baseSize} → ${df.size}`,
         loc,
         before: baseSize,
         after: df.size,

@@ -1,0 +1,205 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { main } from '../../../src/cli/main.js';
+import { startEmulator, type EmulatorHandle } from '../../../src/emulator/index.js';
+
+export const TOKEN = 'integration-token';
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A test's world for the CLI: an emulator on loopback, a temp working
+ * directory, and `dynoform` run in-process against it with its own streams
+ * and environment — the real client over real HTTP, nothing mocked.
+ */
+export class CliWorld {
+  readonly heroku: HerokuCliShapes;
+  env: Record<string, string>;
+
+  private constructor(
+    readonly emulator: EmulatorHandle,
+    readonly dir: string,
+  ) {
+    this.heroku = new HerokuCliShapes(emulator.url, TOKEN);
+    this.env = { HEROKU_API_URL: emulator.url, HEROKU_API_KEY: TOKEN, NO_COLOR: '1', HOME: dir, PATH: process.env.PATH ?? '' };
+  }
+
+  static async start(): Promise<CliWorld> {
+    const emulator = await startEmulator({ rateLimit: 100_000, refillPerHour: 100_000, seed: 7 });
+    const dir = await mkdtemp(join(tmpdir(), 'dynoform-drift-'));
+    return new CliWorld(emulator, dir);
+  }
+
+  async close(): Promise<void> {
+    await this.emulator.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  async write(name: string, text: string): Promise<string> {
+    const p = this.path(name);
+    await writeFile(p, text);
+    return p;
+  }
+
+  async run(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+    stdin.end();
+    const code = await main(['node', 'dynoform', ...args], {
+      env: { ...this.env, ...extraEnv },
+      cwd: this.dir,
+      stdout,
+      stderr,
+      stdin,
+      signal: new AbortController().signal,
+    });
+    return { code, stdout: stdout.text, stderr: stderr.text };
+  }
+
+  /** Platform API writes the emulator applied so far, by route. */
+  writes(): Record<string, number> {
+    return this.emulator.stats().writes;
+  }
+}
+
+/**
+ * Builds and edits apps with the request shapes the official Heroku CLI
+ * sends (shared/heroku-api/CLI-CLIENT.md §3): string quantities, the
+ * user's size casing, `{"attachment":{},"config":{},"plan":{"name":…}}`,
+ * `sni_endpoint: null`, and so on. Deploys go through slugs and releases,
+ * as a build would.
+ */
+export class HerokuCliShapes {
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: {
+        'user-agent': 'heroku-cli/11.10.0 linux',
+        accept: 'application/vnd.heroku+json; version=3',
+        'request-id': randomUUID(),
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return text === '' ? undefined : JSON.parse(text);
+  }
+
+  /** `heroku apps:create NAME --region R` */
+  appsCreate(name: string, region = 'us'): Promise<unknown> {
+    return this.request('POST', '/apps', { name, region });
+  }
+
+  /** `heroku apps:destroy NAME --confirm NAME` */
+  async appsDestroy(name: string): Promise<void> {
+    await this.request('GET', `/apps/${name}`);
+    await this.request('DELETE', `/apps/${name}`);
+  }
+
+  /** `heroku config:set K=V … -a APP` (then the release lookup the CLI makes). */
+  async configSet(app: string, vars: Record<string, string>): Promise<void> {
+    await this.request('PATCH', `/apps/${app}/config-vars`, vars);
+    await this.request('GET', `/apps/${app}/releases`, undefined, { range: 'version ..; order=desc,max=1' });
+  }
+
+  /** `heroku config:unset K … -a APP` */
+  async configUnset(app: string, ...keys: string[]): Promise<void> {
+    await this.request('PATCH', `/apps/${app}/config-vars`, Object.fromEntries(keys.map((k) => [k, null])));
+    await this.request('GET', `/apps/${app}/releases`, undefined, { range: 'version ..; order=desc,max=1' });
+  }
+
+  /** `heroku ps:scale web=2:standard-1X worker=1 -a APP`: quantities as strings, size as typed. */
+  async psScale(app: string, updates: Array<{ type: string; quantity: string; size?: string }>): Promise<void> {
+    await this.request('GET', `/apps/${app}`);
+    await this.request('PATCH', `/apps/${app}/formation`, {
+      updates: updates.map((u) => ({ quantity: u.quantity, ...(u.size ? { size: u.size } : {}), type: u.type })),
+    });
+  }
+
+  /** `heroku maintenance:on -a APP` */
+  async maintenance(app: string, on: boolean): Promise<void> {
+    await this.request('PATCH', `/apps/${app}`, { maintenance: on });
+  }
+
+  /** `heroku addons:create PLAN [--as NAME] -a APP` */
+  addonsCreate(app: string, plan: string, as?: string): Promise<unknown> {
+    return this.request(
+      'POST',
+      `/apps/${app}/addons`,
+      { attachment: as ? { name: as } : {}, config: {}, plan: { name: plan } },
+      { 'accept-expansion': 'plan', 'x-heroku-legacy-provider-messages': 'true' },
+    );
+  }
+
+  /** `heroku addons:destroy NAME -a APP --confirm APP` */
+  async addonsDestroy(app: string, addon: string): Promise<void> {
+    await this.request('DELETE', `/apps/${app}/addons/${addon}`);
+  }
+
+  /** `heroku domains:add HOST -a APP` */
+  async domainsAdd(app: string, hostname: string): Promise<void> {
+    await this.request('GET', `/apps/${app}/sni-endpoints`);
+    await this.request('POST', `/apps/${app}/domains`, { hostname, sni_endpoint: null });
+  }
+
+  /** `heroku domains:remove HOST -a APP` */
+  async domainsRemove(app: string, hostname: string): Promise<void> {
+    await this.request('DELETE', `/apps/${app}/domains/${hostname}`);
+  }
+
+  /** `heroku drains:add URL -a APP` */
+  async drainsAdd(app: string, url: string): Promise<void> {
+    await this.request('POST', `/apps/${app}/log-drains`, { url });
+  }
+
+  /** `heroku drains:remove URL -a APP` */
+  async drainsRemove(app: string, url: string): Promise<void> {
+    await this.request('DELETE', `/apps/${app}/log-drains/${encodeURIComponent(url)}`);
+  }
+
+  /** What a build does: a slug with process types, released. */
+  async deploy(app: string, processTypes: Record<string, string>): Promise<void> {
+    const slug = (await this.request('POST', `/apps/${app}/slugs`, { process_types: processTypes })) as { id: string };
+    await this.request('POST', `/apps/${app}/releases`, { slug: slug.id, description: 'Deploy' });
+  }
+
+  configVars(app: string): Promise<Record<string, string>> {
+    return this.request('GET', `/apps/${app}/config-vars`) as Promise<Record<string, string>>;
+  }
+}
+
+/** 1-based line of the first line of `text` containing `needle` at or after line `from`. */
+export function lineOf(text: string, needle: string, from = 1): number {
+  const lines = text.split('\n');
+  for (let i = from - 1; i < lines.length; i++) if (lines[i]!.includes(needle)) return i + 1;
+  throw new Error(`"${needle}" not found`);
+}
