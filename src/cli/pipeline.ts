@@ -176,7 +176,7 @@ export async function computePlan(
     },
   });
   // Relative paths, so that a plan made in one CI job applies in another checkout.
-  plan.files = desired.files.map((f) => relative(ctx.cwd, f) || f);
+  plan.files = desired.files.map((f) => relative(ctx.cwd, resolve(ctx.cwd, f)) || f);
   return { plan, desired, live, inventory, fingerprint };
 }
 
