@@ -569,7 +569,7 @@ export class Platform {
       serviceId: service.id,
       state: service.async ? 'provisioning' : 'provisioned',
       providerId: `resource${this.names.int(1e9)}@heroku.com`,
-      provisionMessage: service.async ? `${service.humanName} is being created in the background.` : '',
+      provisionMessage: '',
       options: { ...(body.config ?? {}) },
       values: service.async ? {} : this.valuesFor(service),
       createdAt: now,

@@ -74,6 +74,39 @@ export function patchedSchema(source: unknown = herokuSchema()): Record<string, 
   return strip(source) as Record<string, unknown>;
 }
 
+/**
+ * A copy of `node` with every local `$ref` replaced by what it points at
+ * (in the patched schema). Compiling such a small, self-contained schema is
+ * ~100× cheaper than compiling a `$ref` into the 574 kB document, which ajv
+ * would walk whole.
+ */
+export function dereference(node: unknown, root: Record<string, unknown> = patchedRoot(), seen: string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((x) => dereference(x, root, seen));
+  if (node === null || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.$ref === 'string' && obj.$ref.startsWith('#/')) {
+    const ref = obj.$ref;
+    if (seen.includes(ref)) throw new Error(`schema reference cycle at ${ref}`);
+    let target: unknown = root;
+    for (const part of ref.slice(2).split('/')) {
+      const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
+      target = target !== null && typeof target === 'object' ? (target as Record<string, unknown>)[key] : undefined;
+    }
+    if (target === undefined) throw new Error(`unresolvable schema reference ${ref}`);
+    return dereference(target, root, [...seen, ref]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = k === 'example' || k === 'links' ? v : dereference(v, root, seen);
+  return out;
+}
+
+let patched: Record<string, unknown> | undefined;
+/** The patched schema, built once. */
+export function patchedRoot(): Record<string, unknown> {
+  patched ??= patchedSchema();
+  return patched;
+}
+
 /** `/apps/{(%23%2F…)}/config-vars` and `/apps/{app}/config-vars` both become `/apps/{}/config-vars`. */
 export function hrefTemplate(href: string): string {
   return href.replace(/\{\([^)]*\)\}/g, '{}').replace(/\{[^}]*\}/g, '{}');

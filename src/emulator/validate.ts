@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { linksFor, patchedSchema } from './schema.js';
+import { dereference, linksFor, patchedRoot } from './schema.js';
 
 /**
  * Request bodies are validated against the `schema` of the official link
@@ -15,7 +15,6 @@ function engine(): Ajv {
     // unicodeRegExp off: the schema's patterns use escapes such as `\:` that
     // are invalid in unicode mode but fine (and meant) in plain JS regexps.
     ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false, unicodeRegExp: false });
-    ajv.addSchema(patchedSchema(), 'heroku');
   }
   return ajv;
 }
@@ -28,7 +27,11 @@ function compiled(method: string, template: string): ValidateFunction[] | null {
     fns =
       links.length === 0
         ? null
-        : links.map((l) => engine().compile({ $ref: `heroku#/definitions/${l.resource}/links/${l.index}/schema` }));
+        : links.map((l) => {
+            const root = patchedRoot();
+            const def = (root.definitions as Record<string, { links: { schema: unknown }[] }>)[l.resource];
+            return engine().compile(dereference(def?.links[l.index]?.schema, root) as object);
+          });
     cache.set(key, fns);
   }
   return fns;
