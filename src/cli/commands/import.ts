@@ -76,13 +76,9 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
     const inventory: Inventory = lock.current ? cloneInventory(lock.current) : newInventory();
     const clash = names.flatMap((n) => {
       const owner = Object.values(inventory.apps).find((a) => a.key === n || a.name === n);
-      return owner ? [`${n} (managed as app.${owner.key})`] : [];
+      return owner ? [{ name: n, key: owner.key }] : [];
     });
-    if (clash.length > 0) {
-      throw new CliError(
-        `already managed in ${backend.describe()}: ${clash.join(', ')}. Importing again would reset what dynoform knows was last applied; run \`dynoform state forget app.<key>\` first if that is what you want`,
-      );
-    }
+    if (clash.length > 0) throw alreadyManaged(backend.describe(), clash);
 
     const read = await readAppsToImport(client, names, { signal: ctx.signal });
     if (read.notFound.length > 0) {
@@ -91,9 +87,9 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
     // Ids are unique: an app renamed since it was imported under another key is still the same app.
     const byId = read.apps.flatMap((a) => {
       const owner = Object.values(inventory.apps).find((o) => o.id === a.id);
-      return owner ? [`${a.name} (managed as app.${owner.key})`] : [];
+      return owner ? [{ name: a.name, key: owner.key }] : [];
     });
-    if (byId.length > 0) throw new CliError(`already managed in ${backend.describe()}: ${byId.join(', ')}`);
+    if (byId.length > 0) throw alreadyManaged(backend.describe(), byId);
 
     const includeValues = opts.includeValues === true;
     const plan = planImport(read.apps, { includeValues }, canonicalDynoSize);
@@ -134,4 +130,12 @@ async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   await writeFile(tmp, text, { flag: 'wx' });
   await rename(tmp, path);
+}
+
+function alreadyManaged(where: string, apps: Array<{ name: string; key: string }>): CliError {
+  const list = apps.map((a) => (a.key === a.name ? a.name : `${a.name} (as app.${a.key})`)).join(', ');
+  const forget = apps.map((a) => `dynoform state forget app.${a.key}`).join('; ');
+  return new CliError(
+    `already managed in ${where}: ${list}. Importing again would reset what dynoform knows was last applied (and hide drift); to start over, run: ${forget}`,
+  );
 }
