@@ -1,0 +1,202 @@
+/**
+ * A scripted session that touches every endpoint the emulator serves; every
+ * response body is validated against the official schema (targetSchema of
+ * the matching link) and checked for completeness, and every error body for
+ * the `{id, message}` shape. The last test fails if a route was left out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { ROUTES } from '../../src/emulator/routes.js';
+import { checkError, checkResponse, fixture } from './support.js';
+
+const V3 = 'application/vnd.heroku+json; version=3';
+let emu: EmulatorHandle;
+const covered = new Map<string, number[]>();
+const problems: string[] = [];
+
+async function hit(method: string, pattern: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(emu.url + path, {
+    method,
+    headers: { Accept: V3, Authorization: 'Bearer conformance', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const parsed = text === '' ? undefined : JSON.parse(text);
+  const key = `${method} ${pattern}`;
+  covered.set(key, [...(covered.get(key) ?? []), res.status]);
+  if (!/^application\/json/.test(res.headers.get('content-type') ?? '')) problems.push(`${key}: content-type ${res.headers.get('content-type')}`);
+  if (res.status >= 400) {
+    problems.push(...checkError(parsed).map((p) => `${key} → ${res.status}: ${p}`));
+  } else if (pattern === '/schema') {
+    if (JSON.stringify(parsed) !== JSON.stringify(fixture)) problems.push('GET /schema does not serve the official schema');
+  } else {
+    problems.push(...checkResponse(method, pattern, parsed).map((p) => `${key}: ${p}`));
+  }
+  return parsed;
+}
+
+const waitProvisioned = async (addon: string) => {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${emu.url}/addons/${addon}`, { headers: { Accept: V3, Authorization: 'Bearer conformance' } });
+    if ((await res.json()).state === 'provisioned') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${addon} never provisioned`);
+};
+
+beforeAll(async () => {
+  emu = await startEmulator({ provisionDelayMs: 30, rateLimit: 100_000, seed: 2026 });
+});
+afterAll(() => emu.close());
+
+describe('every response of a full session matches the official schema', () => {
+  it('runs the session', async () => {
+    // Account and catalogue.
+    await hit('GET', '/account', '/account');
+    await hit('PATCH', '/account', '/account', { name: 'Conformance Tester', allow_tracking: false });
+    await hit('GET', '/users/{user}', '/users/~');
+    await hit('PATCH', '/users/{user}', '/users/~', { beta: true });
+    await hit('GET', '/account/rate-limits', '/account/rate-limits');
+    await hit('GET', '/regions', '/regions');
+    await hit('GET', '/regions/{region}', '/regions/eu');
+    await hit('GET', '/stacks', '/stacks');
+    await hit('GET', '/stacks/{stack}', '/stacks/heroku-24');
+    await hit('GET', '/dyno-sizes', '/dyno-sizes');
+    await hit('GET', '/dyno-sizes/{size}', '/dyno-sizes/standard-1X');
+    await hit('GET', '/addon-services', '/addon-services');
+    await hit('GET', '/addon-services/{service}', '/addon-services/heroku-postgresql');
+    await hit('GET', '/addon-services/{service}/plans', '/addon-services/heroku-redis/plans');
+    await hit('GET', '/addon-services/{service}/plans/{plan}', '/addon-services/heroku-postgresql/plans/essential-0');
+    await hit('GET', '/plans/{plan}', '/plans/papertrail:choklad');
+    await hit('GET', '/schema', '/schema');
+
+    // Apps.
+    const shop = await hit('POST', '/apps', '/apps', { name: 'conf-shop', region: 'us', stack: 'heroku-24' });
+    const other = await hit('POST', '/apps', '/apps', {});
+    await hit('GET', '/apps', '/apps');
+    await hit('GET', '/users/{user}/apps', '/users/~/apps', undefined, { Range: 'name ..; max=10' });
+    await hit('GET', '/apps/{app}', `/apps/${shop.id}`);
+    await hit('PATCH', '/apps/{app}', '/apps/conf-shop', { maintenance: true, build_stack: 'heroku-22' });
+    await hit('GET', '/apps/{app}/available-stacks', '/apps/conf-shop/available-stacks');
+    await hit('GET', '/apps/{app}/available-dyno-sizes', '/apps/conf-shop/available-dyno-sizes');
+
+    // Config vars and releases.
+    await hit('PATCH', '/apps/{app}/config-vars', '/apps/conf-shop/config-vars', { RAILS_ENV: 'production', SECRET: 's3cret' });
+    await hit('PATCH', '/apps/{app}/config-vars', '/apps/conf-shop/config-vars', { SECRET: null });
+    await hit('GET', '/apps/{app}/config-vars', '/apps/conf-shop/config-vars');
+    await hit('GET', '/apps/{app}/releases/{release}/config-vars', '/apps/conf-shop/releases/2/config-vars');
+    const slug = await hit('POST', '/apps/{app}/slugs', '/apps/conf-shop/slugs', {
+      process_types: { web: 'bundle exec puma', worker: 'bundle exec sidekiq' },
+      commit: '60883d9e8947a57e04dc9124f25df004866a2051',
+      stack: 'heroku-24',
+    });
+    await hit('GET', '/apps/{app}/slugs/{slug}', `/apps/conf-shop/slugs/${slug.id}`);
+    const deployed = await hit('POST', '/apps/{app}/releases', '/apps/conf-shop/releases', { slug: slug.id, description: 'Deploy 60883d9' });
+    await hit('GET', '/apps/{app}/releases', '/apps/conf-shop/releases', undefined, { Range: 'version ..; order=desc,max=1' });
+    await hit('GET', '/apps/{app}/releases/{release}', `/apps/conf-shop/releases/${deployed.version}`);
+    await hit('POST', '/apps/{app}/releases', '/apps/conf-shop/releases', { release: deployed.id });
+
+    // Formation and dynos.
+    await hit('GET', '/apps/{app}/formation', '/apps/conf-shop/formation');
+    await hit('PATCH', '/apps/{app}/formation', '/apps/conf-shop/formation', {
+      updates: [
+        { type: 'web', quantity: 2, dyno_size: { name: 'standard-1X' } },
+        { type: 'worker', quantity: '1', size: 'Standard-2X' },
+      ],
+    });
+    await hit('PATCH', '/apps/{app}/formation/{formation}', '/apps/conf-shop/formation/worker', { quantity: 2 });
+    await hit('GET', '/apps/{app}/formation/{formation}', '/apps/conf-shop/formation/web');
+    await hit('GET', '/apps/{app}/dynos', '/apps/conf-shop/dynos');
+    await hit('GET', '/apps/{app}/dynos/{dyno}', '/apps/conf-shop/dynos/web.1');
+    await hit('GET', '/apps/{app}/collaborators', '/apps/conf-shop/collaborators');
+
+    // Add-ons and attachments.
+    const db = await hit('POST', '/apps/{app}/addons', '/apps/conf-shop/addons', {
+      plan: 'heroku-postgresql:essential-0',
+      attachment: { name: 'DATABASE' },
+      config: { version: '16' },
+    });
+    const redis = await hit('POST', '/apps/{app}/addons', '/apps/conf-shop/addons', { plan: { name: 'heroku-redis:mini' }, name: 'conf-cache' });
+    const papertrail = await hit('POST', '/apps/{app}/addons', '/apps/conf-shop/addons', { plan: 'papertrail:choklad' });
+    await waitProvisioned(db.id);
+    await waitProvisioned(redis.id);
+    await hit('GET', '/apps/{app}/addons', '/apps/conf-shop/addons');
+    await hit('GET', '/apps/{app}/addons/{addon}', `/apps/conf-shop/addons/${db.name}`);
+    await hit('PATCH', '/apps/{app}/addons/{addon}', `/apps/conf-shop/addons/${db.id}`, { plan: 'heroku-postgresql:essential-1' });
+    await hit('GET', '/addons', '/addons');
+    await hit('GET', '/addons/{addon}', `/addons/${redis.name}`);
+    await hit('GET', '/users/{user}/addons', '/users/~/addons');
+    await hit('POST', '/actions/addons/resolve', '/actions/addons/resolve', { addon: 'DATABASE', app: 'conf-shop' });
+    const shared = await hit('POST', '/addon-attachments', '/addon-attachments', { addon: db.name, app: other.name, name: 'SHOP_DB' });
+    await hit('GET', '/addon-attachments', '/addon-attachments');
+    await hit('GET', '/addon-attachments/{attachment}', `/addon-attachments/${shared.id}`);
+    await hit('GET', '/addons/{addon}/addon-attachments', `/addons/${db.id}/addon-attachments`);
+    await hit('GET', '/apps/{app}/addon-attachments', '/apps/conf-shop/addon-attachments');
+    await hit('GET', '/apps/{app}/addon-attachments/{attachment}', '/apps/conf-shop/addon-attachments/DATABASE');
+    await hit('POST', '/actions/addon-attachments/resolve', '/actions/addon-attachments/resolve', { addon_attachment: 'SHOP_DB', app: other.name });
+    await hit('DELETE', '/addon-attachments/{attachment}', `/addon-attachments/${shared.id}`);
+
+    // Domains, SNI endpoints, drains, pipeline couplings.
+    await hit('GET', '/apps/{app}/sni-endpoints', '/apps/conf-shop/sni-endpoints');
+    await hit('GET', '/apps/{app}/sni-endpoints/{endpoint}', '/apps/conf-shop/sni-endpoints/none');
+    const domain = await hit('POST', '/apps/{app}/domains', '/apps/conf-shop/domains', { hostname: 'www.conf-shop.example', sni_endpoint: null });
+    await hit('GET', '/apps/{app}/domains', '/apps/conf-shop/domains', undefined, { Range: 'id ..; max=1000;' });
+    await hit('GET', '/apps/{app}/domains/{domain}', `/apps/conf-shop/domains/${domain.id}`);
+    await hit('PATCH', '/apps/{app}/domains/{domain}', '/apps/conf-shop/domains/www.conf-shop.example', { sni_endpoint: null });
+    const drain = await hit('POST', '/apps/{app}/log-drains', '/apps/conf-shop/log-drains', { url: 'https://logs.example.com/ingest' });
+    await hit('GET', '/apps/{app}/log-drains', '/apps/conf-shop/log-drains');
+    await hit('GET', '/apps/{app}/log-drains/{drain}', `/apps/conf-shop/log-drains/${drain.token}`);
+    await hit('GET', '/addons/{addon}/log-drains', `/addons/${papertrail.id}/log-drains`);
+    await hit('GET', '/apps/{app}/pipeline-couplings', '/apps/conf-shop/pipeline-couplings');
+
+    // Teardown, each answering the deleted object.
+    await hit('DELETE', '/apps/{app}/log-drains/{drain}', `/apps/conf-shop/log-drains/${drain.id}`);
+    await hit('DELETE', '/apps/{app}/domains/{domain}', `/apps/conf-shop/domains/${domain.id}`);
+    await hit('DELETE', '/apps/{app}/addons/{addon}', `/apps/conf-shop/addons/${redis.id}`);
+    await hit('DELETE', '/apps/{app}', '/apps/conf-shop');
+
+    // A few errors, to check their shape too.
+    await hit('GET', '/apps/{app}', '/apps/conf-shop');
+    await hit('POST', '/apps', '/apps', { name: 'Not Valid' });
+    await hit('GET', '/apps', '/apps', undefined, { Range: 'bogus ..' });
+  });
+
+  it('found no schema violation, missing field or malformed error', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('touched every endpoint the emulator serves, with success where success is possible', () => {
+    const alwaysErrors = new Set(['GET /apps/{app}/pipeline-couplings', 'GET /apps/{app}/sni-endpoints/{endpoint}']);
+    const missing = ROUTES.map((r) => `${r.method} ${r.pattern}`).filter((k) => !covered.has(k));
+    expect(missing).toEqual([]);
+    const neverOk = [...covered].filter(([k, statuses]) => !alwaysErrors.has(k) && !statuses.some((s) => s < 300)).map(([k]) => k);
+    expect(neverOk).toEqual([]);
+    for (const k of alwaysErrors) expect(covered.get(k)).toEqual([404]);
+  });
+});
+
+describe('the checker itself', () => {
+  it('catches a missing field, an invented field, a wrong type and a bad error body', async () => {
+    const e = await startEmulator();
+    try {
+      const res = await fetch(`${e.url}/apps`, { method: 'POST', headers: { Accept: V3, Authorization: 'Bearer x' } });
+      const app = await res.json();
+      expect(checkResponse('GET', '/apps/{app}', app)).toEqual([]);
+      const { repo_size: _gone, ...missing } = app;
+      expect(checkResponse('GET', '/apps/{app}', missing)).toContain('$.repo_size is missing');
+      expect(checkResponse('GET', '/apps/{app}', { ...app, extra: 1 })).toContain('$.extra is not in the schema');
+      expect(checkResponse('GET', '/apps/{app}', { ...app, maintenance: 'no' }).length).toBeGreaterThan(0);
+      expect(checkResponse('GET', '/apps/{app}', { ...app, owner: { id: app.owner.id } })).toContain('$.owner.email is missing');
+      expect(checkResponse('GET', '/apps', [missing]).length).toBeGreaterThan(0);
+      expect(checkError({ id: 'not_found' })).toEqual(['error message missing']);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('accepts bare hostnames as `uri` only because the schema itself does', () => {
+    const hostname = (fixture.definitions.domain.definitions.hostname as { example: string; format: string });
+    expect(hostname.format).toBe('uri');
+    expect(hostname.example).toBe('subdomain.example.com');
+  });
+});
