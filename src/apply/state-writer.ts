@@ -13,6 +13,8 @@ export class StateWriter {
   private dirty = false;
   private loop: Promise<void> | undefined;
   private failure: unknown;
+  /** The serial the backend stores next: one more per write (StateLock.write); tracked here because `lock.current` copies the whole inventory. */
+  private serial: number;
 
   constructor(
     private readonly lock: StateLock,
@@ -22,6 +24,7 @@ export class StateWriter {
     private readonly onFailed: (err: unknown) => void,
   ) {
     this.working = initial;
+    this.serial = initial.serial;
   }
 
   get inventory(): Inventory {
@@ -45,7 +48,7 @@ export class StateWriter {
         this.dirty = false;
         try {
           await this.lock.write(this.working);
-          this.onSaved(this.lock.current?.serial ?? this.working.serial);
+          this.onSaved(++this.serial);
         } catch (err) {
           this.failure = err;
           this.onFailed(err);
@@ -68,7 +71,7 @@ export class StateWriter {
         await this.lock.write(this.working);
         this.failure = undefined;
         this.dirty = false;
-        this.onSaved(this.lock.current?.serial ?? this.working.serial);
+        this.onSaved(++this.serial);
         return;
       } catch (err) {
         throw new StateSaveError(err);
