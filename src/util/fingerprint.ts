@@ -19,6 +19,7 @@
  * fingerprint: use a new prefix (`scrypt2:`) then, never new numbers under
  * the old one.
  */
+import * as crypto from 'node:crypto';
 import { createHash, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export const LITERAL_PREFIX = 'sha256:';
@@ -36,8 +37,15 @@ export function saltForLineage(lineage: string): string {
 
 /** `sha256:` + hex digest. For values that are not secret. */
 export function fingerprintLiteral(value: string): string {
-  return LITERAL_PREFIX + createHash('sha256').update(value, 'utf8').digest('hex');
+  return LITERAL_PREFIX + sha256Hex(value);
 }
+
+// crypto.hash (Node >= 20.12) is about 2.5x faster than createHash for short
+// values; planning 200,000 config values spends most of its time here.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex: (value: string) => string = oneShot
+  ? (value) => oneShot('sha256', value, 'hex')
+  : (value) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 /** `scrypt:` + base64url key, salted (use `saltForLineage(lineage)`). About 10 ms of CPU, off the main thread. */
 export function fingerprintSecret(value: string, salt: string): Promise<string> {
