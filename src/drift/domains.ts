@@ -49,7 +49,7 @@ export function classifyDomains(scope: AppScope): void {
         kind: 'domain',
         key: hostname,
         field: 'sni_endpoint',
-        message: `domain ${hostname} has certificate ${ld.sniEndpoint ?? 'none'} but the YAML says ${dd.sniEndpoint ?? 'none'}`,
+        message: `domain ${hostname} has another certificate (sni_endpoint) than the YAML says`,
         loc,
         before: ld.sniEndpoint,
         after: dd.sniEndpoint,
