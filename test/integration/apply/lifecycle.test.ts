@@ -189,3 +189,41 @@ apps:
     expectNoChanges((await world.plan()).plan);
   });
 });
+
+describe('adoption', () => {
+  it('adopts an app made outside dynoform with its add-on, domain and drain, then converges', async () => {
+    world = await World.start();
+    await world.api('POST', '/apps', { name: 'legacy-app', region: 'us' });
+    await world.api('PATCH', '/apps/legacy-app/config-vars', { KEEP: 'same', OLD: 'x' });
+    await world.api('POST', '/apps/legacy-app/addons', { plan: 'heroku-redis:mini', attachment: { name: 'REDIS' } });
+    await world.api('POST', '/apps/legacy-app/domains', { hostname: 'legacy.example.com', sni_endpoint: null });
+    await world.api('POST', '/apps/legacy-app/log-drains', { url: 'https://logs.example.com/legacy' });
+    await world.yaml(`
+version: 1
+apps:
+  legacy:
+    name: legacy-app
+    maintenance: true
+    config: { KEEP: same, NEW: "1" }
+    addons:
+      cache: { plan: heroku-redis:mini, as: REDIS }
+    domains: [legacy.example.com]
+    drains: [https://logs.example.com/legacy]
+`);
+    const { first, run } = await world.converge();
+    expect(executable(first.plan).map((c) => `${c.address} ${c.action}`).sort()).toEqual(
+      ['app.legacy adopt', 'app.legacy/addon.cache adopt', 'app.legacy/config update', 'app.legacy/domain.legacy.example.com adopt', 'app.legacy/drain.https://logs.example.com/legacy adopt'].sort(),
+    );
+    // Adopting costs no request: only the maintenance flag and the NEW key are written.
+    expect(run.result!.requests).toBe(first.plan.summary.requests);
+    const inv = (await world.inventory()).apps.legacy!;
+    expect(inv.created).toBe(false);
+    expect(inv.maintenance).toBe(true);
+    expect(Object.keys(inv.config).sort()).toEqual(['KEEP', 'NEW']);
+    expect(inv.addons.cache).toMatchObject({ plan: 'heroku-redis:mini', attachment: 'REDIS' });
+    expect(Object.keys(inv.domains)).toEqual(['legacy.example.com']);
+    expect(Object.values(inv.drains).map((d) => d.maskedUrl)).toEqual(['https://logs.example.com/legacy']);
+    // Merge mode: the undeclared key is left alone.
+    expect((await world.api<Record<string, string>>('GET', '/apps/legacy-app/config-vars')).OLD).toBe('x');
+  });
+});
