@@ -254,7 +254,10 @@ function failure(ctx: ExecContext, change: Change, err: unknown): Outcome {
   if (err instanceof ChangeError) return { ok: false, conflict: false, code: err.code, message: clean(err.message) };
   if (err instanceof HerokuApiError) return { ok: false, conflict: false, code: err.id, message: clean(err.message) };
   if (err instanceof NetworkError) return { ok: false, conflict: false, code: err.code, message: clean(err.message) };
-  if (err instanceof AbortedError) return { ok: false, conflict: false, code: 'aborted', message: 'interrupted while in progress' };
+  if (err instanceof AbortedError) {
+    // Only a client built with an AbortSignal cuts requests short; the engine itself never does.
+    return { ok: false, conflict: false, code: 'aborted', message: 'interrupted while a request was in flight: it may or may not have been applied — run plan to see' };
+  }
   return { ok: false, conflict: false, code: 'internal', message: clean(err instanceof Error ? err.message : String(err)) };
 }
 
