@@ -334,7 +334,7 @@ export class HerokuClient {
 
       const details = errorDetails(raw, res, method, path);
       // Belt and braces: an error page that echoed the Authorization header must not carry the token on.
-      if (details.apiMessage.includes(this.token)) details.apiMessage = details.apiMessage.split(this.token).join('***');
+      if (this.token.length >= 8 && details.apiMessage.includes(this.token)) details.apiMessage = details.apiMessage.split(this.token).join('***');
       if (raw.status === 429) {
         // The API did not process it, so any method may be sent again.
         this.counters.status429 += 1;

@@ -34,13 +34,15 @@ export async function readLiveState(
 ): Promise<LiveState> {
   const { signal } = opts;
   const startRequests = client.stats().requests;
-  // Free, and it primes the client's budget before the first charged request.
-  await client.refreshRateLimit(signal);
-  const [apps, addons, attachments] = await Promise.all([
-    listApps(client, { signal }),
-    listAddons(client, { signal }),
-    listAttachments(client, { signal }),
-  ]);
+  // The rate-limit read is free and primes the budget; nothing waits for it, and
+  // its failure alone is no reason to stop (the other reads report real trouble).
+  const rateLimit = client.refreshRateLimit(signal).catch(() => undefined);
+  const accountAddons = Promise.all([listAddons(client, { signal }), listAttachments(client, { signal })]);
+  // Per-app reads start as soon as the app list is in; add-ons are only needed to assemble.
+  const apps = await listApps(client, { signal }).catch(async (err: unknown) => {
+    await Promise.allSettled([rateLimit, accountAddons]);
+    throw err;
+  });
 
   const appIds: Record<string, string> = {};
   const byId = new Map<string, AppSummary>();
@@ -50,7 +52,6 @@ export async function readLiveState(
     byId.set(a.id, a);
     byName.set(a.name, a);
   }
-  const joined = joinAttachments(addons, attachments);
 
   const keys = (opts.apps ?? Object.keys(desired.apps)).filter((k) => desired.apps[k] !== undefined);
   const targets: Array<{ key: string; app: AppSummary }> = [];
@@ -62,30 +63,40 @@ export async function readLiveState(
   }
 
   let done = 0;
-  const read = await Promise.all(
-    targets.map(async ({ key, app }): Promise<[string, LiveApp]> => {
-      const [config, formation, domains, drains] = await Promise.all([
-        getConfigVars(client, app.id, { signal }),
-        listFormation(client, app.id, { signal }),
-        listDomains(client, app.id, { signal }),
-        listDrains(client, app.id, { signal }),
-      ]);
-      const own = joined.filter((a) => a.appId === app.id || a.attachments.some((at) => at.appId === app.id));
-      const live: LiveApp = {
+  const perApp = targets.map(async ({ key, app }) => {
+    const parts = await Promise.all([
+      getConfigVars(client, app.id, { signal }),
+      listFormation(client, app.id, { signal }),
+      listDomains(client, app.id, { signal }),
+      listDrains(client, app.id, { signal }),
+    ]);
+    done += 1;
+    opts.onApp?.(key, done, targets.length);
+    return { key, app, parts };
+  });
+  const settled = await Promise.allSettled([rateLimit, accountAddons, ...perApp]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [addons, attachments] = await accountAddons;
+  const joined = joinAttachments(addons, attachments);
+
+  const read: Array<[string, LiveApp]> = [];
+  for (const { key, app, parts } of await Promise.all(perApp)) {
+    const [config, formation, domains, drains] = parts;
+    read.push([
+      key,
+      {
         ...app,
         config: { vars: config.vars, ...(config.etag ? { etag: config.etag } : {}) },
         formation: formation.items,
         ...(formation.etag ? { formationEtag: formation.etag } : {}),
         domains,
         drains,
-        addons: own,
+        addons: joined.filter((a) => a.appId === app.id || a.attachments.some((at) => at.appId === app.id)),
         addonConfigVars: addonConfigVarsFor(app.id, joined, attachments),
-      };
-      done += 1;
-      opts.onApp?.(key, done, targets.length);
-      return [key, live];
-    }),
-  );
+      },
+    ]);
+  }
 
   const remaining = client.rateLimitRemaining();
   return {
