@@ -9,20 +9,13 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
 import { addApiOptions, addFileOption, addStateOptions, type CommonOptions } from '../options.js';
-import { formatDiagnostic, loadDesiredState } from '../../config/index.js';
+import { connect, loadDesired, openStateBackend, prepareFingerprinter, readInventory, useColor, yamlPaths } from '../pipeline.js';
 import { classifyDrift, hasDrift, parseDriftClasses } from '../../drift/index.js';
 import type { SourceLocation } from '../../model/diagnostic.js';
-import type { DesiredState } from '../../model/desired.js';
 import type { DriftClass, DriftReport } from '../../model/drift.js';
-import type { Inventory } from '../../model/inventory.js';
-import type { LiveState } from '../../model/live.js';
-import { resolveApiUrl, resolveCredentials } from '../../providers/heroku/auth.js';
-import { HerokuClient } from '../../providers/heroku/client.js';
 import { readLiveState } from '../../providers/heroku/live.js';
 import { AbortedError, ConfigurationError, HerokuApiError, NetworkError, ProvisioningError } from '../../providers/heroku/errors.js';
-import { newInventory, openState, resolveStateSpec, StateError, type StateBackend } from '../../state/index.js';
-import { createFingerprinter, saltForLineage, type Fingerprinter, type FingerprintInput } from '../../util/fingerprint.js';
-import { VERSION } from '../../version.js';
+import { StateError } from '../../state/index.js';
 import { escapeData, renderDriftGithub } from '../../render/drift-github.js';
 import { renderDriftJson } from '../../render/drift-json.js';
 import { renderDriftMarkdown } from '../../render/drift-markdown.js';
@@ -84,15 +77,17 @@ async function runDrift(ctx: CliContext, opts: DriftOptions): Promise<void> {
   if (!parsed.ok) throw new CliError(`--classes: ${parsed.message}`);
   const counted = parsed.classes;
 
-  const desired = await loadDesired(ctx, opts.file);
+  const paths = yamlPaths(ctx, opts);
+  const desired = await loadDesired(ctx, paths);
   // Read-only: the state is read without taking its lock, so drift never blocks an apply.
-  const backend = openStateBackend(ctx, opts, opts.file);
-  const client = await connectClient(ctx, opts);
+  const backend = openStateBackend(ctx, opts, paths);
+  const { client } = await connect(ctx, opts);
   let report: DriftReport;
   try {
-    const inventory = await readState(backend);
+    const inventory = await readInventory(backend);
+    // The same reads a plan makes, and nothing else: drift sends no write request.
     const live = await readLiveState(client, desired, inventory, { signal: ctx.signal });
-    const fingerprint = await prepareFingerprints(inventory, driftFingerprintInputs(desired, live, inventory));
+    const fingerprint = await prepareFingerprinter(inventory, desired, live);
     report = classifyDrift({ desired, live, inventory, fingerprint });
   } finally {
     await backend.close();
@@ -125,7 +120,7 @@ function render(ctx: CliContext, report: DriftReport, opts: DriftOptions, render
     case 'github':
       return renderDriftGithub(report, renderOpts);
     default:
-      return renderDriftText(report, { ...renderOpts, color: opts.color && useColor(ctx) });
+      return renderDriftText(report, { ...renderOpts, color: opts.color && useColor(ctx, ctx.stdout) });
   }
 }
 
@@ -172,74 +167,4 @@ export function asUserError(err: unknown): unknown {
     return new CliError(redact(err.message, []));
   }
   return err;
-}
-
-// The steps below are the read half of a plan. They mirror what the shared
-// CLI pipeline does for plan and apply; kept here so drift and import build
-// on stable modules only.
-
-/** Loads the YAML (default dynoform.yaml); prints diagnostics to stderr; throws on errors. */
-export async function loadDesired(ctx: CliContext, files: string[] | undefined): Promise<DesiredState> {
-  const result = await loadDesiredState(files ?? [], { env: ctx.env, cwd: ctx.cwd });
-  for (const d of result.diagnostics) ctx.stderr.write(formatDiagnostic(d) + '\n');
-  if (!result.desired) {
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new CliError(errors > 0 ? `${errors} error${errors === 1 ? '' : 's'} in the configuration` : 'the configuration could not be loaded');
-  }
-  return result.desired;
-}
-
-/** `--state`, else $DYNOFORM_STATE, else .dynoform/state.json beside the first YAML file. */
-export function openStateBackend(ctx: CliContext, opts: CommonOptions, files: string[] | undefined): StateBackend {
-  const spec = resolveStateSpec({ flag: opts.state, env: ctx.env.DYNOFORM_STATE, files, cwd: ctx.cwd });
-  return openState(spec, { cwd: ctx.cwd });
-}
-
-export async function readState(backend: StateBackend): Promise<Inventory> {
-  return (await backend.read()) ?? newInventory();
-}
-
-/** The API client for `--api-url` / $HEROKU_API_URL with $HEROKU_API_KEY or netrc credentials. */
-export async function connectClient(ctx: CliContext, opts: CommonOptions): Promise<HerokuClient> {
-  const apiUrl = resolveApiUrl(opts.apiUrl, ctx.env);
-  const creds = await resolveCredentials({ apiUrl, env: ctx.env });
-  for (const w of creds.warnings) ctx.stderr.write(`Warning: ${w}\n`);
-  return new HerokuClient({
-    apiUrl,
-    token: creds.token,
-    userAgent: `dynoform/${VERSION}`,
-    onEvent: (e) => {
-      if (e.type === 'warning') ctx.stderr.write(`Warning: ${e.message}\n`);
-    },
-    signal: ctx.signal,
-  });
-}
-
-/** Secret fingerprints are slow (scrypt): computed up front, concurrently, so classification stays pure. */
-export async function prepareFingerprints(inventory: Inventory, inputs: FingerprintInput[]): Promise<Fingerprinter> {
-  const fp = createFingerprinter(saltForLineage(inventory.lineage));
-  await fp.prepare(inputs);
-  return fp;
-}
-
-/** Every secret whose fingerprint drift compares: declared values and drain URLs, and live values of owned secret keys. */
-export function driftFingerprintInputs(desired: DesiredState, live: LiveState, inventory: Inventory): FingerprintInput[] {
-  const out: FingerprintInput[] = [];
-  for (const app of Object.values(desired.apps)) {
-    for (const v of Object.values(app.config)) if (v.secret) out.push({ value: v.value, secret: true });
-    for (const d of app.drains) if (d.secret) out.push({ value: d.url, secret: true });
-  }
-  for (const [key, app] of Object.entries(live.apps)) {
-    for (const [k, meta] of Object.entries(inventory.apps[key]?.config ?? {})) {
-      const v = app.config.vars[k];
-      if (meta.secret && v !== undefined) out.push({ value: v, secret: true });
-    }
-  }
-  return out;
-}
-
-export function useColor(ctx: CliContext): boolean {
-  if (ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '') return false;
-  if (ctx.env.FORCE_COLOR && ctx.env.FORCE_COLOR !== '0') return true;
-  return ctx.stdout.isTTY === true && ctx.env.TERM !== 'dumb';
 }

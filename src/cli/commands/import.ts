@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFile, rename, mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError } from '../context.js';
@@ -15,11 +14,11 @@ import { planImport } from '../../import/build.js';
 import { importFingerprintInputs, inventoryForImport } from '../../import/inventory.js';
 import { readAppsToImport } from '../../import/read.js';
 import { renderImportYaml } from '../../import/yaml.js';
-import { parseDuration } from '../options.js';
-import { asUserError, connectClient, openStateBackend } from './drift.js';
+import { connect, lockState, openStateBackend, writeFileAtomic, yamlPaths } from '../pipeline.js';
+import { asUserError } from './drift.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { StateLock } from '../../state/index.js';
-import { cloneInventory, lockOwner, newInventory } from '../../state/index.js';
+import { cloneInventory, newInventory } from '../../state/index.js';
 import { createFingerprinter, saltForLineage } from '../../util/fingerprint.js';
 
 interface ImportOptions extends CommonOptions {
@@ -68,11 +67,12 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
   if (outPath && existsSync(outPath) && !opts.force) {
     throw new CliError(`${opts.out} exists: choose another --out file, or --force to overwrite it`);
   }
-  const backend = openStateBackend(ctx, opts, outPath ? [outPath] : undefined);
-  const client = await connectClient(ctx, opts);
+  // The state goes beside the YAML it belongs to (or beside ./dynoform.yaml for standard output).
+  const backend = openStateBackend(ctx, opts, outPath ? [outPath] : yamlPaths(ctx, {}));
+  const { client } = await connect(ctx, opts);
   let lock: StateLock | undefined;
   try {
-    lock = await backend.lock({ who: lockOwner(ctx.env), operation: 'import', timeoutMs: parseDuration(opts.lockTimeout, '--lock-timeout') ?? 0, signal: ctx.signal });
+    lock = await lockState(ctx, backend, opts, 'import');
     const inventory: Inventory = lock.current ? cloneInventory(lock.current) : newInventory();
     const clash = names.flatMap((n) => {
       const owner = Object.values(inventory.apps).find((a) => a.key === n || a.name === n);
@@ -122,14 +122,6 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
     await backend.close();
     client.close();
   }
-}
-
-/** Temp file, then rename: a reader never sees half a file. */
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, text, { flag: 'wx' });
-  await rename(tmp, path);
 }
 
 function alreadyManaged(where: string, apps: Array<{ name: string; key: string }>): CliError {
