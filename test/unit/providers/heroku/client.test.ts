@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../../../src/model/client.js';
 import { HerokuClient, type HerokuClientOptions } from '../../../../src/providers/heroku/client.js';
-import { HerokuApiError, NetworkError, PreconditionFailedError, RateLimitedError } from '../../../../src/providers/heroku/errors.js';
+import { AbortedError, HerokuApiError, NetworkError, PreconditionFailedError, RateLimitedError } from '../../../../src/providers/heroku/errors.js';
 
 /**
  * A scripted HTTP server: each handler decides one response (or drops the
@@ -264,5 +264,29 @@ describe('HerokuClient on the wire', () => {
     expect(r.items.map((i) => i.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(r.pages).toBe(3);
     expect(ranges).toEqual(['id ..; max=2', 'id ]b..; max=2', 'id ]d..; max=2']);
+  });
+
+  it('an abort ends a pacing wait at once with AbortedError', async () => {
+    let charged = 0;
+    const url = await serve((req, _b, res) => {
+      if (req.url === '/account/rate-limits') return json(res, 200, { remaining: 0 }, { 'RateLimit-Remaining': '0' });
+      charged += 1;
+      json(res, 200, {});
+    });
+    const abort = new AbortController();
+    const events: ClientEvent[] = [];
+    const c = make(url, { refillPerHour: 36, signal: abort.signal, onEvent: (e) => events.push(e) }); // one token per 100 s
+    const pending = c.get('/apps/a');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.some((e) => e.type === 'rate-limit-wait' && e.reason === 'pacing' && e.ms > 50_000)).toBe(true);
+    abort.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+    expect(charged).toBe(0);
+  });
+
+  it('checks its options at construction', () => {
+    expect(() => new HerokuClient({ apiUrl: 'http://127.0.0.1:1', token: '' })).toThrow(/token is required/);
+    expect(() => new HerokuClient({ apiUrl: 'http://127.0.0.1:1', token: 't', concurrency: 0 })).toThrow(/concurrency must be a number ≥ 1/);
+    expect(() => new HerokuClient({ apiUrl: 'http://127.0.0.1:1', token: 't', reserveFraction: 1.5 })).toThrow(/reserveFraction/);
   });
 });
