@@ -1,6 +1,8 @@
 import type { ResourceKind } from '../model/address.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { DriftClass, DriftItem, DriftReport, DriftSummary } from '../model/drift.js';
 import type { LiveApp } from '../model/live.js';
+import { formatAddress } from '../util/address.js';
 import { classifyAddons } from './addons.js';
 import { classifyApp } from './app.js';
 import { classifyConfig } from './config.js';
@@ -42,7 +44,34 @@ export function classifyDrift(input: DriftInput): DriftReport {
   }
 
   items.sort(compareItems);
-  return { items, summary: summarize(items), apps: keys, diagnostics: [] };
+  return { items, summary: summarize(items), apps: keys, diagnostics: notes(input) };
+}
+
+/** Things worth knowing that are not drift themselves. */
+function notes({ desired, live, inventory }: DriftInput): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (Object.keys(inventory.apps).length === 0 && Object.keys(desired.apps).length > 0) {
+    out.push({
+      severity: 'warning',
+      code: 'drift-empty-state',
+      message:
+        'the state manages no app yet, so everything declared is reported as pending: if apply ran before, check that --state or DYNOFORM_STATE names the state it wrote',
+    });
+  }
+  for (const [key, app] of Object.entries(live.apps)) {
+    for (const [addonKey, owned] of Object.entries(inventory.apps[key]?.addons ?? {})) {
+      const a = app.addons.find((x) => x.id === owned.id);
+      if (a?.state === 'provisioning') {
+        out.push({
+          severity: 'info',
+          code: 'drift-addon-provisioning',
+          message: `add-on ${a.name} is still provisioning${a.provisionMessage ? `: ${a.provisionMessage}` : ''}`,
+          address: formatAddress(key, 'addon', addonKey),
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** The live reader keys apps by YAML key; fall back to id and name so a re-keyed reader still works. */

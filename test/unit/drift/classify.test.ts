@@ -416,3 +416,31 @@ describe('classifyDrift: apps', () => {
     expect(brief(report.items)).toEqual(['pending app.shop region']);
   });
 });
+
+describe('classifyDrift: notes', () => {
+  it('warns when the state manages nothing (a wrong --state makes everything pending)', async () => {
+    const fp = await fingerprinter();
+    const report = classifyDrift({ desired: state([desiredApp('shop')]), live: live([liveApp('shop')]), inventory: inventory([]), fingerprint: fp });
+    expect(report.diagnostics.map((d) => d.code)).toEqual(['drift-empty-state']);
+    const managed = classifyDrift({ desired: state([desiredApp('shop')]), live: live([liveApp('shop')]), inventory: inventory([invApp('shop')]), fingerprint: fp });
+    expect(managed.diagnostics).toEqual([]);
+  });
+
+  it('notes an owned add-on that is still provisioning', async () => {
+    const fp = await fingerprinter();
+    const addon = {
+      id: 'a1', name: 'pg-1', plan: 'heroku-postgresql:essential-0', service: 'heroku-postgresql', state: 'provisioning' as const,
+      appId: 'id-shop', appName: 'shop', configVars: [], attachments: [{ id: 't', name: 'DATABASE', appId: 'id-shop', appName: 'shop' }], provisionMessage: 'almost there',
+    };
+    const report = classifyDrift({
+      desired: state([desiredApp('shop', { addons: { db: { key: 'db', plan: 'heroku-postgresql:essential-0', as: 'DATABASE' } } })]),
+      live: live([liveApp('shop', { addons: [addon] })]),
+      inventory: inventory([invApp('shop', { addons: { db: { id: 'a1', name: 'pg-1', plan: 'heroku-postgresql:essential-0', attachment: 'DATABASE' } } })]),
+      fingerprint: fp,
+    });
+    expect(report.items).toEqual([]);
+    expect(report.diagnostics).toEqual([
+      { severity: 'info', code: 'drift-addon-provisioning', message: 'add-on pg-1 is still provisioning: almost there', address: 'app.shop/addon.db' },
+    ]);
+  });
+});
