@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Runs the official Heroku CLI (npm heroku@11.10.0, installed in /opt/heroku-cli)
+# against `dynoform emulator`: the 14 commands of issue 2, as a new user would.
+# Not part of `npm test` (the CLI is a 400 MB install). Skips when it is absent.
+#
+#   npm run build && bash test/conformance/heroku-cli.sh
+#
+# Exit 0 when every command exits 0 and prints what it should; 1 otherwise.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+cli_dir="${HEROKU_CLI_DIR:-/opt/heroku-cli}"
+heroku="$cli_dir/node_modules/.bin/heroku"
+if [ ! -x "$heroku" ]; then
+  echo "skipped: no Heroku CLI at $cli_dir (npm install heroku@11.10.0 there)"
+  exit 0
+fi
+if [ ! -f "$repo/dist/cli/main.js" ]; then
+  echo "dist/ is missing: run npm run build first" >&2
+  exit 1
+fi
+
+scratch="$(mktemp -d)"
+mkdir -p "$scratch/home" "$scratch/work"
+emu_out="$scratch/emulator.out"
+node "$repo/bin/dynoform.js" emulator --port 0 >"$emu_out" 2>"$scratch/emulator.err" &
+emu_pid=$!
+cleanup() {
+  kill -TERM "$emu_pid" 2>/dev/null || true
+  wait "$emu_pid" 2>/dev/null || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  grep -q 'listening on' "$emu_out" 2>/dev/null && break
+  sleep 0.1
+done
+url="$(sed -n 's/^dynoform emulator listening on //p' "$emu_out")"
+[ -n "$url" ] || { echo "the emulator did not start:" >&2; cat "$scratch/emulator.err" >&2; exit 1; }
+echo "emulator: $url   heroku: $("$heroku" --version 2>/dev/null | head -1)"
+
+# The environment from the CLI notes: no telemetry, no update checks, no
+# network beyond the emulator, an isolated HOME, a non-git working directory.
+export HEROKU_HOST="$url" HEROKU_PARTICLEBOARD_URL="$url" HEROKU_API_KEY=emulator-token \
+  DISABLE_TELEMETRY=true HEROKU_SKIP_NEW_VERSION_CHECK=true HEROKU_DISABLE_AUTOUPDATE=true \
+  HOME="$scratch/home" NO_COLOR=1
+unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy
+cd "$scratch/work"
+
+failures=0
+# run EXPECTED heroku-args...: the command must exit 0 and print EXPECTED.
+run() {
+  local expected="$1"
+  shift
+  echo
+  echo "\$ heroku $*"
+  local out status=0
+  out="$("$heroku" "$@" 2>&1)" || status=$?
+  # The first run per HOME warns about changed terms of service; not ours.
+  printf '%s\n' "$out" | grep -v -e 'terms of service' -e 'dashboard.heroku.com/terms' | sed 's/^/    /'
+  if [ "$status" -ne 0 ]; then
+    echo "FAIL: exit $status"
+    failures=$((failures + 1))
+  elif ! grep -qF -- "$expected" <<<"$out"; then
+    echo "FAIL: expected to see: $expected"
+    failures=$((failures + 1))
+  fi
+}
+
+# A deploy is what gives an app process types; the emulator has no git
+# server, so this releases a slug through the API as a build would.
+deploy() {
+  node --input-type=module -e '
+    const [url, app] = process.argv.slice(1);
+    const h = { Accept: "application/vnd.heroku+json; version=3", Authorization: "Bearer emulator-token", "Content-Type": "application/json" };
+    const slug = await (await fetch(`${url}/apps/${app}/slugs`, { method: "POST", headers: h,
+      body: JSON.stringify({ process_types: { web: "npm start", worker: "node worker.js" } }) })).json();
+    const rel = await fetch(`${url}/apps/${app}/releases`, { method: "POST", headers: h, body: JSON.stringify({ slug: slug.id }) });
+    if (rel.status !== 201) { console.error(await rel.text()); process.exit(1); }
+    console.log(`(deployed a slug with web and worker to ${app}: release v${(await rel.json()).version})`);
+  ' "$url" "$1"
+}
+
+app=demo-app
+run "Creating $app... done" apps:create "$app" --region us
+run "=== $app" apps:info -a "$app"
+run "done, v2" config:set A=1 B=2 -a "$app"
+run "B: 2" config -a "$app"
+run "done, v3" config:unset A -a "$app"
+echo
+deploy "$app"
+run "now running web at 2:Standard-1X, worker at 1:Standard-2X" ps:scale web=2:standard-1X worker=1:standard-2X -a "$app"
+run "Adding www.example.com to $app... done" domains:add www.example.com -a "$app"
+run "www.example.com" domains -a "$app"
+run "Successfully added drain https://logs.example.com/ingest" drains:add https://logs.example.com/ingest -a "$app"
+run "https://logs.example.com/ingest" drains -a "$app"
+run "Creating heroku-postgresql:essential-0 on $app" addons:create heroku-postgresql:essential-0 -a "$app"
+run "as DATABASE" addons -a "$app"
+run "Attach DATABASE" releases -a "$app"
+run "Destroying $app" apps:destroy "$app" --confirm "$app"
+
+echo
+node -e '
+  fetch(process.argv[1] + "/__emulator/stats").then((r) => r.json()).then((s) =>
+    console.log(`emulator saw ${s.requests} API requests, by status ${JSON.stringify(s.byStatus)}`));
+' "$url"
+if [ "$failures" -eq 0 ]; then
+  echo "all 14 Heroku CLI commands passed against the emulator"
+else
+  echo "$failures command(s) failed"
+  exit 1
+fi
