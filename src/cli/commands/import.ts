@@ -3,7 +3,7 @@
  * as owned in state (under the state lock), so that the first plan is empty.
  */
 import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -93,7 +93,7 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
 
     const includeValues = opts.includeValues === true;
     const plan = planImport(read.apps, { includeValues }, canonicalDynoSize);
-    const schemaRef = relative(outPath ? dirname(outPath) : ctx.cwd, SCHEMA_FILE).split('\\').join('/');
+    const schemaRef = schemaRefFor(outPath ? dirname(outPath) : ctx.cwd);
     const yaml = renderImportYaml(plan, { includeValues, schemaRef });
 
     const fp = createFingerprinter(saltForLineage(inventory.lineage));
@@ -130,4 +130,22 @@ function alreadyManaged(where: string, apps: Array<{ name: string; key: string }
   return new CliError(
     `already managed in ${where}: ${list}. Importing again would reset what dynoform knows was last applied (and hide drift); to start over, run: ${forget}`,
   );
+}
+
+/**
+ * The `$schema` path for editors, relative to the YAML's folder and as
+ * portable as we can make it: the package's own schema when the YAML sits
+ * inside the package (its examples), else the copy in a project-local
+ * node_modules (the same path on every checkout), else this installation's.
+ */
+function schemaRefFor(dir: string): string {
+  const packageRoot = dirname(dirname(SCHEMA_FILE));
+  const rel = (to: string) => relative(dir, to).split('\\').join('/');
+  if (!relative(packageRoot, dir).startsWith('..')) return rel(SCHEMA_FILE);
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, 'node_modules', 'dynoform', 'schema', 'dynoform.schema.json');
+    if (existsSync(candidate)) return rel(candidate);
+    if (dirname(d) === d) break;
+  }
+  return rel(SCHEMA_FILE);
 }
