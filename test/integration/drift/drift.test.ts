@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileBackend } from '../../../src/state/index.js';
 import { CliWorld, lineOf } from './support.js';
 
 const APP = 'drift-shop';
@@ -60,9 +61,14 @@ describe('dynoform drift against the emulator', () => {
     await w?.close();
   });
 
-  it('reports no drift right after apply, exit 0, and sends no write request', async () => {
+  it('reports no drift right after apply, exit 0, sends no write request, and runs while an apply holds the state lock', async () => {
+    const state = createFileBackend(w.path('.dynoform/state.json'));
+    const lock = await state.lock({ who: 'someone applying', operation: 'apply' });
     w.emulator.resetStats();
-    const r = await w.run(['drift']);
+    const r = await w.run(['drift']).finally(async () => {
+      await lock.release();
+      await state.close();
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('No drift in 1 app.');
