@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { Address } from '../../model/address.js';
@@ -129,7 +130,9 @@ export class HerokuClient {
   private readonly pageSize: number;
   private readonly onEvent: (e: ClientEvent) => void;
   private readonly onDebug: ((line: string) => void) | undefined;
-  private readonly signal: AbortSignal | undefined;
+  private readonly signal: AbortSignal;
+  /** Fired by close(): whatever still waits (pacing, back-off, the queue) ends with AbortedError instead of hanging. */
+  private readonly closer = new AbortController();
   private readonly queue: PQueue;
   private readonly transport: Transport;
   private readonly budget: RateBudget;
@@ -162,7 +165,9 @@ export class HerokuClient {
     this.pageSize = Math.floor(positive('pageSize', opts.pageSize, 1000));
     this.onEvent = opts.onEvent ?? (() => {});
     this.onDebug = opts.onDebug;
-    this.signal = opts.signal;
+    this.signal = opts.signal ? AbortSignal.any([opts.signal, this.closer.signal]) : this.closer.signal;
+    // Every queued call listens for the abort: thousands of listeners are expected, not a leak.
+    setMaxListeners(0, this.signal);
     this.queue = new PQueue({ concurrency: this.concurrency });
     this.transport = new Transport(this.apiUrl, this.concurrency);
     try {
@@ -257,8 +262,9 @@ export class HerokuClient {
     return { ...this.counters, byMethod: { ...this.counters.byMethod } };
   }
 
-  /** Drops queued work and closes idle sockets. */
+  /** Ends queued and waiting calls with AbortedError and closes the sockets. */
   close(): void {
+    this.closer.abort();
     this.queue.clear();
     this.transport.close();
   }
@@ -455,7 +461,8 @@ export class HerokuClient {
       for (;;) {
         signal?.throwIfAborted();
         const ms = this.budget.delayForNext();
-        if (ms <= 0) {
+        // A timer may fire a hair early; a 1 ms remainder is not worth another pause.
+        if (ms <= 1) {
           this.budget.take();
           return;
         }
@@ -486,10 +493,11 @@ export class HerokuClient {
     }
   }
 
-  private combine(signal: AbortSignal | undefined): AbortSignal | undefined {
+  private combine(signal: AbortSignal | undefined): AbortSignal {
     if (!signal) return this.signal;
-    if (!this.signal) return signal;
-    return AbortSignal.any([this.signal, signal]);
+    const both = AbortSignal.any([this.signal, signal]);
+    setMaxListeners(0, both);
+    return both;
   }
 
   private parse<T>(raw: RawResponse, method: string, path: string, requestId: string): ApiResponse<T> {
