@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
-import { addApiOptions, addFileOption, addStateOptions, type CommonOptions } from '../options.js';
+import { addApiOptions, addFileOption, type CommonOptions } from '../options.js';
 import { connect, loadDesired, openStateBackend, prepareFingerprinter, readInventory, useColor, yamlPaths } from '../pipeline.js';
 import { classifyDrift, hasDrift, parseDriftClasses } from '../../drift/index.js';
 import type { SourceLocation } from '../../model/diagnostic.js';
@@ -58,7 +58,8 @@ export function registerDrift(program: Command, ctx: CliContext): void {
     );
   addFileOption(cmd);
   addApiOptions(cmd);
-  addStateOptions(cmd);
+  // Only where the state is: drift reads it without the lock, so --lock-timeout would mean nothing.
+  cmd.option('--state <path-or-url>', 'state file path or postgres:// URL (default $DYNOFORM_STATE or .dynoform/state.json beside the first YAML file)');
   cmd.action(async (opts: DriftOptions) => {
     try {
       await runDrift(ctx, opts);
