@@ -49,7 +49,7 @@ export interface Connection {
 
 export async function connect(
   ctx: CliContext,
-  opts: CommonOptions & { concurrency?: number },
+  opts: CommonOptions & { concurrency?: number; abortInFlight?: boolean },
   onEvent?: (e: ClientEvent) => void,
 ): Promise<Connection> {
   let apiUrl: URL;
@@ -74,7 +74,9 @@ export async function connect(
       if (e.type === 'warning') ctx.stderr.write(`Warning: ${e.message}\n`);
       onEvent?.(e);
     },
-    signal: ctx.signal,
+    // Reads may be cut short by Ctrl-C; apply lets requests in flight finish
+    // (the engine stops starting new ones), so it passes abortInFlight: false.
+    ...(opts.abortInFlight === false ? {} : { signal: ctx.signal }),
   });
   return { client, apiUrl };
 }

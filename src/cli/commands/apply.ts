@@ -76,7 +76,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
     const backend = openStateBackend(ctx, opts, paths);
     const lock = await lockState(ctx, backend, opts, 'apply');
     const reporter = createApplyReporter(ctx, { format: opts.format, color });
-    const { client, apiUrl } = await connect(ctx, { ...opts, concurrency: Math.max(10, concurrency) }, (e) => reporter.onClientEvent(e));
+    const { client, apiUrl } = await connect(ctx, { ...opts, concurrency: Math.max(10, concurrency), abortInFlight: false }, (e) => reporter.onClientEvent(e));
     try {
       // The state as read under the lock: nobody else can move it until we release.
       let inventory = lock.current ?? (await readInventory(backend));
