@@ -12,6 +12,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { Code } from './codes.js';
+import { readFast } from './fast.js';
 import { FORBIDDEN_KEYS } from './rules.js';
 
 /** One YAML file being read: its name (as shown to users) and line table. */
@@ -90,6 +91,8 @@ export function toPlain(n: PNode): unknown {
 }
 
 export interface ReadLimits {
+  /** Try the fast reader for plain documents first (off only to compare the two in tests). */
+  fast: boolean;
   /** Deepest nesting accepted; the format itself needs about six levels. */
   maxDepth: number;
   /** yaml's guard against alias amplification (its `toJS` option). */
@@ -100,7 +103,7 @@ export interface ReadLimits {
   maxSyntaxErrors: number;
 }
 
-export const DEFAULT_LIMITS: ReadLimits = { maxDepth: 64, maxAliasCount: 100, maxAliasNodes: 10_000, maxSyntaxErrors: 5 };
+export const DEFAULT_LIMITS: ReadLimits = { fast: true, maxDepth: 64, maxAliasCount: 100, maxAliasNodes: 10_000, maxSyntaxErrors: 5 };
 
 const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => CORE_TAG_PREFIX + t));
@@ -330,6 +333,10 @@ class Walker {
  * for any input.
  */
 export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], limits: ReadLimits = DEFAULT_LIMITS): PNode | undefined {
+  if (limits.fast) {
+    const plain = readFast(src, text, limits.maxDepth);
+    if (plain) return plain;
+  }
   let doc: Document;
   try {
     doc = parseDocument(text, {
