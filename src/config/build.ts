@@ -23,6 +23,9 @@ import {
 import { didYouMean } from './suggest.js';
 import { entryLoc, nodeLoc, type PEntry, type PMap, type PNode } from './tree.js';
 
+/** Whether a field (or one entry of it) failed the schema and must be left out. */
+export type Spoiled = (field: string, item?: string) => boolean;
+
 export interface BuildOptions {
   env: Record<string, string | undefined>;
   allowMissingEnv: boolean;
@@ -70,12 +73,16 @@ export class AppBuilder {
     this.diagnostics.push({ severity, code, message, ...loc, ...extra });
   }
 
-  build(key: string, declaredAt: PEntry, app: PMap): DesiredApp {
-    const e = app.entries;
+  /**
+   * `spoiled` names the parts that failed the schema (a field, or one entry
+   * of it by key or list index): they are left out, and the rest is checked.
+   */
+  build(key: string, declaredAt: PEntry, app: PMap, spoiled: Spoiled = () => false): DesiredApp {
+    const e = new Map([...app.entries].filter(([field]) => !spoiled(field)));
     const nameEntry = e.get('name');
     const name = str(nameEntry?.node) ?? key;
     const loc = entryLoc(declaredAt);
-    if (!nameEntry && !isHerokuAppName(key)) {
+    if (!nameEntry && !spoiled('name') && !isHerokuAppName(key)) {
       this.report(
         'error',
         Code.invalidAppName,
@@ -93,12 +100,12 @@ export class AppBuilder {
       key,
       name,
       protect: bool(e.get('protect')?.node) ?? true,
-      config: this.config(key, e.get('config')?.node),
+      config: this.config(key, e.get('config')?.node, spoiled),
       configMode: (str(e.get('config_mode')?.node) as ConfigMode | undefined) ?? 'merge',
-      addons: this.addons(key, e.get('addons')?.node),
-      formation: this.formation(key, e.get('formation')?.node),
-      domains: this.domains(key, e.get('domains')?.node),
-      drains: this.drains(key, e.get('drains')?.node),
+      addons: this.addons(key, e.get('addons')?.node, spoiled),
+      formation: this.formation(key, e.get('formation')?.node, spoiled),
+      domains: this.domains(key, e.get('domains')?.node, spoiled),
+      drains: this.drains(key, e.get('drains')?.node, spoiled),
       loc,
       fieldLocs,
     };
@@ -128,9 +135,10 @@ export class AppBuilder {
     return r.invalid.length === 0 && r.missing.length === 0;
   }
 
-  private config(app: string, node: PNode | undefined): Record<string, DesiredConfigValue> {
+  private config(app: string, node: PNode | undefined, spoiled: Spoiled): Record<string, DesiredConfigValue> {
     const out: Record<string, DesiredConfigValue> = {};
     for (const ce of mapEntries(node)) {
+      if (spoiled('config', ce.key)) continue;
       const raw = str(ce.node) ?? '';
       const loc = entryLoc(ce);
       const r = interpolate(raw, this.opts.env);
@@ -143,11 +151,11 @@ export class AppBuilder {
     return out;
   }
 
-  private addons(app: string, node: PNode | undefined): Record<string, DesiredAddon> {
+  private addons(app: string, node: PNode | undefined, spoiled: Spoiled): Record<string, DesiredAddon> {
     const out: Record<string, DesiredAddon> = {};
     const byAttachment = new Map<string, { key: string; loc: SourceLocation }>();
     for (const ae of mapEntries(node)) {
-      if (ae.node.kind !== 'map') continue;
+      if (ae.node.kind !== 'map' || spoiled('addons', ae.key)) continue;
       const fields = ae.node.entries;
       const loc = entryLoc(ae);
       const address = formatAddress(app, 'addon', ae.key);
@@ -194,10 +202,10 @@ export class AppBuilder {
     return out;
   }
 
-  private formation(app: string, node: PNode | undefined): Record<string, DesiredFormation> {
+  private formation(app: string, node: PNode | undefined, spoiled: Spoiled): Record<string, DesiredFormation> {
     const out: Record<string, DesiredFormation> = {};
     for (const fe of mapEntries(node)) {
-      if (fe.node.kind !== 'map') continue;
+      if (fe.node.kind !== 'map' || spoiled('formation', fe.key)) continue;
       const f: DesiredFormation = { type: fe.key, loc: entryLoc(fe) };
       const quantity = num(fe.node.entries.get('quantity')?.node);
       if (quantity !== undefined) f.quantity = quantity;
@@ -220,11 +228,12 @@ export class AppBuilder {
     return out;
   }
 
-  private domains(app: string, node: PNode | undefined): DesiredDomain[] {
+  private domains(app: string, node: PNode | undefined, spoiled: Spoiled): DesiredDomain[] {
     const out: DesiredDomain[] = [];
     if (!node || node.kind !== 'seq') return out;
     const seen = new Map<string, SourceLocation>();
-    for (const item of node.items) {
+    for (const [i, item] of node.items.entries()) {
+      if (spoiled('domains', String(i))) continue;
       const loc = nodeLoc(item);
       const hostNode = item.kind === 'map' ? item.entries.get('hostname')?.node : item;
       const raw = str(hostNode) ?? '';
@@ -252,11 +261,12 @@ export class AppBuilder {
     return out;
   }
 
-  private drains(app: string, node: PNode | undefined): DesiredDrain[] {
+  private drains(app: string, node: PNode | undefined, spoiled: Spoiled): DesiredDrain[] {
     const out: DesiredDrain[] = [];
     if (!node || node.kind !== 'seq') return out;
     const seen = new Map<string, { loc: SourceLocation; n: number }>();
     node.items.forEach((item, i) => {
+      if (spoiled('drains', String(i))) return;
       const loc = nodeLoc(item);
       const raw = str(item.kind === 'map' ? item.entries.get('url')?.node : item) ?? '';
       const r = interpolate(raw, this.opts.env);

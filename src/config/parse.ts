@@ -36,8 +36,13 @@ export interface ConfigResult {
 
 interface ParsedFile {
   root: PMap;
-  /** Apps whose declaration failed the schema: building them would only repeat its errors. */
-  failedApps: Set<string>;
+  /**
+   * Parts of apps that failed the schema, by app key: `''` for the whole
+   * app, else `field` or `field/key`. They are left out when the app is
+   * built, so that its other parts are still checked without repeating the
+   * schema's errors.
+   */
+  spoiled: Map<string, Set<string>>;
   defaultsFailed: boolean;
 }
 
@@ -65,11 +70,15 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
     });
     return undefined;
   }
-  const parsed: ParsedFile = { root, failedApps: new Set(), defaultsFailed: false };
+  const parsed: ParsedFile = { root, spoiled: new Map(), defaultsFailed: false };
   const schemaErrors = mapSchemaErrors(validateAgainstSchema(toPlain(root)), root);
   for (const m of schemaErrors) {
     diagnostics.push(m.diagnostic);
-    if (m.scope.kind === 'app') parsed.failedApps.add(m.scope.key);
+    if (m.scope.kind === 'app') {
+      const parts = parsed.spoiled.get(m.scope.key) ?? new Set<string>();
+      parts.add(m.scope.path.slice(0, 2).join('/'));
+      parsed.spoiled.set(m.scope.key, parts);
+    }
     if (m.scope.kind === 'defaults') parsed.defaultsFailed = true;
   }
   // With an unknown top-level key (`app:`), "did you mean apps" already says it.
@@ -198,10 +207,11 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
         continue;
       }
       declared.set(key, entry);
-      if (p.failedApps.has(key) || entry.node.kind !== 'map') continue;
+      const spoiled = p.spoiled.get(key) ?? new Set<string>();
+      if (spoiled.has('') || entry.node.kind !== 'map') continue;
       const own = expandShorthands(entry.node);
       const merged = defaults && defaultsOk ? mergeUnder(defaults, own) : own;
-      apps[key] = builder.build(key, entry, merged);
+      apps[key] = builder.build(key, entry, merged, (field, item) => spoiled.has(field) || (item !== undefined && spoiled.has(`${field}/${item}`)));
     }
   }
   crossAppChecks(Object.values(apps), diagnostics);

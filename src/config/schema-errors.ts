@@ -8,7 +8,11 @@ import { entryLoc, kindName, nodeLoc, type PNode } from './tree.js';
 import { APP_KEY, APP_KEY_MAX_LENGTH, FORMATION_MAX_QUANTITY } from './rules.js';
 
 /** What part of a file an error is about, so that the rest can still be checked. */
-export type Scope = { kind: 'app'; key: string } | { kind: 'defaults' } | { kind: 'file' };
+export type Scope =
+  /** `path` is below the app: ['config', 'PORT'], ['domains', '0'], ['regoin'], or [] for the whole app. */
+  | { kind: 'app'; key: string; path: string[] }
+  | { kind: 'defaults' }
+  | { kind: 'file' };
 
 export interface MappedError {
   diagnostic: Diagnostic;
@@ -74,7 +78,7 @@ function contextOf(segs: string[]): Context {
   if (segs[0] === 'apps' && segs.length >= 2) {
     const key = segs[1]!;
     const rest = segs.slice(2);
-    return { scope: { kind: 'app', key }, owner: `app ${q(key)}`, rest, address: addressOf(key, rest) };
+    return { scope: { kind: 'app', key, path: rest }, owner: `app ${q(key)}`, rest, address: addressOf(key, rest) };
   }
   if (segs[0] === 'defaults') return { scope: { kind: 'defaults' }, owner: 'defaults', rest: segs.slice(1) };
   return { scope: { kind: 'file' }, owner: 'the file', rest: segs };
@@ -226,6 +230,8 @@ function describe(e: ErrorObject, root: PNode): MappedError {
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
       const at = keyLoc(root, segs, key);
+      // An unknown key spoils only itself, not the map it is in.
+      if (ctx.scope.kind === 'app') ctx.scope = { ...ctx.scope, path: [...ctx.rest, key] };
       const candidates = parentProperties(e);
       if (ctx.scope.kind === 'file' && segs.length === 0) {
         const hint = didYouMean(key, candidates) || ' (expected version, apps and defaults)';
