@@ -607,17 +607,37 @@ export class Platform {
     this.changed();
   }
 
+  /** Plausible values for each var an add-on exposes (credentials are random, never meaningful). */
   private valuesFor(service: AddonService): Record<string, string> {
-    const host = `ec2-${this.names.int(255)}-${this.names.int(255)}-${this.names.int(255)}-${this.names.int(255)}.compute-1.amazonaws.com`;
+    const n = (k: number): number => this.names.int(k);
+    const host = `ec2-${n(255)}-${n(255)}-${n(255)}-${n(255)}.compute-1.amazonaws.com`;
+    const secret = (chars: number): string => this.names.secret(chars);
     const values: Record<string, string> = {};
     for (const suffix of service.configSuffixes) {
-      if (service.name === 'heroku-postgresql') {
-        values[suffix] = `postgres://u${this.names.secret(13)}:p${this.names.secret(63)}@${host}:5432/d${this.names.secret(13)}`;
-      } else if (service.name === 'heroku-redis') {
-        values[suffix] = `rediss://:p${this.names.secret(63)}@${host}:${10000 + this.names.int(50000)}`;
-      } else {
-        values[suffix] = this.names.secret(20);
-      }
+      values[suffix] = ((): string => {
+        switch (`${service.name}:${suffix}`) {
+          case 'heroku-postgresql:URL':
+            return `postgres://u${secret(13)}:p${secret(63)}@${host}:5432/d${secret(13)}`;
+          case 'heroku-redis:URL':
+            return `rediss://:p${secret(63)}@${host}:${10000 + n(50000)}`;
+          case 'cloudamqp:URL':
+            return `amqps://${secret(8)}:${secret(32)}@lemur.cloudamqp.com/${secret(8)}`;
+          case 'memcachier:SERVERS':
+            return `mc${1 + n(5)}.dev.ec2.memcachier.com:11211`;
+          case 'mailgun:DOMAIN':
+            return `sandbox${secret(32)}.mailgun.org`;
+          case 'mailgun:SMTP_LOGIN':
+            return `postmaster@sandbox${secret(32)}.mailgun.org`;
+          case 'mailgun:SMTP_PORT':
+            return '587';
+          case 'mailgun:SMTP_SERVER':
+            return 'smtp.mailgun.org';
+          case 'newrelic:LOG':
+            return 'stdout';
+          default:
+            return secret(suffix === 'USERNAME' ? 6 : 32);
+        }
+      })();
     }
     return values;
   }

@@ -110,6 +110,18 @@ describe('add-ons', () => {
     expect((await call('GET', '/apps/logs/log-drains')).body).toEqual([]);
   });
 
+  it('knows the other common add-ons: Scheduler (no vars), MemCachier (three vars)', async () => {
+    await call('POST', '/apps', { body: { name: 'common' } });
+    const scheduler = await call('POST', '/apps/common/addons', { body: { plan: 'scheduler:standard' } });
+    expect(scheduler.body).toMatchObject({ state: 'provisioned', config_vars: [], billed_price: { cents: 0 } });
+    const cache = await call('POST', '/apps/common/addons', { body: { plan: 'memcachier:dev' } });
+    expect(cache.body.config_vars).toEqual(['MEMCACHIER_SERVERS', 'MEMCACHIER_USERNAME', 'MEMCACHIER_PASSWORD']);
+    expect(Object.keys((await call('GET', '/apps/common/config-vars')).body).sort()).toEqual(['MEMCACHIER_PASSWORD', 'MEMCACHIER_SERVERS', 'MEMCACHIER_USERNAME']);
+    const names = (await call('GET', '/apps/common/releases')).body.map((r: any) => r.description);
+    expect(names).toEqual(['Initial release', `Attach SCHEDULER (@ref:${scheduler.body.name})`, `Attach MEMCACHIER (@ref:${cache.body.name})`]);
+    expect((await call('POST', '/apps/common/addons', { body: { plan: 'scheduler' } })).status).toBe(422);
+  });
+
   it('resolves add-ons by name or attachment', async () => {
     await call('POST', '/apps', { body: { name: 'resolver' } });
     const r = (await call('POST', '/apps/resolver/addons', { body: { plan: 'heroku-redis:mini' } })).body;

@@ -112,7 +112,8 @@ describe('formation', () => {
     expect(await formation('redeploy')).toEqual({ web: '2:Standard-1X', clock: '0:Standard-1X' });
     expect((await call('GET', '/apps/redeploy/formation/web')).body.command).toBe('npm run serve');
     const dynos = (await call('GET', '/apps/redeploy/dynos')).body;
-    expect(dynos.map((d: any) => `${d.name}:${d.state}:${d.size}`)).toEqual(['web.1:up:Standard-1X', 'web.2:up:Standard-1X']);
+    // Lists are in id order, as on the API; dyno ids are not in name order.
+    expect(dynos.map((d: any) => `${d.name}:${d.state}:${d.size}`).sort()).toEqual(['web.1:up:Standard-1X', 'web.2:up:Standard-1X']);
   });
 
   it('slug process types are validated', async () => {
