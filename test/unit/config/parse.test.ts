@@ -312,6 +312,28 @@ describe('parseDesiredState: several files', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['config-value-not-string', 'config-value-not-string', 'unknown-dyno-size']);
   });
 
+  it('still checks the rest of an app when one part of it fails the schema', () => {
+    const r = parse({
+      'a.yaml': [
+        'version: 1',
+        'apps:',
+        '  shop:',
+        '    config: { PORT: 5000, SECRET: "${env:NOT_SET}" }',
+        '    formation: { web: { quantity: 500 }, worker: { size: huge } }',
+        '    domains: [-bad-, WWW.A.COM, www.a.com]',
+        '',
+      ].join('\n'),
+    });
+    expect(r.diagnostics.map((d) => [d.line, d.code])).toEqual([
+      [4, 'config-value-not-string'],
+      [4, 'missing-env'],
+      [5, 'invalid-formation-quantity'],
+      [5, 'unknown-dyno-size'],
+      [6, 'invalid-hostname'],
+      [6, 'duplicate-domain'],
+    ]);
+  });
+
   it('keeps checking other files and apps when one file is broken', () => {
     const r = parse({ 'a.yaml': 'version: 1\napps: [\n', 'b.yaml': 'version: 1\napps:\n  shop: { regoin: x }\n' });
     expect(r.diagnostics.map((d) => [d.file, d.code])).toEqual([
