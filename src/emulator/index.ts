@@ -30,6 +30,8 @@ export interface EmulatorHandle {
   save(): Promise<void>;
 }
 
+const CLOSE_GRACE_MS = 2000;
+
 /** Starts a Platform API emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const opts = resolveOptions(options);
@@ -70,9 +72,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close() {
       closing ??= (async () => {
         platform.close();
+        http.closing = true;
+        // Requests in flight get to finish (they are short: handlers are
+        // synchronous, only latency and body reads wait); idle keep-alive
+        // sockets go at once, and anything still open after a grace period.
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
+          const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+          force.unref();
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
         });
         await saver?.close();
       })();

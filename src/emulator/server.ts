@@ -333,8 +333,12 @@ export class HttpLayer {
     return { status: err.status, headers, text };
   }
 
+  /** Set while the server shuts down: answers close their connection instead of keeping it alive. */
+  closing = false;
+
   private send(req: IncomingMessage, res: ServerResponse, out: Outcome, isHead: boolean): void {
     this.stats.status(out.status);
+    if (this.closing) res.shouldKeepAlive = false;
     res.writeHead(out.status, out.headers);
     res.end(isHead || out.text === undefined ? undefined : out.text);
   }

@@ -94,4 +94,14 @@ describe('options', () => {
     }
     await e.close();
   });
+
+  it('close() lets a request in flight finish, then refuses new ones', async () => {
+    const e = await startEmulator({ latencyMs: 200, jitter: 0 });
+    const headers = { Accept: 'application/vnd.heroku+json; version=3', Authorization: 'Bearer x' };
+    const inflight = fetch(`${e.url}/apps`, { method: 'POST', headers });
+    await new Promise((r) => setTimeout(r, 50));
+    await e.close();
+    expect((await inflight).status).toBe(201);
+    await expect(fetch(`${e.url}/apps`, { headers })).rejects.toThrow();
+  });
 });
