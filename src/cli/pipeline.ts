@@ -70,6 +70,8 @@ export async function connect(
     token: creds.token,
     userAgent: `dynoform/${VERSION}`,
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    // DYNOFORM_DEBUG=1 logs each request line (method, path, status, timing: never a header value or body).
+    ...(ctx.env.DYNOFORM_DEBUG && ctx.env.DYNOFORM_DEBUG !== '0' ? { onDebug: (line: string) => ctx.stderr.write(`debug: ${line}\n`) } : {}),
     onEvent: (e) => {
       if (e.type === 'warning') ctx.stderr.write(`Warning: ${e.message}\n`);
       onEvent?.(e);
