@@ -1,7 +1,7 @@
 import { planById, planName } from '../catalogue.js';
-import { notFound } from '../http/errors.js';
+import { invalidParams, notFound } from '../http/errors.js';
 import type { Platform } from '../platform.js';
-import type { AddonRecord } from '../store/records.js';
+import type { AddonRecord, AppRecord } from '../store/records.js';
 import { userOf } from './account.js';
 import { appParam, appRef } from './apps.js';
 import { renderPlan, renderService } from './catalogue.js';
@@ -31,6 +31,13 @@ export function renderAddon(platform: Platform, a: AddonRecord, expand: Readonly
     updated_at: a.updatedAt,
     web_url: addonWebUrl(a),
   };
+}
+
+/** Plan changes and removal go through the billing app; other apps only detach. */
+function mustBill(platform: Platform, addon: AddonRecord, app: AppRecord): void {
+  if (addon.appId === app.id) return;
+  const billing = platform.store.apps.get(addon.appId)?.name ?? addon.appId;
+  throw invalidParams(`${addon.name} is billed to ${billing}, not ${app.name}: change or remove it there, or detach it from ${app.name}.`);
 }
 
 /** The Heroku CLI sends `plan: {name}`; the schema wants the id or name as a string. */
@@ -94,6 +101,7 @@ export const addonRoutes: RouteDef[] = [
     handler: (ctx) => {
       const app = appParam(ctx);
       const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app);
+      mustBill(ctx.platform, addon, app);
       return ok(renderAddon(ctx.platform, ctx.platform.updateAddon(addon, bodyOf<{ plan: string; name?: string }>(ctx)), ctx.expand));
     },
   },
@@ -103,6 +111,7 @@ export const addonRoutes: RouteDef[] = [
     handler: (ctx) => {
       const app = appParam(ctx);
       const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app);
+      mustBill(ctx.platform, addon, app);
       // Rendered while its attachments still exist, so config_vars says what it exposed.
       const body = renderAddon(ctx.platform, addon, ctx.expand);
       const gone = ctx.platform.deleteAddon(accountOf(ctx), addon);

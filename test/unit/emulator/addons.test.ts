@@ -151,6 +151,9 @@ describe('add-on attachments', () => {
     expect((await call('GET', '/addon-attachments')).body.map((a: any) => a.id)).toContain(att.body.id);
     expect((await call('GET', '/apps/guest-app/addons')).body.map((a: any) => a.id)).toEqual([db.id]);
 
+    // Only the billing app changes or removes it.
+    expect((await call('DELETE', `/apps/guest-app/addons/${db.id}`)).status).toBe(422);
+    expect((await call('PATCH', `/apps/guest-app/addons/${db.id}`, { body: { plan: 'heroku-postgresql:essential-1' } })).status).toBe(422);
     const detached = await call('DELETE', `/addon-attachments/${att.body.id}`);
     expect(detached.status).toBe(200);
     expect((await call('GET', '/apps/guest-app/config-vars')).body).toEqual({});
