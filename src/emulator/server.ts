@@ -53,6 +53,19 @@ interface Outcome {
 }
 
 const router = new Router(ROUTES);
+// Shared by requests without a query or expansions; handlers only read them.
+const NO_QUERY = new URLSearchParams();
+const NO_EXPANSIONS: ReadonlySet<string> = new Set();
+
+function expansions(h: string | undefined): ReadonlySet<string> {
+  if (!h) return NO_EXPANSIONS;
+  return new Set(
+    h
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
+}
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
@@ -238,19 +251,14 @@ export class HttpLayer {
         method: r.routeMethod,
         path: r.path,
         params: r.match.params,
-        query: new URLSearchParams(r.query),
+        query: r.query === '' ? NO_QUERY : new URLSearchParams(r.query),
         headers: r.req.headers,
         body,
         rawBody,
         remaining: r.bucket.remaining(now),
         account: r.account,
         platform: this.platform,
-        expand: new Set(
-          (header(r.req, 'accept-expansion') ?? '')
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== ''),
-        ),
+        expand: expansions(header(r.req, 'accept-expansion')),
       };
 
       const ifm = header(r.req, 'if-match');
