@@ -281,7 +281,8 @@ export class HttpLayer {
       return out;
     } catch (err) {
       if (err instanceof ApiError) return this.errorOutcome(err, r.requestId, r.bucket);
-      this.opts.log(`emulator: ${r.method} ${r.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      // The route pattern, not the path: paths can carry drain URLs with credentials.
+      this.opts.log(`emulator: ${r.routeKey} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return this.errorOutcome(internalError(), r.requestId, r.bucket);
     }
   }
