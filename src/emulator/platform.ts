@@ -838,7 +838,8 @@ export class Platform {
     try {
       parsed = new URL(url);
     } catch {
-      throw invalidParams(`Invalid params: url ${JSON.stringify(url)} is not a URL.`);
+      // Never echo the URL: drain URLs often carry credentials.
+      throw invalidParams('Invalid params: url is not a valid URL.');
     }
     if (!['syslog:', 'syslog+tls:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hostname === '') {
       throw invalidParams('Invalid params: url must be a syslog://, syslog+tls://, http:// or https:// URL with a host.');

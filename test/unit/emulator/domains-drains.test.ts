@@ -73,6 +73,9 @@ describe('log drains', () => {
     for (const url of ['not a url', 'ftp://logs.example.com', 'https://']) {
       expect((await call('POST', '/apps/web-a/log-drains', { body: { url } })).status, url).toBe(422);
     }
+    const secret = await call('POST', '/apps/web-a/log-drains', { body: { url: 'https://user:hunter2@ bad host' } });
+    expect(secret.status).toBe(422);
+    expect(secret.text).not.toContain('hunter2');
     expect((await call('POST', '/apps/web-a/log-drains', { body: {} })).status).toBe(422);
     expect((await call('GET', '/apps/web-a/log-drains/d.nothing')).status).toBe(404);
   });
