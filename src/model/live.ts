@@ -81,9 +81,17 @@ export interface LiveApp {
   addonConfigVars: string[];
 }
 
+/** An app as the account-wide app list shows it (no per-app reads). */
+export type LiveAppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance'>;
+
 export interface LiveState {
   /** Apps that were read in full (declared apps that exist). */
   apps: Record<string, LiveApp>;
+  /**
+   * Apps the inventory owns that are no longer declared, as the app list
+   * shows them (keyed by app key): what a planned deletion is guarded with.
+   */
+  undeclared?: Record<string, LiveAppSummary>;
   /** Every app name visible to the account (from `GET /apps`), name → id. */
   appIds: Record<string, string>;
   /** `RateLimit-Remaining` after reading. */

@@ -195,7 +195,9 @@ export function planUndeclaredApp(inv: InventoryApp, liveState: LiveState, liveI
       }),
     };
   }
-  const guard = live && live.id === inv.id ? listGuard(live.etag, () => appGuard(live)) : {};
+  // Apps no longer declared are not read in full: the app list's view guards the delete.
+  const seen = live && live.id === inv.id ? live : liveState.undeclared?.[key]?.id === inv.id ? liveState.undeclared[key] : undefined;
+  const guard = seen ? listGuard(live && live.id === inv.id ? live.etag : undefined, () => appGuard(seen)) : {};
   return {
     stage: 'app-delete',
     change: makeChange({

@@ -62,6 +62,14 @@ export async function readLiveState(
     if (app) targets.push({ key, app });
   }
 
+  // Owned apps that left the YAML are not read in full: the list already
+  // shows what a guarded deletion needs.
+  const undeclared: Record<string, AppSummary> = {};
+  for (const [key, inv] of Object.entries(inventory?.apps ?? {})) {
+    const found = desired.apps[key] === undefined ? byId.get(inv.id) : undefined;
+    if (found) undeclared[key] = found;
+  }
+
   let done = 0;
   const perApp = targets.map(async ({ key, app }) => {
     const parts = await Promise.all([
@@ -101,6 +109,7 @@ export async function readLiveState(
   const remaining = client.rateLimitRemaining();
   return {
     apps: Object.fromEntries(read),
+    ...(Object.keys(undeclared).length > 0 ? { undeclared } : {}),
     appIds,
     ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
     requests: client.stats().requests - startRequests,

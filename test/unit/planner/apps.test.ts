@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appGuard } from '../../../src/util/guard.js';
-import { change, desiredApp, invApp, liveApp, managed, plan } from './fixtures.js';
+import { createPlan } from '../../../src/planner/index.js';
+import { change, desiredApp, input, invApp, liveApp, managed, plan } from './fixtures.js';
 
 describe('planner: apps', () => {
   it('creates a declared app that does not exist', () => {
@@ -113,6 +114,17 @@ describe('planner: apps', () => {
     expect(c.reason).toMatch(/--allow-destroy/);
     expect(c.requests).toBe(1);
     expect(p.summary.delete).toBe(1);
+  });
+
+  it('guards the deletion of an undeclared app with what the app list showed of it', () => {
+    const l = liveApp('old');
+    const w = { live: {}, otherApps: { old: l.id }, inventory: [invApp('old', l, { protect: false })] };
+    const i = input(w);
+    i.live.undeclared = { old: { id: l.id, name: 'old', region: 'us', stack: 'heroku-24', buildStack: 'heroku-24', maintenance: false } };
+    const c = change(createPlan(i), 'app.old');
+    expect(c.action).toBe('delete');
+    expect(c.guard).toEqual({ fingerprint: appGuard({ id: l.id, name: 'old', maintenance: false, buildStack: 'heroku-24' }) });
+    expect(c.requests).toBe(2); // the guard's re-read, then the DELETE
   });
 
   it('blocks deleting an undeclared app that is still protected in state', () => {
