@@ -27,6 +27,7 @@ export const Code = {
   emptyFile: 'empty-file',
   topLevelNotMap: 'top-level-not-map',
   noApps: 'no-apps',
+  tooManyProblems: 'too-many-problems',
   // Schema
   unknownKey: 'unknown-key',
   missingKey: 'missing-key',

@@ -71,6 +71,7 @@ class FastReader {
     private readonly src: Source,
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly maxFlowItems: number,
   ) {
     const t = text;
     let pos = 0;
@@ -263,7 +264,7 @@ class FastReader {
     if (t[q] === '}') return [{ kind: 'map', entries, src: this.src, offset: p }, q + 1];
     for (;;) {
       const s = q;
-      if (!isKeyStart(t.charCodeAt(s))) giveUp();
+      if (!isKeyStart(t.charCodeAt(s)) || entries.size >= this.maxFlowItems) giveUp();
       q = s + 1;
       while (q < end && isKeyChar(t.charCodeAt(q))) q++;
       if (t.charCodeAt(q) !== COLON || t.charCodeAt(q + 1) !== SPACE) giveUp();
@@ -287,6 +288,7 @@ class FastReader {
     let q = this.skipSpaces(p + 1, end);
     if (t[q] === ']') return [{ kind: 'seq', items, src: this.src, offset: p }, q + 1];
     for (;;) {
+      if (items.length >= this.maxFlowItems) giveUp();
       const [node, after] = this.inlineValue(q, end, depth + 1, true);
       items.push(node);
       q = this.skipSpaces(after, end);
@@ -306,10 +308,10 @@ const UNUSUAL = /[\t\r\0\uFEFF\u0085\u2028\u2029]/;
  * yaml path would fill it; undefined (and `src` untouched) when the text is
  * not plain enough.
  */
-export function readFast(src: Source, text: string, maxDepth: number): PNode | undefined {
+export function readFast(src: Source, text: string, limits: { maxDepth: number; maxFlowItems: number }): PNode | undefined {
   if (text.length === 0 || UNUSUAL.test(text)) return undefined;
   try {
-    const reader = new FastReader(src, text, maxDepth);
+    const reader = new FastReader(src, text, limits.maxDepth, limits.maxFlowItems);
     const root = reader.read();
     src.lineCounter.lineStarts = reader.lineStarts();
     return root;

@@ -153,8 +153,10 @@ export async function loadDesiredState(paths: string[], opts: LoadOptions): Prom
     if (s) sources.push(s);
   }
   const parsed = parseDesiredState(sources, opts);
+  // parse has already limited its own lists; reading files adds at most one diagnostic per path.
   const all = sortDiagnostics([...diagnostics, ...parsed.diagnostics], order);
   const result: ConfigResult = { diagnostics: all, files: parsed.files, apps: parsed.apps };
+  if (parsed.unlistedErrors) result.unlistedErrors = parsed.unlistedErrors;
   if (parsed.desired && !all.some((d) => d.severity === 'error')) result.desired = parsed.desired;
   return result;
 }

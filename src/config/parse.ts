@@ -32,6 +32,8 @@ export interface ConfigResult {
   files: string[];
   /** Keys of the apps declared, valid or not, in order of declaration. */
   apps: string[];
+  /** Errors beyond the per-file limit, counted but not listed (a note in `diagnostics` says so per file). */
+  unlistedErrors?: number;
 }
 
 interface ParsedFile {
@@ -46,7 +48,7 @@ interface ParsedFile {
   defaultsFailed: boolean;
 }
 
-function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnostic[]): ParsedFile | undefined {
+function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnostic[], unlisted: Map<string, number>): ParsedFile | undefined {
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // Characters are at most as many as bytes: checking the length first keeps a huge text from being measured.
   if (source.text.length > max || Buffer.byteLength(source.text, 'utf8') > max) {
@@ -71,7 +73,12 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
     return undefined;
   }
   const parsed: ParsedFile = { root, spoiled: new Map(), defaultsFailed: false };
-  const schemaErrors = mapSchemaErrors(validateAgainstSchema(toPlain(root)), root);
+  const ajvErrors = validateAgainstSchema(toPlain(root));
+  let kept = Math.min(ajvErrors.length, MAX_SCHEMA_ERRORS);
+  // Do not cut through the errors of one anyOf (its branches come first): a stray branch error reads as noise.
+  while (kept < ajvErrors.length && kept > 0 && ajvErrors[kept - 1]!.schemaPath.includes('/anyOf/')) kept -= 1;
+  if (kept < ajvErrors.length) unlisted.set(source.file, ajvErrors.length - kept);
+  const schemaErrors = mapSchemaErrors(ajvErrors.slice(0, kept), root);
   for (const m of schemaErrors) {
     diagnostics.push(m.diagnostic);
     if (m.scope.kind === 'app') {
@@ -144,6 +151,40 @@ function crossAppChecks(apps: DesiredApp[], diagnostics: Diagnostic[]): void {
   }
 }
 
+/** Problems listed per file; past that, one line says how many more there are. */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+/** Schema errors turned into messages per file (ajv reports every one; a file of 600,000 bad keys is not worth 600,000 messages). */
+const MAX_SCHEMA_ERRORS = 2 * MAX_DIAGNOSTICS_PER_FILE;
+
+/**
+ * Keeps the first errors of each file (they arrive sorted), and ends the
+ * file's list with one note saying how many more there are (`unlisted`
+ * counts those never turned into diagnostics).
+ */
+export function capDiagnostics(
+  sorted: Diagnostic[],
+  unlisted: ReadonlyMap<string, number> = new Map(),
+  max = MAX_DIAGNOSTICS_PER_FILE,
+): { diagnostics: Diagnostic[]; hidden: number } {
+  const shown = new Map<string | undefined, number>();
+  const hidden = new Map<string | undefined, number>(unlisted);
+  const out: Diagnostic[] = [];
+  let total = 0;
+  for (const d of sorted) {
+    const n = shown.get(d.file) ?? 0;
+    if (n < max || d.severity !== 'error') {
+      if (d.severity === 'error') shown.set(d.file, n + 1);
+      out.push(d);
+    } else hidden.set(d.file, (hidden.get(d.file) ?? 0) + 1);
+  }
+  for (const [file, n] of hidden) {
+    if (n === 0) continue;
+    total += n;
+    out.push({ severity: 'info', code: Code.tooManyProblems, message: `${n} more errors in this file are not listed`, ...(file !== undefined ? { file } : {}) });
+  }
+  return { diagnostics: out, hidden: total };
+}
+
 /** Orders diagnostics by file (as given), then line and column; file-less ones first. */
 export function sortDiagnostics(diagnostics: Diagnostic[], files: string[]): Diagnostic[] {
   const rank = new Map<string, number>();
@@ -155,7 +196,10 @@ export function sortDiagnostics(diagnostics: Diagnostic[], files: string[]): Dia
     .sort((a, b) => {
       const fa = a.d.file === undefined ? -1 : (rank.get(a.d.file) ?? files.length);
       const fb = b.d.file === undefined ? -1 : (rank.get(b.d.file) ?? files.length);
-      return fa - fb || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.col ?? 0) - (b.d.col ?? 0) || a.i - b.i;
+      // The "more not listed" note closes its file's list.
+      const na = a.d.code === Code.tooManyProblems ? 1 : 0;
+      const nb = b.d.code === Code.tooManyProblems ? 1 : 0;
+      return fa - fb || na - nb || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.col ?? 0) - (b.d.col ?? 0) || a.i - b.i;
     })
     .map((x) => x.d);
 }
@@ -167,9 +211,10 @@ export function sortDiagnostics(diagnostics: Diagnostic[], files: string[]): Dia
  */
 export function parseDesiredState(sources: SourceText[], opts: ParseOptions): ConfigResult {
   const diagnostics: Diagnostic[] = [];
+  const unlisted = new Map<string, number>();
   const parsed: ParsedFile[] = [];
   for (const s of sources) {
-    const p = parseFile(s, opts, diagnostics);
+    const p = parseFile(s, opts, diagnostics, unlisted);
     if (p) parsed.push(p);
   }
 
@@ -217,8 +262,10 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
   crossAppChecks(Object.values(apps), diagnostics);
 
   const files = sources.map((s) => s.file);
-  const sorted = sortDiagnostics(diagnostics, files);
+  const capped = capDiagnostics(sortDiagnostics(diagnostics, files), unlisted);
+  const sorted = sortDiagnostics(capped.diagnostics, files);
   const result: ConfigResult = { diagnostics: sorted, files, apps: [...declared.keys()] };
+  if (capped.hidden > 0) result.unlistedErrors = capped.hidden;
   if (!sorted.some((d) => d.severity === 'error')) result.desired = { apps, files };
   return result;
 }

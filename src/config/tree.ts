@@ -1,5 +1,7 @@
 import {
+  CST,
   isAlias,
+  Lexer,
   isMap,
   isScalar,
   isSeq,
@@ -14,6 +16,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { Code } from './codes.js';
 import { readFast } from './fast.js';
 import { FORBIDDEN_KEYS } from './rules.js';
+import { lineColOf } from './text.js';
 
 /** One YAML file being read: its name (as shown to users) and line table. */
 export class Source {
@@ -101,9 +104,24 @@ export interface ReadLimits {
   maxAliasNodes: number;
   /** YAML syntax errors reported per file before giving up. */
   maxSyntaxErrors: number;
+  /**
+   * Tokens the yaml library may be handed, and items in one flow collection
+   * (`[…]`, `{…}`): its memory and time grow faster than the input on
+   * those, and a 10 MB file of them would exhaust the heap.
+   */
+  maxTokens: number;
+  maxFlowItems: number;
 }
 
-export const DEFAULT_LIMITS: ReadLimits = { fast: true, maxDepth: 64, maxAliasCount: 100, maxAliasNodes: 10_000, maxSyntaxErrors: 5 };
+export const DEFAULT_LIMITS: ReadLimits = {
+  fast: true,
+  maxDepth: 64,
+  maxAliasCount: 100,
+  maxAliasNodes: 10_000,
+  maxSyntaxErrors: 5,
+  maxTokens: 3_000_000,
+  maxFlowItems: 20_000,
+};
 
 const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => CORE_TAG_PREFIX + t));
@@ -334,8 +352,13 @@ class Walker {
  */
 export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], limits: ReadLimits = DEFAULT_LIMITS): PNode | undefined {
   if (limits.fast) {
-    const plain = readFast(src, text, limits.maxDepth);
+    const plain = readFast(src, text, limits);
     if (plain) return plain;
+  }
+  const refusal = preflight(src, text, limits);
+  if (refusal) {
+    diagnostics.push(refusal);
+    return undefined;
   }
   let doc: Document;
   try {
@@ -419,6 +442,43 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
     }
     throw err;
   }
+}
+
+/** Lexer tokens that mark a place but take no characters of the source. */
+const MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
+
+/**
+ * A pass of yaml's lexer (about a quarter of its parse time) that refuses
+ * what would make the parser itself run out of memory or time: flow
+ * collections nested too deep or too long, and too many tokens in all.
+ */
+function preflight(src: Source, text: string, limits: ReadLimits): Diagnostic | undefined {
+  const open: number[] = [];
+  let tokens = 0;
+  let offset = 0;
+  const refuse = (message: string): Diagnostic => {
+    // The line table is only filled by the parser: count lines here.
+    const { line, col } = lineColOf(text, offset);
+    return { severity: 'error', code: Code.yamlTooComplex, message, file: src.file, line, col };
+  };
+  for (const token of new Lexer().lex(text)) {
+    tokens += 1;
+    if (tokens > limits.maxTokens) return refuse(`the file has more than ${limits.maxTokens} YAML tokens: split it into several files`);
+    if (token === '[' || token === '{') {
+      open.push(0);
+      if (open.length > limits.maxDepth) return refuse(`the YAML is nested more than ${limits.maxDepth} levels deep`);
+    } else if (token === ']' || token === '}') {
+      open.pop();
+    } else if (token === ',' && open.length > 0) {
+      const items = (open[open.length - 1] ?? 0) + 1;
+      open[open.length - 1] = items;
+      if (items > limits.maxFlowItems) {
+        return refuse(`a flow collection ([…] or {…}) has more than ${limits.maxFlowItems} items: write it in block style`);
+      }
+    }
+    if (!MARKERS.has(token)) offset += token.length;
+  }
+  return undefined;
 }
 
 /** Problems after which the tree is not the document the user meant: schema checks on it would only add noise. */

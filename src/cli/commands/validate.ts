@@ -41,7 +41,8 @@ export function registerValidate(program: Command, ctx: CliContext): void {
         const warnings = counts.warnings > 0 ? ` (${plural(counts.warnings, 'warning')})` : '';
         ctx.stdout.write(`${plural(result.files.length, 'file')}, ${plural(apps, 'app')}: valid${warnings}\n`);
       } else {
-        ctx.stdout.write(`${counts.text}\n`);
+        const errors = counts.errors + (result.unlistedErrors ?? 0);
+        ctx.stdout.write(`${plural(errors, 'error')}, ${plural(counts.warnings, 'warning')}\n`);
       }
     }
     ctx.exitCode = valid ? ExitCode.ok : ExitCode.error;

@@ -64,7 +64,12 @@ const cases: Case[] = [
     files: 'version: 1\napps: {}\n---\nversion: 1\n',
     expect: [[3, 1, 'yaml-multiple-documents', 'the file holds more than one YAML document (---): use one document per file']],
   },
-  { name: 'deep flow nesting', files: 'version: 1\napps: ' + '['.repeat(5000) + '\n', expect: [[2, 824, 'yaml-too-complex', 'the YAML is nested too deeply to read']] },
+  { name: 'deep flow nesting', files: 'version: 1\napps: ' + '['.repeat(5000) + '\n', expect: [[2, 71, 'yaml-too-complex', 'the YAML is nested more than 64 levels deep']] },
+  {
+    name: 'a flow list too long for the parser',
+    files: 'version: 1\napps: [' + '1,'.repeat(20001) + '1]\n',
+    expect: [[2, 40009, 'yaml-too-complex', 'a flow collection ([…] or {…}) has more than 20000 items: write it in block style']],
+  },
   {
     name: 'deep block nesting',
     files: 'version: 1\napps:\n' + Array.from({ length: 80 }, (_, i) => ' '.repeat(2 * i + 2) + `k${i}:`).join('\n') + ' x\n',

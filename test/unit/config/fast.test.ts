@@ -27,7 +27,7 @@ function viaYaml(text: string): { tree?: PNode; diagnostics: Diagnostic[]; src: 
 /** Compares on `text`; returns whether the fast reader answered. */
 function agree(text: string): boolean {
   const src = new Source('f.yaml');
-  const fast = readFast(src, text, DEFAULT_LIMITS.maxDepth);
+  const fast = readFast(src, text, DEFAULT_LIMITS);
   if (!fast) {
     expect(src.lineCounter.lineStarts, 'a give-up leaves the line table alone').toEqual([]);
     return false;

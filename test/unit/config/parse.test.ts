@@ -342,6 +342,22 @@ describe('parseDesiredState: several files', () => {
     ]);
   });
 
+  it('lists at most 1,000 errors per file and counts the rest', () => {
+    const many = (n: number) => 'version: 1\napps:\n  shop:\n    config:\n' + Array.from({ length: n }, (_, i) => `      K${i}: ${i}\n`).join('');
+    const r = parse({ 'a.yaml': many(1500), 'b.yaml': 'version: 1\napps:\n  other:\n    regoin: x\n' });
+    expect(r.diagnostics.filter((d) => d.file === 'a.yaml' && d.severity === 'error')).toHaveLength(1000);
+    const notes = r.diagnostics.filter((d) => d.code === 'too-many-problems');
+    expect(notes).toEqual([{ severity: 'info', code: 'too-many-problems', message: '500 more errors in this file are not listed', file: 'a.yaml' }]);
+    // The note closes a.yaml's list; b.yaml's problems still follow.
+    expect(r.diagnostics.indexOf(notes[0]!)).toBe(1000);
+    expect(r.diagnostics.at(-1)?.code).toBe('unknown-key');
+    expect(r.unlistedErrors).toBe(500);
+    // Past 2,000 schema errors the rest are counted without being turned into messages.
+    const huge = parse({ 'a.yaml': many(5000) });
+    expect(huge.unlistedErrors).toBe(4000);
+    expect(huge.diagnostics.at(-1)?.message).toBe('4000 more errors in this file are not listed');
+  });
+
   it('never builds an object with a polluted prototype', () => {
     const r = parse({ 'a.yaml': 'version: 1\napps:\n  shop:\n    config:\n      __proto__: { polluted: "yes" }\n' });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['forbidden-key']);

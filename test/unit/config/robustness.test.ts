@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDesiredState } from '../../../src/config/index.js';
+import { DEFAULT_LIMITS, readYaml, Source } from '../../../src/config/tree.js';
+import type { Diagnostic } from '../../../src/model/diagnostic.js';
 
 /**
  * Whatever the bytes, parsing returns diagnostics: it never throws, and
@@ -50,5 +52,18 @@ describe('robustness', () => {
       }
       if (result.diagnostics.some((d) => d.severity === 'error')) expect(result.desired).toBeUndefined();
     }
+  });
+});
+
+describe('limits before the yaml library', () => {
+  it('refuses a file with more tokens than the yaml parser is given', () => {
+    // An anchor keeps the fast reader out of it: this is the yaml path's guard.
+    const text = 'version: 1\napps:\n  shop: &a\n    config: { A: x, B: y, C: z }\n';
+    const diagnostics: Diagnostic[] = [];
+    expect(readYaml(new Source('t.yaml'), text, diagnostics, { ...DEFAULT_LIMITS, maxTokens: 20 })).toBeUndefined();
+    expect(diagnostics.map((d) => [d.line, d.code, d.message])).toEqual([
+      [4, 'yaml-too-complex', 'the file has more than 20 YAML tokens: split it into several files'],
+    ]);
+    expect(readYaml(new Source('t.yaml'), text, [], DEFAULT_LIMITS)).toBeDefined();
   });
 });
