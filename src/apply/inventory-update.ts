@@ -37,7 +37,7 @@ export type AppliedEffect =
     }
   | { type: 'addon'; key: string; addon: InventoryAddon }
   | { type: 'addon-deleted'; key: string }
-  | { type: 'formation'; updates: FormationUpdate[] }
+  | { type: 'formation'; updates: FormationUpdate[]; record?: Record<string, { quantity?: number; size?: string }> }
   | { type: 'domain'; domain: InventoryDomain }
   | { type: 'domain-deleted'; hostname: string }
   | { type: 'drain'; drain: InventoryDrain }
@@ -106,6 +106,8 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
         if (u.size !== undefined) f.size = u.size;
         app.formation[u.type] = f;
       }
+      // The declared scale of every type the release defines is what was applied.
+      for (const [type, scale] of Object.entries(effect.record ?? {})) app.formation[type] = { ...scale };
       break;
     case 'domain':
       app.domains[effect.domain.hostname] = { ...effect.domain };

@@ -69,7 +69,17 @@ export type Operation =
       livePlan?: string;
     }
   | { type: 'addon.delete'; addonId: string }
-  | { type: 'formation.batch'; updates: FormationUpdate[] }
+  | {
+      type: 'formation.batch';
+      /** Sent in one PATCH; empty when only `record` changes (no request). */
+      updates: FormationUpdate[];
+      /**
+       * The declared scale of every process type the release defines, to
+       * record in state as last applied (so drift can tell a hand edit from
+       * an unapplied YAML change). Absent in plans made before it existed.
+       */
+      record?: Record<string, { quantity?: number; size?: string }>;
+    }
   | { type: 'domain.create'; hostname: string; sniEndpoint: string | null }
   | { type: 'domain.update'; domainId: string; hostname: string; sniEndpoint: string | null }
   | {

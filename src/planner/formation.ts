@@ -16,13 +16,15 @@ function describe(quantity: number | undefined, size: string | undefined): strin
  * Types removed from the YAML stay as they are.
  */
 export function planFormation(scope: AppScope): StagedChange | undefined {
-  const { key: app, desired, live, diagnostics } = scope;
+  const { key: app, desired, live, diagnostics, inv } = scope;
   const address = formatAddress(app, 'formation');
   const byType = new Map<string, LiveFormation>((live?.formation ?? []).map((f) => [f.type, f]));
   const updates: FormationUpdate[] = [];
   const items: ChangeItem[] = [];
   const before: Record<string, Record<string, number | string>> = {};
   const after: Record<string, Record<string, number | string>> = {};
+  const record: Record<string, { quantity?: number; size?: string }> = {};
+  let recordChanged = false;
   let waiting = 0;
 
   for (const type of Object.keys(desired.formation).sort()) {
@@ -47,10 +49,27 @@ export function planFormation(scope: AppScope): StagedChange | undefined {
       });
       continue;
     }
+    const declared = { ...(d.quantity !== undefined ? { quantity: d.quantity } : {}), ...(d.size !== undefined ? { size: d.size } : {}) };
+    record[type] = declared;
     const u: FormationUpdate = { type };
     if (d.quantity !== undefined && d.quantity !== l.quantity) u.quantity = d.quantity;
     if (d.size !== undefined && d.size.toLowerCase() !== l.size.toLowerCase()) u.size = d.size;
-    if (u.quantity === undefined && u.size === undefined) continue;
+    if (u.quantity === undefined && u.size === undefined) {
+      // Already at the declared scale: only the state may need to learn it.
+      if (!sameScale(inv?.formation[type], declared)) {
+        recordChanged = true;
+        items.push({
+          key: type,
+          action: 'adopt',
+          before: describe(l.quantity, l.size),
+          after: describe(l.quantity, l.size),
+          note: 'already at this scale: state updated',
+          ...(d.loc ? { loc: d.loc } : {}),
+        });
+      }
+      continue;
+    }
+    recordChanged = true;
     updates.push(u);
     before[type] = { quantity: l.quantity, size: l.size };
     after[type] = { quantity: u.quantity ?? l.quantity, size: u.size ?? l.size };
@@ -69,15 +88,19 @@ export function planFormation(scope: AppScope): StagedChange | undefined {
     address,
     app,
     kind: 'formation',
-    action: updates.length > 0 ? 'update' : 'waiting',
+    action: updates.length > 0 ? 'update' : recordChanged ? 'adopt' : 'waiting',
     before: updates.length > 0 ? before : null,
     after: updates.length > 0 ? after : null,
     items,
     guard: updates.length > 0 && live?.formationEtag ? { etag: live.formationEtag } : {},
     requests: updates.length > 0 ? 1 : 0,
-    op: { type: 'formation.batch', updates },
-    ...(updates.length === 0 ? { reason: `waiting for a release that defines ${waiting === 1 ? 'this process type' : 'these process types'}` } : {}),
+    op: { type: 'formation.batch', updates, ...(recordChanged ? { record } : {}) },
+    ...(updates.length === 0 && !recordChanged ? { reason: `waiting for a release that defines ${waiting === 1 ? 'this process type' : 'these process types'}` } : {}),
     ...(desired.fieldLocs?.formation ? { loc: desired.fieldLocs.formation } : {}),
   });
   return { stage: 'leaves', change };
+}
+
+function sameScale(a: { quantity?: number; size?: string } | undefined, b: { quantity?: number; size?: string }): boolean {
+  return a !== undefined && a.quantity === b.quantity && (a.size ?? '').toLowerCase() === (b.size ?? '').toLowerCase();
 }

@@ -8,12 +8,14 @@ type FormationOp = Extract<Operation, { type: 'formation.batch' }>;
 
 /** One batch PATCH per app, guarded by the ETag of the formation list the plan read. */
 export async function executeFormation(ctx: ExecContext, change: Change, op: FormationOp): Promise<ExecSuccess> {
-  if (op.updates.length === 0) return { releases: 0 };
+  const record = op.record ? { record: op.record } : {};
+  // Only the state learns the declared scale: no request.
+  if (op.updates.length === 0) return { releases: 0, ...(op.record ? { effect: { type: 'formation', updates: [], ...record } } : {}) };
   const appId = appIdOf(ctx, change);
   const ifMatch = await ctx.rebases.ifMatch(change);
   await batchUpdateFormation(ctx.client, appId, op.updates, ifMatch, { address: change.address });
   // Scaling restarts nothing else and makes no release.
-  return { releases: 0, effect: { type: 'formation', updates: op.updates } };
+  return { releases: 0, effect: { type: 'formation', updates: op.updates, ...record } };
 }
 
 /** What a formation change relies on: every process type's scale and size. */

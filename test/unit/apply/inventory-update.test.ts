@@ -43,6 +43,16 @@ describe('applyToInventory', () => {
     expect(inv.apps.shop!.config.OLD).toBeDefined();
   });
 
+  it('records the declared scale of every process type as last applied, replacing what state had', () => {
+    let inv = inventory([invApp('shop', { formation: { web: { quantity: 1, size: 'basic' }, clock: { quantity: 1 } } })]);
+    inv = applyToInventory(inv, change('shop', 'formation', 'adopt', { type: 'formation.batch', updates: [] }), {
+      type: 'formation',
+      updates: [],
+      record: { web: { quantity: 2 }, worker: { quantity: 1, size: 'standard-1X' } },
+    });
+    expect(inv.apps.shop!.formation).toEqual({ web: { quantity: 2 }, worker: { quantity: 1, size: 'standard-1X' }, clock: { quantity: 1 } });
+  });
+
   it('records add-ons, domains, drains and merges formation', () => {
     let inv = inventory([invApp('shop', { formation: { web: { quantity: 1, size: 'basic' } } })]);
     inv = applyToInventory(inv, change('shop', 'addon', 'create', { type: 'addon.create', plan: 'p:x' }, { key: 'db' }), { type: 'addon', key: 'db', addon: { id: 'ad1', name: 'shop-db', plan: 'p:x', attachment: 'DATABASE' } });
