@@ -11,7 +11,8 @@
 // Flags: --apps N (50), --fault-rate P (0.1), --latency-min MS (5),
 // --latency-max MS (50), --bucket N (200), --refill-per-hour N (360000),
 // --kills N (20), --seed N (1), --provision-delay MS (300), --max-rounds N
-// (6), --keep (keep the work dir with every output), --json.
+// (6), --run-timeout S (300: a dynoform run taking longer is killed and
+// fails convergence), --keep (keep the work dir with every output), --json.
 // See docs/soak.md.
 import { parseArgs } from 'node:util';
 import { DEFAULTS, runSoak } from './soak/harness.mjs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     'provision-delay': { type: 'string' },
     'max-rounds': { type: 'string' },
+    'run-timeout': { type: 'string' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
@@ -57,6 +59,7 @@ const options = {
   seed: num('seed', DEFAULTS.seed),
   provisionDelayMs: num('provision-delay', DEFAULTS.provisionDelayMs),
   maxRounds: num('max-rounds', DEFAULTS.maxRounds),
+  runTimeoutMs: num('run-timeout', DEFAULTS.runTimeoutMs / 1000) * 1000,
   keep: values.keep,
   log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
 };

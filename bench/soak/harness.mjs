@@ -23,7 +23,7 @@ import { HarnessApi } from './api.mjs';
 import { checkStateText, findDuplicates, findForeignChanges, findMismatches, readFleet } from './audit.mjs';
 import { PROCESS_TYPES, cloneFleet, fleetEnv, generateFleet, mutateFleet, renderYaml } from './fleet.mjs';
 import { Rng } from './random.mjs';
-import { BIN, DynoformRunner, REPO_ROOT, tail } from './runner.mjs';
+import { DynoformRunner, REPO_ROOT, tail } from './runner.mjs';
 import { scanTree } from './scan.mjs';
 
 export const DEFAULTS = Object.freeze({
@@ -121,7 +121,7 @@ export async function runSoak(options = {}) {
   const figures = {
     runs: 0,
     retries: { dynoform: 0, harness: 0, source: 'estimate' },
-    status412: { total: 0, conflictsReported: 0, expected: 0 },
+    status412: { total: 0, dynoform: 0, outsideApply: 0, conflictsReported: 0, expected: 0 },
     status429: { total: 0, dynoform: 0, harness: 0 },
     requests: { total: 0, dynoform: 0, applyUsed: 0, applyMinimum: 0, convergeUsed: 0, convergeMinimum: 0, planReads: 0, plans: 0 },
     kills: { attempted: 0, killed: 0, finishedFirst: 0, staleLocks: 0, points: [] },
@@ -179,6 +179,7 @@ export async function runSoak(options = {}) {
       figures.requests.planReads += run.requests;
     }
     figures.status429.dynoform += run.status429;
+    figures.status412.dynoform += run.status412;
     // dynoform prints no retry count (its client keeps one, the CLI does not
     // show it), so: every fault and 429 a dynoform request met costs one
     // retry or read-back, unless the run was killed first.
@@ -528,6 +529,7 @@ export async function runSoak(options = {}) {
     }
     if (editedAtRequest === undefined) props.outside.fail('the apply finished before it made a request: the edits never ran during it');
     const answered412 = emu.stats().preconditionFailed - before412;
+    figures.status412.outsideApply = answered412;
     const problems = [];
     if (run.code !== 3) problems.push(`apply exited ${run.code}, expected 3: ${tail(run, 4)}`);
     const reported = conflictAddresses(run);
@@ -702,8 +704,8 @@ function validateOptions(o) {
   int('refillPerHour', 1, 100_000_000);
   int('seed', 0, 0xffffffff);
   int('maxRounds', 1, 50);
+  int('runTimeoutMs', 1000, 24 * 3_600_000);
   if (!(o.faultRate >= 0 && o.faultRate <= 1)) throw new RangeError(`faultRate must be from 0 to 1, got ${o.faultRate}`);
   if (!(o.latencyMin >= 0 && o.latencyMax >= o.latencyMin)) throw new RangeError(`latency must satisfy 0 ≤ min ≤ max, got ${o.latencyMin}–${o.latencyMax}`);
 }
 
-export { BIN };

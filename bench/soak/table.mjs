@@ -24,7 +24,11 @@ export function formatReport(r) {
   const faults = f.faults;
   rows.push(['faults injected', `${n(faults.total)}  (500: ${n(faults['500'])}, 503: ${n(faults['503'])}, dropped before: ${n(faults['drop-before'])}, dropped after handling: ${n(faults['drop-after'])})`]);
   rows.push(['retries', `${n(f.retries.dynoform)} by dynoform (faults + 429s its requests met: each costs one retry or read-back), ${n(f.retries.harness)} by the other client`]);
-  rows.push(['412s', `${n(f.status412.total)} answered, ${n(f.status412.conflictsReported)} conflicts reported by dynoform (${n(f.status412.expected)} outside edits)`]);
+  rows.push([
+    '412s',
+    `${n(f.status412.total)} answered: ${n(f.status412.outsideApply)} during the apply with outside edits, where dynoform reported ` +
+      `${n(f.status412.conflictsReported)} conflicts for ${n(f.status412.expected)} edited apps; ${n(f.status412.total - f.status412.outsideApply)} elsewhere, with no other writer active`,
+  ]);
   rows.push([
     '429s received',
     `${n(f.status429.total)}  (by dynoform: ${n(f.status429.dynoform)}; by the other client: ${n(f.status429.harness)}, ` +
@@ -37,7 +41,13 @@ export function formatReport(r) {
   ]);
   rows.push(['', `plan reads: ${n(f.requests.planReads)} over ${n(f.requests.plans)} plans (minimum 4N+4 = ${n(4 * o.apps + 4)} each = ${ratio(f.requests.planReads, f.requests.plans * (4 * o.apps + 4))})`]);
   rows.push(['', `all: ${n(f.requests.total)} API requests over ${n(f.runs)} dynoform runs`]);
-  rows.push(['kills', `${n(f.kills.killed)} applies killed with SIGKILL mid-run of ${n(f.kills.attempted)} (${n(f.kills.finishedFirst)} finished before the kill), ${n(f.kills.staleLocks)} stale locks cleared with \`state unlock\``]);
+  const pts = (f.kills.points ?? []).map((p) => p.requestsSeen).sort((a, b) => a - b);
+  const spread = pts.length ? `, after ${pts[0]}–${pts[pts.length - 1]} requests (median ${pts[Math.floor(pts.length / 2)]})` : '';
+  rows.push([
+    'kills',
+    `${n(f.kills.killed)} of ${n(f.kills.attempted)} applies killed with SIGKILL mid-run${spread}; ${n(f.kills.finishedFirst)} finished first; ` +
+      `${n(f.kills.staleLocks)} stale locks cleared with \`dynoform state unlock\``,
+  ]);
   rows.push(['convergence', `first converge in ${n(f.rounds.first)} apply rounds; worst re-run after a kill: ${n(f.rounds.worstAfterKill)} rounds`]);
   rows.push(['secret scan', `${n(f.scan.secrets)} secret values in ${n(f.scan.files)} files (${n(f.scan.bytes)} bytes): ${n(f.scan.hits)} hits`]);
   rows.push(['wall time', formatDuration(f.wallMs)]);

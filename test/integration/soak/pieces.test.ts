@@ -167,11 +167,11 @@ describe('soak report', () => {
       figures: {
         runs: 30,
         retries: { dynoform: 12, harness: 3 },
-        status412: { total: 4, conflictsReported: 4, expected: 4 },
+        status412: { total: 6, dynoform: 6, outsideApply: 4, conflictsReported: 4, expected: 4 },
         status429: { total: 9, dynoform: 2, harness: 7 },
         neighbour: { sent: 100, limited: 7 },
         requests: { total: 2000, dynoform: 1500, applyUsed: 120, applyMinimum: 100, convergeUsed: 80, convergeMinimum: 60, planReads: 400, plans: 14 },
-        kills: { attempted: 3, killed: 3, finishedFirst: 0, staleLocks: 3 },
+        kills: { attempted: 3, killed: 3, finishedFirst: 0, staleLocks: 3, points: [{ requestsSeen: 9 }, { requestsSeen: 2 }, { requestsSeen: 5 }] },
         rounds: { first: 2, worstAfterKill: 1 },
         scan: { secrets: 30, files: 70, bytes: 1000, hits: 1 },
         faults: { '500': 1, '503': 2, 'drop-before': 3, 'drop-after': 4, total: 10 },
@@ -180,6 +180,9 @@ describe('soak report', () => {
     });
     for (const row of ['faults injected', 'retries', '412s', '429s received', 'requests vs minimum', 'wall time']) expect(text).toContain(row);
     expect(text).toContain('120 used / 100 planned = 1.20×');
+    expect(text).toContain('4 during the apply with outside edits, where dynoform reported 4 conflicts for 4 edited apps; 2 elsewhere');
+    expect(text).toContain('after 2–9 requests (median 5)');
+    expect(text).not.toMatch(/NaN|undefined/);
     expect(text).toMatch(/^PASS {2}convergence/m);
     expect(text).toMatch(/^FAIL {2}secret scan/m);
     expect(text).toContain('soak: FAIL (1 of 2 properties failed)');

@@ -24,7 +24,9 @@ describe('soak (CI size)', () => {
     // The conditions really were hostile...
     expect(f.faults.total).toBeGreaterThan(0);
     expect(f.neighbour.limited).toBeGreaterThan(0);
-    expect(f.kills.killed).toBe(CI.kills);
+    // A kill point drawn near the end of a short apply may come after it finished; most must land.
+    expect(f.kills.killed).toBeGreaterThanOrEqual(CI.kills - 1);
+    expect(f.kills.killed + f.kills.finishedFirst).toBe(CI.kills);
     // ...every outside edit met its 412 and nothing else did...
     expect(f.status412.conflictsReported).toBe(f.status412.expected);
     expect(f.status412.total).toBeGreaterThanOrEqual(f.status412.expected);
