@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
+import { asCliError } from './errors.js';
 import { VERSION } from '../version.js';
 
 export interface MainOptions {
@@ -65,9 +66,10 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       // --help and --version end here with code 0.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
     }
-    if (err instanceof CliError) {
-      ctx.stderr.write(`Error: ${err.message}\n`);
-      return err.exitCode;
+    const mapped = asCliError(err);
+    if (mapped instanceof CliError) {
+      ctx.stderr.write(`Error: ${mapped.message}\n`);
+      return mapped.exitCode;
     }
     throw err;
   } finally {

@@ -17,7 +17,8 @@ import {
   yamlPaths,
 } from '../pipeline.js';
 import { createApplyReporter } from '../progress.js';
-import { asCliError, renderPlan } from './plan.js';
+import { renderPlan } from './plan.js';
+import { asCliError } from '../errors.js';
 import { parsePlan, planHasChanges } from '../../planner/index.js';
 import { preflight, runApply } from '../../apply/index.js';
 import { renderApplySummary } from '../../render/apply-text.js';

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../context.js';
+import { ExitCode } from '../context.js';
+import { asCliError } from '../errors.js';
 import { addApiOptions, addFileOption, addStateOptions, collectOption, type CommonOptions } from '../options.js';
 import {
   computePlan,
@@ -71,13 +72,4 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       client.close();
     }
   });
-}
-
-/** Errors from the API or the network are user-facing: print their message, not a stack. */
-export function asCliError(err: unknown): unknown {
-  if (err instanceof CliError) return err;
-  if (err instanceof Error && /^(HerokuApiError|RateLimitedError|PreconditionFailedError|NetworkError|StateError|StateConnectionError|ConfigurationError)$/.test(err.name)) {
-    return new CliError(err.message, err.name === 'PreconditionFailedError' ? ExitCode.stale : ExitCode.error);
-  }
-  return err;
 }

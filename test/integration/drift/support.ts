@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { main } from '../../../src/cli/main.js';
-import { startEmulator, type EmulatorHandle } from '../../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../src/emulator/index.js';
 
 export const TOKEN = 'integration-token';
 
@@ -40,8 +40,8 @@ export class CliWorld {
     this.env = { HEROKU_API_URL: emulator.url, HEROKU_API_KEY: TOKEN, NO_COLOR: '1', HOME: dir, PATH: process.env.PATH ?? '' };
   }
 
-  static async start(): Promise<CliWorld> {
-    const emulator = await startEmulator({ rateLimit: 100_000, refillPerHour: 100_000, seed: 7 });
+  static async start(options: EmulatorOptions = {}): Promise<CliWorld> {
+    const emulator = await startEmulator({ rateLimit: 100_000, refillPerHour: 100_000, seed: 7, ...options });
     const dir = await mkdtemp(join(tmpdir(), 'dynoform-drift-'));
     return new CliWorld(emulator, dir);
   }
