@@ -39,3 +39,8 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** The terminal's width; a pseudo-terminal may report 0 columns, which means "unknown". */
+export function terminalWidth(stream: { columns?: number }, fallback: number): number {
+  return stream.columns !== undefined && stream.columns >= 20 ? stream.columns : fallback;
+}

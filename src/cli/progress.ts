@@ -1,4 +1,4 @@
-import type { CliContext } from './context.js';
+import { terminalWidth, type CliContext } from './context.js';
 import type { ApplyEvent } from '../model/apply.js';
 import type { ClientEvent } from '../model/client.js';
 import { foldProgress, newProgress, renderEventLine, renderProgressLine, renderWaitLine } from '../render/apply-text.js';
@@ -36,7 +36,7 @@ export function createApplyReporter(ctx: CliContext, opts: { format: 'text' | 'j
   };
   const drawLive = (): void => {
     if (!tty || progress.total === 0) return;
-    const line = renderProgressLine(progress, Date.now(), out.columns ?? 80);
+    const line = renderProgressLine(progress, Date.now(), terminalWidth(out, 80));
     out.write(`\r\u001b[2K${line}`);
     liveShown = true;
   };

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../context.js';
+import { ExitCode, terminalWidth } from '../context.js';
 import { asCliError } from '../errors.js';
 import { addApiOptions, addFileOption, addStateOptions, collectOption, type CommonOptions } from '../options.js';
 import {
@@ -30,7 +30,7 @@ interface PlanOptions extends CommonOptions {
 export function renderPlan(ctx: CliContext, plan: Plan, format: PlanOptions['format'], color: boolean): string {
   if (format === 'json') return renderPlanJson(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan, { color, width: ctx.stdout.columns ?? 100 });
+  return renderPlanText(plan, { color, width: terminalWidth(ctx.stdout, 100) });
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
