@@ -185,7 +185,9 @@ function createChange(scope: AppScope, d: DesiredAddon, address: string, vanishe
     action: 'create',
     before: null,
     after: desiredSnapshot(d),
-    requests: 1,
+    // Without a name or an attachment name, the client first lists the app's
+    // add-ons, so that a read-back after a lost connection can tell which one is new.
+    requests: d.as === undefined && d.name === undefined ? 2 : 1,
     // Attaching makes a release (the add-on's config vars arrive), as any config change does.
     releases: 1,
     op,

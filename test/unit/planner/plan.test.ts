@@ -48,9 +48,9 @@ describe('planner: the plan as a whole', () => {
     });
     const n = { ...fullNewApp(), key: 'blog', name: 'blog' };
     const p = plan({ desired: [m.desired, n], live: { shop: m.live }, inventory: [m.inv], rateLimitRemaining: 1180 });
-    // shop: app PATCH + guard re-read (2), add-on create (1), config PATCH (1), formation batch (1) = 5
-    // blog: app create (1), 2 add-ons (2), config (1), domain (1), drain (1) = 6; formation waits
-    expect(p.summary.requests).toBe(11);
+    // shop: app PATCH + guard re-read (2), add-on create without a name or `as` (list + POST: 2), config PATCH (1), formation batch (1) = 6
+    // blog: app create (1), add-on with `as` (1), add-on without (2), config (1), domain (1), drain (1) = 7; formation waits
+    expect(p.summary.requests).toBe(13);
     // shop: add-on attach (1) + config (1); blog: 2 add-on attachments + config (3)
     expect(p.summary.releases).toBe(5);
     expect(p.summary).toMatchObject({ create: 7, update: 3, delete: 0, adopt: 0, blocked: 0, replaceRefused: 0, waiting: 1 });
