@@ -113,7 +113,8 @@ function build() {
       addons: { db: { id: addonId, name: `pg-${a}`, plan: 'heroku-postgresql:essential-0', attachment: 'DATABASE' } },
       domains: { [`${key}.example.com`]: { id: `d${a}`, hostname: `${key}.example.com` } },
       drains: {},
-      formation: {},
+      // What an earlier apply recorded: the declared scale.
+      formation: { web: { quantity: 2, size: 'standard-1X' } },
     };
   }
   return { desired, live, inventory, options: { apiUrl: 'https://api.heroku.com', dynoformVersion: 'bench', now: '2026-01-01T00:00:00.000Z' } };
