@@ -98,10 +98,17 @@ export interface ReadLimits {
   fast: boolean;
   /** Deepest nesting accepted; the format itself needs about six levels. */
   maxDepth: number;
-  /** yaml's guard against alias amplification (its `toJS` option). */
+  /**
+   * yaml's guard against alias amplification (its `toJS` option): an
+   * anchor's uses times the aliases inside it. yaml's default of 100 would
+   * refuse 101 apps that each merge one `&base`; a nested "billion laughs"
+   * is in the millions at its fourth level, far past 10,000.
+   */
   maxAliasCount: number;
   /** Values that aliases and merge keys may expand to, in total. */
   maxAliasNodes: number;
+  /** Aliases per file: yaml's own alias check costs time in their number squared. */
+  maxAliases: number;
   /** YAML syntax errors reported per file before giving up. */
   maxSyntaxErrors: number;
   /**
@@ -116,8 +123,9 @@ export interface ReadLimits {
 export const DEFAULT_LIMITS: ReadLimits = {
   fast: true,
   maxDepth: 64,
-  maxAliasCount: 100,
-  maxAliasNodes: 10_000,
+  maxAliasCount: 10_000,
+  maxAliasNodes: 200_000,
+  maxAliases: 10_000,
   maxSyntaxErrors: 5,
   maxTokens: 3_000_000,
   maxFlowItems: 20_000,
@@ -155,8 +163,6 @@ function yamlErrorDiagnostic(src: Source, text: string, err: YAMLError, severity
       return d(Code.yamlMultipleDocuments, 'the file holds more than one YAML document (---): use one document per file');
     case 'RESOURCE_EXHAUSTION':
       return d(Code.yamlTooComplex, 'the YAML is nested too deeply to read');
-    case 'DUPLICATE_KEY':
-      return d(Code.yamlDuplicateKey, 'a key is declared twice in the same map');
     default:
       return d(severity === 'error' ? Code.yamlSyntax : Code.yamlWarning, `YAML ${severity === 'error' ? 'syntax error' : 'warning'}: ${yamlMessage(err)}`);
   }
@@ -179,7 +185,8 @@ class Walker {
   constructor(
     private readonly src: Source,
     private readonly text: string,
-    private readonly doc: Document,
+    /** Each alias's anchored node, resolved once in document order (yaml's Alias.resolve rescans the document per alias). */
+    private readonly targets: ReadonlyMap<unknown, YamlNode | undefined>,
     private readonly limits: ReadLimits,
     private readonly diagnostics: Diagnostic[],
   ) {}
@@ -221,7 +228,7 @@ class Walker {
     }
     if (isAlias(node)) {
       const offset = node.range?.[0] ?? fallbackOffset;
-      const target = node.resolve(this.doc);
+      const target = this.targets.get(node);
       if (!target) {
         this.error(Code.yamlBadAlias, `alias *${node.source} has no anchor &${node.source} before it`, offset);
         throw new LimitExceeded();
@@ -281,6 +288,11 @@ class Walker {
       const key = this.keyOf(keyNode, keyOffset, depth);
       if (key === undefined) continue;
       if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
+        if (merges.length > 0) {
+          const at = this.src.loc(merges[0]!.offset);
+          this.error(Code.yamlDuplicateKey, `the key "<<" is declared twice in the same map (first at line ${at.line}, column ${at.col}): list the maps in one, <<: [*a, *b]`, keyOffset);
+          continue;
+        }
         merges.push({ node: pair.value, offset: keyOffset });
         continue;
       }
@@ -364,7 +376,9 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
   try {
     doc = parseDocument(text, {
       lineCounter: src.lineCounter,
-      uniqueKeys: true,
+      // The walker reports duplicate keys, with both places, in linear time: yaml's own check is
+      // quadratic in the size of a map (a 200,000-key map would take minutes).
+      uniqueKeys: false,
       prettyErrors: true,
       strict: true,
       merge: false,
@@ -382,8 +396,7 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
     return undefined;
   }
 
-  // Duplicate keys are reported by the walker, with both places.
-  const hard = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  const hard = doc.errors;
   if (hard.length > 0) {
     // Running out of stack leaves a trail of follow-on errors: the first cause is the one to fix.
     const exhausted = hard.find((e) => e.code === 'RESOURCE_EXHAUSTION');
@@ -413,7 +426,17 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
     return undefined;
   }
 
-  if (text.includes('*') && hasAlias(doc)) {
+  const aliases = text.includes('*') ? resolveAliases(doc) : { targets: new Map<unknown, YamlNode | undefined>(), count: 0, first: 0 };
+  if (aliases.count > limits.maxAliases) {
+    diagnostics.push({
+      severity: 'error',
+      code: Code.yamlAliasLimit,
+      message: `the file has more than ${limits.maxAliases} aliases: refusing to expand them`,
+      ...src.loc(aliases.first),
+    });
+    return undefined;
+  }
+  if (aliases.count > 0) {
     try {
       doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
@@ -423,7 +446,7 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
           severity: 'error',
           code: Code.yamlAliasLimit,
           message: 'aliases refer to aliases too many times (a "billion laughs" document?): refusing to expand them',
-          ...src.loc(firstAliasOffset(doc)),
+          ...src.loc(aliases.first),
         });
         return undefined;
       }
@@ -432,7 +455,7 @@ export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], l
 
   const before = diagnostics.length;
   try {
-    const root = new Walker(src, text, doc, limits, diagnostics).walk(doc.contents, 0, 0);
+    const root = new Walker(src, text, aliases.targets, limits, diagnostics).walk(doc.contents, 0, 0);
     return diagnostics.slice(before).some((d) => d.severity === 'error' && isStructural(d.code)) ? undefined : root;
   } catch (err) {
     if (err instanceof LimitExceeded) return undefined;
@@ -486,24 +509,24 @@ function isStructural(code: string): boolean {
   return code === Code.yamlBadAlias || code === Code.yamlMergeKey || code === Code.yamlComplexKey;
 }
 
-function firstAliasOffset(doc: Document): number {
-  let offset = 0;
+/**
+ * Every alias's target in one pass, by yaml's rule: the last node with that
+ * anchor before the alias in document order (an ancestor included, which
+ * the walker then reports as a cycle).
+ */
+function resolveAliases(doc: Document): { targets: Map<unknown, YamlNode | undefined>; count: number; first: number } {
+  const anchors = new Map<string, YamlNode>();
+  const targets = new Map<unknown, YamlNode | undefined>();
+  let first = -1;
   visit(doc, {
-    Alias(_key, node) {
-      offset = node.range?.[0] ?? 0;
-      return visit.BREAK;
+    Node(_key, node) {
+      if (isAlias(node)) {
+        targets.set(node, anchors.get(node.source));
+        if (first < 0) first = node.range?.[0] ?? 0;
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
     },
   });
-  return offset;
-}
-
-function hasAlias(doc: Document): boolean {
-  let found = false;
-  visit(doc, {
-    Alias() {
-      found = true;
-      return visit.BREAK;
-    },
-  });
-  return found;
+  return { targets, count: targets.size, first: Math.max(first, 0) };
 }

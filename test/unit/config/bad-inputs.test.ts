@@ -56,6 +56,16 @@ const cases: Case[] = [
   { name: '__proto__ key', files: app('config:\n  __proto__: x'), expect: [[5, 7, 'forbidden-key', 'the key "__proto__" is not allowed']] },
   { name: 'constructor key', files: 'version: 1\napps:\n  constructor: {}\n', expect: [[3, 3, 'forbidden-key', 'the key "constructor" is not allowed']] },
   { name: 'prototype key', files: app('prototype: {}'), expect: [[4, 5, 'forbidden-key', 'the key "prototype" is not allowed']] },
+  {
+    name: 'two merge keys in one map',
+    files: 'version: 1\napps:\n  shop: &a {}\n  other:\n    <<: *a\n    <<: *a\n',
+    expect: [[6, 5, 'yaml-duplicate-key', 'the key "<<" is declared twice in the same map (first at line 5, column 5): list the maps in one, <<: [*a, *b]']],
+  },
+  {
+    name: 'too many aliases',
+    files: 'version: 1\nx: &a x\napps:\n  shop:\n    config:\n' + Array.from({ length: 10_001 }, (_, i) => `      K${i}: *a\n`).join(''),
+    expect: [[6, 11, 'yaml-alias-limit', 'the file has more than 10000 aliases: refusing to expand them']],
+  },
   { name: 'merge key on a number', files: app('<<: 5'), expect: [[4, 5, 'yaml-merge-key', 'a "<<" merge key needs a map or an alias to one (e.g. <<: *defaults)']] },
   { name: 'NUL byte', files: 'version: 1\napps:\n  sh\0op: {}\n', expect: [[3, 5, 'file-binary', 'the file holds binary data (a NUL byte), not YAML text']] },
   { name: 'tab indentation', files: 'version: 1\napps:\n\tshop: {}\n', expect: [[3, 1, 'yaml-tab-indent', 'a tab is used for indentation: YAML indents with spaces only']] },

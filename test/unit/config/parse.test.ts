@@ -198,6 +198,25 @@ describe('parseDesiredState: defaults and names', () => {
   });
 });
 
+describe('parseDesiredState: large but legitimate files', () => {
+  it('lets 500 apps merge one anchor (yaml refuses more than 100 uses by default)', () => {
+    const text =
+      'version: 1\napps:\n  base-app: &base\n    region: eu\n    config: { A: "1" }\n' +
+      Array.from({ length: 500 }, (_, i) => `  app-${i}:\n    <<: *base\n    stack: heroku-24\n`).join('');
+    const r = parse({ 'a.yaml': text });
+    expect(r.diagnostics).toEqual([]);
+    expect(Object.keys(r.desired!.apps)).toHaveLength(501);
+    expect(r.desired!.apps['app-499']).toMatchObject({ region: 'eu', stack: 'heroku-24', config: { A: { value: '1' } } });
+  });
+
+  it('reports a duplicate in a 100,000-key map read by the yaml path (the walker's check, not yaml's quadratic one)', () => {
+    // The anchor sends the file down the yaml path; its own uniqueKeys check would take minutes here.
+    const text = 'version: 1\napps:\n  shop:\n    config:\n      A0: &v x\n' + Array.from({ length: 100_000 }, (_, i) => `      K${i}: y\n`).join('') + '      K5: z\n';
+    const r = parse({ 'a.yaml': text });
+    expect(r.diagnostics.map((d) => [d.line, d.code])).toEqual([[100_006, 'yaml-duplicate-key']]);
+  });
+});
+
 describe('parseDesiredState: normalisation', () => {
   it('canonicalises dyno sizes, hostnames, plans and attachment names', () => {
     const app = only(
