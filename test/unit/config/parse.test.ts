@@ -209,7 +209,7 @@ describe('parseDesiredState: large but legitimate files', () => {
     expect(r.desired!.apps['app-499']).toMatchObject({ region: 'eu', stack: 'heroku-24', config: { A: { value: '1' } } });
   });
 
-  it('reports a duplicate in a 100,000-key map read by the yaml path (the walker's check, not yaml's quadratic one)', () => {
+  it('reports a duplicate in a 100,000-key map read by the yaml path (checked by the walker: the check of yaml is quadratic)', () => {
     // The anchor sends the file down the yaml path; its own uniqueKeys check would take minutes here.
     const text = 'version: 1\napps:\n  shop:\n    config:\n      A0: &v x\n' + Array.from({ length: 100_000 }, (_, i) => `      K${i}: y\n`).join('') + '      K5: z\n';
     const r = parse({ 'a.yaml': text });
