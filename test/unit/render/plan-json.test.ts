@@ -22,7 +22,7 @@ describe('renderPlanJson', () => {
     expect(Object.keys(doc)).toEqual(['format_version', 'dynoform_version', 'created_at', 'api_url', 'state', 'targets', 'files', 'changes', 'summary', 'diagnostics']);
     expect(doc.format_version).toBe(1);
     expect(doc.summary).toEqual({
-      create: 3, update: 3, delete: 1, adopt: 1, forget: 0, blocked: 1, replace_refused: 1, waiting: 1, releases: 3, requests: 8, rate_limit_remaining: 1180,
+      create: 3, update: 3, delete: 1, adopt: 1, forget: 0, blocked: 1, replace_refused: 1, waiting: 1, releases: 3, requests: 9, rate_limit_remaining: 1180,
     });
     const config = doc.changes.find((c: { address: string }) => c.address === 'app.shop/config');
     expect(Object.keys(config)).toEqual(['id', 'address', 'app', 'kind', 'action', 'forget', 'reason', 'before', 'after', 'patch', 'items', 'dependencies', 'side_effects', 'requests', 'source']);

@@ -30,7 +30,7 @@ describe('renderPlanText', () => {
   it('ends with the summary line', () => {
     const lines = renderPlanText(richPlan(), { color: false }).split('\n');
     expect(lines.at(-1)).toBe(
-      'Plan: 3 to create, 3 to update, 1 to delete, 1 to adopt; 1 blocked, 1 refused, 1 waiting. 3 releases (dyno restarts). Needs 8 API requests (1,180 remaining).',
+      'Plan: 3 to create, 3 to update, 1 to delete, 1 to adopt; 1 blocked, 1 refused, 1 waiting. 3 releases (dyno restarts). Needs 9 API requests (1,180 remaining).',
     );
   });
 
