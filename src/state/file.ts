@@ -18,7 +18,7 @@ import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, 
 import { StateConflictError, StateCorruptError, StateError, StateLockedError, StateVersionError } from './errors.js';
 import { describeHolder, isStaleHere, lockAdvice, lockInfoFor, sleep } from './holder.js';
 import { parseInventory, serializeInventory } from './inventory.js';
-import { WriteSequence } from './sequence.js';
+import { SequencedWrites, WriteSequence } from './sequence.js';
 
 export interface FileBackendOptions {
   /** How often a waiting `lock()` retries; default 200 ms. */
@@ -246,41 +246,22 @@ class FileBackend implements StateBackend {
   }
 }
 
-class FileLock implements StateLock {
-  private seq!: WriteSequence;
+class FileLock extends SequencedWrites implements StateLock {
   private released = false;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly backend: FileBackend,
     readonly info: LockInfo,
     private readonly opts: FileBackendOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   init(current: Inventory | undefined): void {
     this.seq = new WriteSequence(this.backend.path, current);
   }
 
-  get current(): Inventory | undefined {
-    return this.seq.current;
-  }
-
-  write(inv: Inventory): Promise<void> {
-    return this.serialised(() => this.store(this.seq.next(inv), false));
-  }
-
-  replace(inv: Inventory): Promise<void> {
-    return this.serialised(() => this.store(this.seq.replacement(inv), true));
-  }
-
-  /** Writes run one after the other in call order, so concurrent callers cannot interleave temp files and checks. */
-  private serialised(fn: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  private async store(next: Inventory, replaced: boolean): Promise<void> {
+  protected async store(next: Inventory, replaced: boolean): Promise<void> {
     await this.assertHeld();
     await writeAtomically(this.backend.path, serializeInventory(next), this.opts.beforeRename);
     this.seq.committed(next, replaced);
@@ -304,7 +285,7 @@ class FileLock implements StateLock {
     if (this.released) return;
     this.released = true;
     this.backend.forget(this);
-    await this.chain;
+    await this.settled();
     trackLockFile(this.info.id, undefined);
     const { info } = await this.backend.readLockInfo();
     // Only our own lock file: after a forced unlock it may be someone else's.

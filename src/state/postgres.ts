@@ -19,7 +19,7 @@ import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, 
 import { StateConflictError, StateConnectionError, StateCorruptError, StateError, StateLockedError, StateVersionError } from './errors.js';
 import { describeHolder, isStaleHere, lockAdvice, lockInfoFor, sleep } from './holder.js';
 import { checkParsed, serializeInventory } from './inventory.js';
-import { WriteSequence } from './sequence.js';
+import { SequencedWrites, WriteSequence } from './sequence.js';
 
 export interface PostgresBackendOptions {
   /** How often a waiting `lock()` retries; default 250 ms. */
@@ -433,17 +433,17 @@ function toHolder(row: HolderRow): LockHolder {
   return { info, stale: isStaleHere(info), detail: session };
 }
 
-class PostgresLock implements StateLock {
+class PostgresLock extends SequencedWrites implements StateLock {
   private client: pg.Client | undefined;
-  private seq!: WriteSequence;
   private lostError: Error | undefined;
   private released = false;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly backend: PostgresBackend,
     readonly info: LockInfo,
-  ) {}
+  ) {
+    super();
+  }
 
   attach(client: pg.Client): void {
     this.client = client;
@@ -460,25 +460,6 @@ class PostgresLock implements StateLock {
     this.lostError ??= err;
   }
 
-  get current(): Inventory | undefined {
-    return this.seq.current;
-  }
-
-  write(inv: Inventory): Promise<void> {
-    return this.serialised(() => this.store(this.seq.next(inv), false));
-  }
-
-  replace(inv: Inventory): Promise<void> {
-    return this.serialised(() => this.store(this.seq.replacement(inv), true));
-  }
-
-  /** Writes run one after the other in call order: a transaction per write on one connection. */
-  private serialised(fn: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
   private connectionLost(detail: string): StateConnectionError {
     const acknowledged = this.seq.current ? `up to serial ${this.seq.serial}` : 'none';
     return new StateConnectionError(
@@ -487,7 +468,7 @@ class PostgresLock implements StateLock {
     );
   }
 
-  private async store(next: Inventory, replaced: boolean): Promise<void> {
+  protected async store(next: Inventory, replaced: boolean): Promise<void> {
     if (this.released) throw new Error('internal error: write after the state lock was released');
     const client = this.client!;
     if (this.lostError) throw this.connectionLost(this.lostError.message);
@@ -536,7 +517,7 @@ class PostgresLock implements StateLock {
     this.backend.forget(this);
     const client = this.client;
     if (!client) return;
-    await this.chain;
+    await this.settled();
     if (!this.lostError) {
       // Best effort: ending the session releases the advisory lock anyway.
       await client.query(`DELETE FROM ${LOCK_TABLE} WHERE name = $1 AND lock_id = $2`, [this.backend.url.stateName, this.info.id]).catch(() => undefined);

@@ -79,3 +79,38 @@ function assertWellFormed(inv: Inventory): void {
   if (problem) throw new Error(`internal error: refusing to write a malformed inventory (${problem})`);
   if (inv.version > INVENTORY_VERSION) throw new Error(`internal error: refusing to write inventory version ${inv.version}`);
 }
+
+/**
+ * The write half of every backend's lock: writes follow the WriteSequence
+ * rules and run one after the other in call order, so concurrent callers
+ * cannot interleave. A backend only says how one version is stored.
+ */
+export abstract class SequencedWrites {
+  protected seq!: WriteSequence;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  get current(): Inventory | undefined {
+    return this.seq.current;
+  }
+
+  write(inv: Inventory): Promise<void> {
+    return this.serialised(() => this.store(this.seq.next(inv), false));
+  }
+
+  replace(inv: Inventory): Promise<void> {
+    return this.serialised(() => this.store(this.seq.replacement(inv), true));
+  }
+
+  protected abstract store(next: Inventory, replaced: boolean): Promise<void>;
+
+  /** Resolves once every write asked for so far has finished (for release). */
+  protected settled(): Promise<unknown> {
+    return this.chain;
+  }
+
+  private serialised(fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
