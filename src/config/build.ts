@@ -22,6 +22,7 @@ import {
 } from './rules.js';
 import { didYouMean } from './suggest.js';
 import { entryLoc, nodeLoc, type PEntry, type PMap, type PNode } from './tree.js';
+import { maskUrlUserinfo } from '../util/mask.js';
 
 /** Whether a field (or one entry of it) failed the schema and must be left out. */
 export type Spoiled = (field: string, item?: string) => boolean;
@@ -50,11 +51,6 @@ function num(n: PNode | undefined): number | undefined {
 
 function mapEntries(n: PNode | undefined): PEntry[] {
   return n && n.kind === 'map' ? [...n.entries.values()] : [];
-}
-
-/** Credentials in a URL never reach a message. */
-export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
 }
 
 /**
@@ -275,7 +271,7 @@ export class AppBuilder {
       const address = formatAddress(app);
       const complete = this.checkInterpolation(r, what, loc, address);
       if (complete && !validDrainUrl(r.value)) {
-        const shown = secret ? `built from ${r.envRefs.map((n) => `\${env:${n}}`).join(', ')}` : q(maskUrl(r.value));
+        const shown = secret ? `built from ${r.envRefs.map((n) => `\${env:${n}}`).join(', ')}` : q(maskUrlUserinfo(r.value));
         this.report('error', Code.invalidDrainUrl, `drain URL ${shown} is not a valid https://, syslog:// or syslog+tls:// URL`, loc, { address });
       }
       const drain: DesiredDrain = { url: r.value, secret, loc };

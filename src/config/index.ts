@@ -6,7 +6,6 @@ export { loadDesiredState, DEFAULT_FILES, type LoadOptions } from './load.js';
 export { parseDesiredState, type ParseOptions, type SourceText, type ConfigResult } from './parse.js';
 export { formatDiagnostic, countDiagnostics } from './format.js';
 export { canonicalDynoSize, normaliseHostname, normalisePlan, isHerokuAppName, DYNO_SIZES } from './rules.js';
-export { maskUrl } from './build.js';
 export { interpolate, type Interpolated } from './interpolate.js';
 export { Code as ConfigCode } from './codes.js';
 export { SCHEMA_URL } from './schema.js';
