@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliWorld } from '../drift/support.js';
+import { CliWorld } from '../../helpers/cli-world.js';
 
 // `dynoform plan` and `dynoform apply` end to end: the real CLI in-process,
 // the real client over loopback HTTP, the emulator playing Heroku.

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileBackend } from '../../../src/state/index.js';
-import { CliWorld, lineOf } from './support.js';
+import { CliWorld, lineOf } from '../../helpers/cli-world.js';
 
 const APP = 'drift-shop';
 const SECRET = 'skb-0123456789-very-secret';

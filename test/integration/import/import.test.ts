@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CliWorld } from '../drift/support.js';
+import { CliWorld } from '../../helpers/cli-world.js';
 
 /**
  * Apps built the way people build them today — with the Heroku CLI's

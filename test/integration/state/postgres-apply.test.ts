@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CliWorld } from '../drift/support.js';
+import { CliWorld } from '../../helpers/cli-world.js';
 import { PASSWORD, admin, describePg, dropState, stateUrl } from './pg-env.js';
 
 // Issue 8 at the level users see it: whole `dynoform apply` runs sharing one

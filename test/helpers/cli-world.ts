@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { main } from '../../../src/cli/main.js';
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../src/emulator/index.js';
+import { main } from '../../src/cli/main.js';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
 
 export const TOKEN = 'integration-token';
 
