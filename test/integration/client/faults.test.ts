@@ -110,7 +110,11 @@ describe('500 mixed reads and guarded writes with the emulator at fault rate 0.2
       }
       case 'create-addon': {
         if (m.addons >= 2) return;
-        await addons.createAddon(c, app, { plan: 'heroku-redis:mini', as: `CACHE_${m.addons}` });
+        const addon = await addons.createAddon(c, app, { plan: 'heroku-redis:mini', as: `CACHE_${m.addons}` });
+        // Provisioning finishes in the background and then sets the add-on's config vars
+        // (a new release, a new config ETag), as on Heroku: wait for it, or the app's next
+        // guarded config write would rightly meet a 412.
+        await addons.waitProvisioned(c, app, addon.id, { timeoutMs: 30_000, intervalMs: 10 });
         m.addons += 1;
         return;
       }
