@@ -163,7 +163,9 @@ export async function runSoak(options = {}) {
   const dyno = async (args, opts = {}) => {
     const before = emu.stats();
     const otherBefore = { ...other.counts };
-    const run = await runner.run(args, { env: fleetEnv(fleet), ...opts });
+    // Every other run writes the request log (DYNOFORM_DEBUG=1) to stderr, so that the scan covers it too.
+    const debug = figures.runs % 2 === 1 ? { DYNOFORM_DEBUG: '1' } : {};
+    const run = await runner.run(args, { env: { ...fleetEnv(fleet), ...debug }, ...opts });
     // Whatever the other client did meanwhile (edits, the noisy neighbour) finishes first, then is taken out.
     await opts.settle?.();
     const after = emu.stats();
