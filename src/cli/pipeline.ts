@@ -65,7 +65,9 @@ export async function connect(
     throw new CliError((err as Error).message);
   }
   for (const w of creds.warnings) ctx.stderr.write(`Warning: ${w}\n`);
+  const budget = rateLimitProfile(ctx);
   const client = new HerokuClient({
+    ...budget,
     apiUrl,
     token: creds.token,
     userAgent: `dynoform/${VERSION}`,
@@ -81,6 +83,25 @@ export async function connect(
     ...(opts.abortInFlight === false ? {} : { signal: ctx.signal }),
   });
   return { client, apiUrl };
+}
+
+/**
+ * The API does not announce the account's pool or refill rate. Accounts on
+ * another profile than today's 4,500 / 4,500 per hour (older 2,400 or 1,200
+ * pools, a local emulator with a small bucket) say so here, or the client
+ * keeps a reserve sized for 4,500 and paces far too early.
+ */
+function rateLimitProfile(ctx: CliContext): { bucketSize?: number; refillPerHour?: number } {
+  const read = (name: string): number | undefined => {
+    const text = ctx.env[name];
+    if (text === undefined || text === '') return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`${name} must be a whole number of at least 1 (got "${text}")`);
+    return n;
+  };
+  const pool = read('DYNOFORM_RATE_LIMIT_POOL');
+  const refill = read('DYNOFORM_RATE_LIMIT_REFILL_PER_HOUR');
+  return { ...(pool !== undefined ? { bucketSize: pool } : {}), ...(refill !== undefined ? { refillPerHour: refill } : {}) };
 }
 
 /** `--state`, else $DYNOFORM_STATE, else `.dynoform/state.json` beside the first YAML file (inside a folder given with -f). */
