@@ -14,7 +14,7 @@ import { formatDiagnostic, loadDesiredState } from '../config/index.js';
 import { resolveApiUrl, resolveCredentials } from '../providers/heroku/auth.js';
 import { HerokuClient } from '../providers/heroku/client.js';
 import { readLiveState } from '../providers/heroku/live.js';
-import { lockOwner, openState, resolveStateSpec } from '../state/index.js';
+import { describeHolder, lockOwner, openState, resolveStateSpec } from '../state/index.js';
 import type { StateBackend, StateLock } from '../state/backend.js';
 import { newInventory } from '../state/inventory.js';
 import { createFingerprinter, saltForLineage, type Fingerprinter } from '../util/fingerprint.js';
@@ -126,7 +126,13 @@ export async function lockState(ctx: CliContext, backend: StateBackend, opts: Co
   const timeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout') ?? 0;
   try {
     const ci = ctx.env.GITHUB_ACTIONS ? ` (GitHub Actions run ${ctx.env.GITHUB_RUN_ID ?? '?'})` : '';
-    return await backend.lock({ who: lockOwner(ctx.env) + ci, operation, timeoutMs, signal: ctx.signal });
+    const lock = await backend.lock({ who: lockOwner(ctx.env) + ci, operation, timeoutMs, signal: ctx.signal });
+    if (lock.tookOver) {
+      ctx.stderr.write(
+        `Warning: took over the state lock left by ${describeHolder(lock.tookOver)}: that process is no longer running, so its ${lock.tookOver.operation} was interrupted. Everything it finished is in the state; the plan shows what is left.\n`,
+      );
+    }
+    return lock;
   } catch (err) {
     throw new CliError((err as Error).message);
   }

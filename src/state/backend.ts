@@ -44,6 +44,8 @@ export interface StateLock {
   /** Releases the lock; safe to call twice. */
   release(): Promise<void>;
   readonly info: LockInfo;
+  /** The lock of a process that died on this host, which this one took over (its run was interrupted). */
+  readonly tookOver?: LockInfo;
   /** The state as read when the lock was taken, then as last written (a copy); undefined when there is none yet. */
   readonly current: Inventory | undefined;
 }

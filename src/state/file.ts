@@ -9,9 +9,9 @@
  * either the old or the new file, never half of one.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
+import { link, open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.js';
 import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
@@ -114,8 +114,16 @@ class FileBackend implements StateBackend {
     const deadline = Date.now() + timeoutMs;
     const info = lockInfoFor(opts);
     await this.ensureDir();
+    let tookOver: LockInfo | undefined;
     for (;;) {
       if (await this.tryCreateLock(info)) break;
+      // A lock whose holder died on this host (kill -9, a crash) protects
+      // nothing: take it over, and say so, instead of making the user unlock.
+      const stale = await this.lockHolder();
+      if (stale?.stale && stale.info && (await this.takeOverStale(stale.info))) {
+        tookOver = stale.info;
+        continue;
+      }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         const holder = await this.lockHolder();
@@ -130,7 +138,7 @@ class FileBackend implements StateBackend {
       }
     }
     trackLockFile(info.id, this.lockPath);
-    const lock = new FileLock(this, info, this.opts);
+    const lock = new FileLock(this, info, this.opts, tookOver);
     try {
       await this.removeLeftoverTemps();
       await lock.init(await this.read());
@@ -160,6 +168,30 @@ class FileBackend implements StateBackend {
     } catch (err) {
       throw new StateError('state-unwritable', `cannot create the state directory ${dirname(this.path)}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Removes the lock file of `stale` only: it is renamed away first (atomic,
+   * so of two processes taking over at once only one gets it), then checked
+   * to be that very lock; a lock someone took meanwhile is put back.
+   */
+  private async takeOverStale(stale: LockInfo): Promise<boolean> {
+    const moved = `${this.lockPath}.stale-${randomUUID()}`;
+    try {
+      await rename(this.lockPath, moved);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw new StateError('state-unwritable', `cannot take over the stale lock file ${this.lockPath}: ${(err as Error).message}`);
+    }
+    let id: unknown;
+    try {
+      id = (JSON.parse(await readFile(moved, 'utf8')) as { id?: unknown }).id;
+    } catch {
+      id = undefined;
+    }
+    if (id !== stale.id) await link(moved, this.lockPath).catch(() => undefined);
+    await unlink(moved).catch(() => undefined);
+    return id === stale.id;
   }
 
   /** O_CREAT|O_EXCL: exactly one process creates the lock file. */
@@ -253,6 +285,7 @@ class FileLock extends SequencedWrites implements StateLock {
     private readonly backend: FileBackend,
     readonly info: LockInfo,
     private readonly opts: FileBackendOptions,
+    readonly tookOver?: LockInfo,
   ) {
     super();
   }

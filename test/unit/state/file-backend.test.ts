@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,18 +227,33 @@ describe('file backend: locking', () => {
     await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<StateBackend['lock']>>>).value.release();
   });
 
-  it('reports a lock whose process is dead on this host as stale, with instructions, and does not break it', async () => {
+  it('takes over a lock whose process is dead on this host, and says whose it was', async () => {
     const pid = deadPid();
     await mkdir(join(dir, '.dynoform'), { recursive: true });
     const lockText = JSON.stringify({ id: 'x', who: 'carol@here', operation: 'apply', since: '2026-01-01T00:00:00.000Z', host: hostname(), pid });
     await writeFile(`${path}.lock`, lockText);
+    const lock = await backend().lock(who);
+    expect(lock.tookOver).toMatchObject({ id: 'x', who: 'carol@here', pid });
+    const now = JSON.parse(await readFile(`${path}.lock`, 'utf8')) as { id: string };
+    expect(now.id).toBe(lock.info.id);
+    await lock.release();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect((await readdir(join(dir, '.dynoform'))).filter((n) => n.includes('stale'))).toEqual([]);
+  });
+
+  it('never takes over the lock of a process that is still running, nor one held on another host', async () => {
+    await mkdir(join(dir, '.dynoform'), { recursive: true });
+    const alive = JSON.stringify({ id: 'a', who: 'dave@here', operation: 'apply', since: '2026-01-01T00:00:00.000Z', host: hostname(), pid: process.pid });
+    await writeFile(`${path}.lock`, alive);
     const err = (await backend().lock(who).catch((e: unknown) => e)) as StateLockedError;
     expect(err).toBeInstanceOf(StateLockedError);
-    expect(err.stale).toBe(true);
-    expect(err.message).toContain(`locked by carol@here (apply, pid ${pid} on ${hostname()}) since 2026-01-01T00:00:00.000Z`);
-    expect(err.message).toMatch(/no longer running on this host: the lock is stale.*`dynoform state unlock`/);
-    // Never broken silently.
-    expect(await readFile(`${path}.lock`, 'utf8')).toBe(lockText);
+    expect(err.stale).toBe(false);
+    expect(await readFile(`${path}.lock`, 'utf8')).toBe(alive);
+
+    const elsewhere = JSON.stringify({ id: 'b', who: 'erin@there', operation: 'apply', since: '2026-01-01T00:00:00.000Z', host: 'another-host', pid: deadPid() });
+    await writeFile(`${path}.lock`, elsewhere);
+    await expect(backend().lock(who)).rejects.toBeInstanceOf(StateLockedError);
+    expect(await readFile(`${path}.lock`, 'utf8')).toBe(elsewhere);
   });
 
   it('reports an empty lock file (crash while locking) as unreadable and points at unlock --force', async () => {
