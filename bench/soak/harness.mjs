@@ -139,6 +139,11 @@ export async function runSoak(options = {}) {
     LANG: 'C.UTF-8',
     HEROKU_API_URL: emu.url,
     HEROKU_API_KEY: fleet.apiKey,
+    // The account's rate-limit profile, as a user of such an account sets it
+    // (the API never announces it): without it a small bucket is paced as an
+    // exhausted 4,500-token one.
+    DYNOFORM_RATE_LIMIT_POOL: String(o.bucket),
+    DYNOFORM_RATE_LIMIT_REFILL_PER_HOUR: String(o.refillPerHour),
   };
   const runner = new DynoformRunner({ cwd: work, logDir: logs, env: baseEnv, timeoutMs: o.runTimeoutMs });
   // The "other client": a deploy tool and a colleague on the same account.

@@ -6,12 +6,11 @@ import { runSoak } from '../../../bench/soak/harness.mjs';
 
 type Any = any; // the harness is plain JavaScript without type declarations
 
-// A 4,500-token bucket (Heroku's today), not the full run's 200: dynoform's
-// client assumes a 4,500 pool and treats a 200-token bucket as nearly
-// empty, pacing at 1.25 requests/s whatever the refill (docs/soak.md), which
-// would take this run well past two minutes. The rate-limit path is still
-// exercised: a noisy neighbour empties the bucket during the first apply.
-const CI = { apps: 6, kills: 3, faultRate: 0.1, latencyMin: 5, latencyMax: 50, bucket: 4500, refillPerHour: 360_000, seed: 20261126 };
+// The 200-token bucket. dynoform's children are told the account's
+// profile (DYNOFORM_RATE_LIMIT_POOL / _REFILL_PER_HOUR) as a user of such an
+// account would; a noisy neighbour also empties the bucket during the first
+// apply, so the pacing and 429 paths are both exercised.
+const CI = { apps: 6, kills: 3, faultRate: 0.1, latencyMin: 5, latencyMax: 50, bucket: 200, refillPerHour: 360_000, seed: 20261126 };
 
 describe('soak (CI size)', () => {
   it('converges under faults, outside edits and kill -9 with nothing duplicated, overwritten or leaked', { timeout: 240_000 }, async () => {
