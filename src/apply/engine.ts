@@ -92,7 +92,7 @@ export async function runApply(plan: Plan, deps: ApplyDeps, onEvent?: (e: ApplyE
 
 async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (e: ApplyEvent) => void): Promise<void> {
   const t0 = performance.now();
-  const requests0 = deps.client.stats().requests;
+  const stats0 = deps.client.stats();
   const { options } = deps;
   const result: ApplyResult = { succeeded: [], failed: [], skipped: [], conflicts: 0, releases: 0, requests: 0, interrupted: false, durationMs: 0 };
 
@@ -216,7 +216,9 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
 
   await writer.flush();
   result.interrupted = interrupted && stateFailed === undefined;
-  result.requests = deps.client.stats().requests - requests0;
+  const stats1 = deps.client.stats();
+  result.requests = stats1.requests - stats0.requests;
+  result.retries = stats1.retries - stats0.retries;
   result.durationMs = Math.round(performance.now() - t0);
   emit({ type: 'apply-done', result });
 }

@@ -33,6 +33,8 @@ export interface ApplyResult {
   releases: number;
   /** API requests made. */
   requests: number;
+  /** Of those, requests sent again after a fault, a 429 or a timeout (including read-backs of ambiguous creates). */
+  retries?: number;
   interrupted: boolean;
   durationMs: number;
 }

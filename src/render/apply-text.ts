@@ -113,7 +113,8 @@ export function renderApplySummary(r: ApplyResult, color: boolean): string {
         : paint('Apply finished with errors.', 'red', color);
   lines.push(
     `${head} ${r.succeeded.length} succeeded, ${r.failed.length} failed, ${r.skipped.length} skipped. ` +
-      `${r.releases} release${r.releases === 1 ? '' : 's'} (dyno restarts), ${r.requests} API request${r.requests === 1 ? '' : 's'}, ${formatMs(r.durationMs)}.`,
+      `${r.releases} release${r.releases === 1 ? '' : 's'} (dyno restarts), ${r.requests} API request${r.requests === 1 ? '' : 's'}` +
+      `${r.retries ? ` (${r.retries} retried)` : ''}, ${formatMs(r.durationMs)}.`,
   );
   for (const f of r.failed) lines.push(`  ✗ ${f.address}: ${f.message ?? f.outcome}`);
   if (r.conflicts > 0) {
