@@ -42,7 +42,7 @@ export interface ApplyDeps {
   options: ApplyOptions;
 }
 
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 10;
 export const DEFAULT_PROVISION_TIMEOUT_MS = 10 * 60_000;
 
 /** The outcome of executing one change, before it is reported. */

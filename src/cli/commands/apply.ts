@@ -20,7 +20,7 @@ import { createApplyReporter } from '../progress.js';
 import { renderPlan } from './plan.js';
 import { asCliError } from '../errors.js';
 import { parsePlan, planHasChanges } from '../../planner/index.js';
-import { preflight, runApply } from '../../apply/index.js';
+import { DEFAULT_CONCURRENCY, preflight, runApply } from '../../apply/index.js';
 import { renderApplySummary } from '../../render/apply-text.js';
 import { formatDiagnostic } from '../../config/index.js';
 import type { Plan } from '../../model/plan.js';
@@ -42,7 +42,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
     .description('Apply the changes of a plan (made now, or saved earlier) through guarded, rate-limited requests.')
     .option('--auto-approve', 'apply without asking (for CI)')
     .option('--allow-destroy', 'allow deleting apps and add-ons whose state says protect: false')
-    .option('--concurrency <n>', 'apps applied in parallel (default 4)')
+    .option('--concurrency <n>', "apps applied in parallel (default 10, the client's request concurrency)")
     .option('--provision-timeout <duration>', 'how long to wait for an add-on to provision (default 15m)')
     .addOption(new Option('--format <format>', 'progress output').choices(['text', 'json']).default('text'))
     .option('--no-color', 'plain output without ANSI colors');
@@ -50,7 +50,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
   addApiOptions(cmd);
   addStateOptions(cmd);
   cmd.action(async (planfile: string | undefined, opts: ApplyOptions) => {
-    const concurrency = parsePositiveInt(opts.concurrency, '--concurrency', 4, 100);
+    const concurrency = parsePositiveInt(opts.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 100);
     const provisionTimeoutMs = parseDuration(opts.provisionTimeout, '--provision-timeout') ?? 15 * 60_000;
     if (!planfile && !opts.autoApprove && ctx.stdin.isTTY !== true) {
       throw new CliError('refusing to apply without a terminal to confirm on: review a plan and pass --auto-approve (or apply a saved plan file)');
