@@ -95,3 +95,48 @@ describe('on a terminal', () => {
     expect(lines).toHaveLength(5);
   });
 });
+
+describe('Ctrl-C during an apply', () => {
+  it('lets requests in flight finish, saves state, exits non-zero; the next plan shows only what is left and apply converges', async () => {
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm test does)');
+    const emu = await startEmulator({ latencyMs: 150, rateLimit: 100_000, refillPerHour: 100_000 });
+    const dir = await mkdtemp(join(tmpdir(), 'dynoform-sigint-'));
+    try {
+      const apps = Array.from({ length: 8 }, (_, i) => `int-app-${i}`);
+      await writeFile(join(dir, 'dynoform.yaml'), `version: 1\napps:\n${apps.map((a) => `  ${a}:\n    config: { A: "1" }\n`).join('')}`);
+      const env = { PATH: process.env.PATH ?? '', HOME: dir, HEROKU_API_URL: emu.url, HEROKU_API_KEY: 'int-token' };
+      const run = (args: string[]) => {
+        const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+        return { child, output: () => out, done: new Promise<number | null>((r) => child.on('close', (code) => r(code))) };
+      };
+
+      const first = run(['apply', '--auto-approve', '--concurrency', '2']);
+      // Interrupt once the first change is done, while others are in flight.
+      while (!first.output().includes('✓ ')) await new Promise((r) => setTimeout(r, 20));
+      first.child.kill('SIGINT');
+      expect(await first.done).toBe(1);
+      expect(first.output()).toContain('Interrupted: finishing requests in flight and saving state');
+      expect(first.output()).toContain('Apply interrupted.');
+      const createdBefore = emu.stats().appliedWrites['POST /apps'] ?? 0;
+      expect(createdBefore).toBeGreaterThan(0);
+      expect(createdBefore).toBeLessThan(apps.length);
+
+      const plan = run(['plan', '--detailed-exitcode']);
+      expect(await plan.done).toBe(2);
+      const planned = (plan.output().match(/^ {2}\+ +app\.int-app-\d will be created$/gm) ?? []).length;
+      expect(planned).toBe(apps.length - createdBefore);
+
+      const second = run(['apply', '--auto-approve']);
+      expect(await second.done).toBe(0);
+      const last = run(['plan', '--detailed-exitcode']);
+      expect(await last.done).toBe(0);
+      expect(emu.stats().appliedWrites['POST /apps']).toBe(apps.length);
+    } finally {
+      await emu.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
