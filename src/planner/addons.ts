@@ -3,7 +3,7 @@ import type { LiveAddon } from '../model/live.js';
 import type { Change, ChangeItem, Operation } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
 import { addonGuard } from '../util/guard.js';
-import { guardReads, listGuard, locOf, makeChange, plural, sortObject, type AppScope, type StagedChange } from './context.js';
+import { guardReads, listGuard, makeChange, sortObject, unmanagedNote, type AppScope, type StagedChange } from './context.js';
 
 type Via = 'state' | 'attachment' | 'service';
 
@@ -28,7 +28,7 @@ function attachmentNames(addon: LiveAddon, appId: string): string[] {
  * add-on of the same service that no other key claims.
  */
 export function planAddons(scope: AppScope): StagedChange[] {
-  const { key: app, desired, live, inv, diagnostics } = scope;
+  const { key: app, desired, live, inv } = scope;
   const out: StagedChange[] = [];
   const liveAddons = (live?.addons ?? []).filter((a) => a.state !== 'deprovisioned');
   const byId = new Map(liveAddons.map((a) => [a.id, a]));
@@ -156,15 +156,7 @@ export function planAddons(scope: AppScope): StagedChange[] {
 
   if (live) {
     const unmanaged = liveAddons.filter((a) => !claimed.has(a.id)).map((a) => `${a.name} (${a.plan})`);
-    if (unmanaged.length > 0) {
-      diagnostics.push({
-        severity: 'info',
-        code: 'addon-unmanaged',
-        message: `${plural(unmanaged.length, 'add-on')} on ${desired.name} ${unmanaged.length === 1 ? 'is' : 'are'} neither declared nor owned and left alone: ${unmanaged.sort().join(', ')}`,
-        address: formatAddress(app),
-        ...locOf(desired.fieldLocs?.addons ?? desired.loc),
-      });
-    }
+    unmanagedNote(scope, { code: 'addon-unmanaged', noun: 'add-on', names: unmanaged, field: 'addons', address: formatAddress(app) });
   }
   return out;
 }

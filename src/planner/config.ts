@@ -1,7 +1,7 @@
 import type { LiveApp } from '../model/live.js';
 import type { Action, ChangeItem, PlanValue } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
-import { HIDDEN, SENSITIVE, locOf, makeChange, plural, sortObject, type AppScope, type StagedChange } from './context.js';
+import { HIDDEN, SENSITIVE, locOf, makeChange, sortObject, unmanagedNote, type AppScope, type StagedChange } from './context.js';
 
 /**
  * Config vars: one change per app, one item per key.
@@ -96,15 +96,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
       unmanaged.push(k);
     }
   }
-  if (unmanaged.length > 0) {
-    diagnostics.push({
-      severity: 'info',
-      code: 'config-unmanaged-keys',
-      message: `${plural(unmanaged.length, 'config var')} on ${desired.name} ${unmanaged.length === 1 ? 'is' : 'are'} neither declared nor owned; merge mode leaves them alone: ${unmanaged.sort().join(', ')}`,
-      address,
-      ...locOf(desired.fieldLocs?.config ?? desired.loc),
-    });
-  }
+  unmanagedNote(scope, { code: 'config-unmanaged-keys', noun: 'config var', names: unmanaged, field: 'config', address, leftAlone: '; merge mode leaves them alone' });
 
   const writes = Object.keys(set).length + unset.length;
   if (writes === 0 && Object.keys(own).length === 0 && forget.length === 0) return undefined;

@@ -124,3 +124,23 @@ export function sortObject<T>(o: Record<string, T>): Record<string, T> {
   for (const k of Object.keys(o).sort()) out[k] = o[k]!;
   return out;
 }
+
+/**
+ * The info note for live objects that are neither declared nor owned: they
+ * are listed, never changed. One wording for every kind.
+ */
+export function unmanagedNote(
+  scope: Pick<AppScope, 'desired' | 'diagnostics'>,
+  spec: { code: string; noun: string; names: string[]; field: string; address: string; leftAlone?: string },
+): void {
+  const { names } = spec;
+  if (names.length === 0) return;
+  const d = scope.desired;
+  scope.diagnostics.push({
+    severity: 'info',
+    code: spec.code,
+    message: `${plural(names.length, spec.noun)} on ${d.name} ${names.length === 1 ? 'is' : 'are'} neither declared nor owned${spec.leftAlone ?? ' and left alone'}: ${[...names].sort().join(', ')}`,
+    address: spec.address,
+    ...locOf(d.fieldLocs?.[spec.field] ?? d.loc),
+  });
+}

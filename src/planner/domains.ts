@@ -2,7 +2,7 @@ import type { LiveDomain } from '../model/live.js';
 import type { ChangeItem } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
 import { domainGuard } from '../util/guard.js';
-import { guardReads, listGuard, locOf, makeChange, plural, type AppScope, type StagedChange } from './context.js';
+import { guardReads, listGuard, makeChange, unmanagedNote, type AppScope, type StagedChange } from './context.js';
 
 function snapshot(hostname: string, sni: string | null): Record<string, string | null> {
   return { hostname, sni_endpoint: sni };
@@ -14,7 +14,7 @@ function snapshot(hostname: string, sni: string | null): Record<string, string |
  * removed from the YAML are deleted without further consent.
  */
 export function planDomains(scope: AppScope): StagedChange[] {
-  const { key: app, desired, live, inv, diagnostics } = scope;
+  const { key: app, desired, live, inv } = scope;
   const out: StagedChange[] = [];
   const liveCustom = (live?.domains ?? []).filter((d) => d.kind === 'custom');
   const byHost = new Map(liveCustom.map((d) => [d.hostname.toLowerCase(), d]));
@@ -117,14 +117,6 @@ export function planDomains(scope: AppScope): StagedChange[] {
     .filter((l) => !declared.has(l.hostname.toLowerCase()) && owned[l.hostname.toLowerCase()]?.id !== l.id)
     .map((l) => l.hostname)
     .sort();
-  if (live && unmanaged.length > 0) {
-    diagnostics.push({
-      severity: 'info',
-      code: 'domain-unmanaged',
-      message: `${plural(unmanaged.length, 'custom domain')} on ${desired.name} ${unmanaged.length === 1 ? 'is' : 'are'} neither declared nor owned and left alone: ${unmanaged.join(', ')}`,
-      address: formatAddress(app),
-      ...locOf(desired.fieldLocs?.domains ?? desired.loc),
-    });
-  }
+  if (live) unmanagedNote(scope, { code: 'domain-unmanaged', noun: 'custom domain', names: unmanaged, field: 'domains', address: formatAddress(app) });
   return out;
 }

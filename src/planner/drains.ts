@@ -3,7 +3,7 @@ import type { PlanValue } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
 import { drainGuard } from '../util/guard.js';
 import { MASK, maskUrlUserinfo } from '../util/mask.js';
-import { guardReads, listGuard, locOf, makeChange, plural, type AppScope, type StagedChange } from './context.js';
+import { guardReads, listGuard, makeChange, unmanagedNote, type AppScope, type StagedChange } from './context.js';
 
 /**
  * The URL as it may be shown. Credentials in userinfo and in token-like
@@ -36,7 +36,7 @@ function urlValue(d: DesiredDrain, scope: AppScope): PlanValue {
  * touched.
  */
 export function planDrains(scope: AppScope): StagedChange[] {
-  const { key: app, desired, live, inv, diagnostics } = scope;
+  const { key: app, desired, live, inv } = scope;
   const out: StagedChange[] = [];
   const liveDrains = (live?.drains ?? []).filter((d) => d.addonId === undefined);
   const owned = inv?.drains ?? {};
@@ -131,15 +131,7 @@ export function planDrains(scope: AppScope): StagedChange[] {
   }
 
   const unmanaged = liveDrains.filter((l) => !matched.has(l.id) && !owned[l.id]).map((l) => maskUrlUserinfo(l.url)).sort();
-  if (live && unmanaged.length > 0) {
-    diagnostics.push({
-      severity: 'info',
-      code: 'drain-unmanaged',
-      message: `${plural(unmanaged.length, 'log drain')} on ${desired.name} ${unmanaged.length === 1 ? 'is' : 'are'} neither declared nor owned and left alone: ${unmanaged.join(', ')}`,
-      address: formatAddress(app),
-      ...locOf(desired.fieldLocs?.drains ?? desired.loc),
-    });
-  }
+  if (live) unmanagedNote(scope, { code: 'drain-unmanaged', noun: 'log drain', names: unmanaged, field: 'drains', address: formatAddress(app) });
   return out;
 }
 
