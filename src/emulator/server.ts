@@ -181,7 +181,7 @@ export class HttpLayer {
     }
     if (fault === '500' || fault === '503') {
       this.stats.fault(fault);
-      this.send(req, res, this.errorOutcome(fault === '500' ? internalError() : serviceUnavailable(), rid.header, bucket), isHead);
+      this.send(res, this.errorOutcome(fault === '500' ? internalError() : serviceUnavailable(), rid.header, bucket), isHead);
       return;
     }
 
@@ -189,7 +189,7 @@ export class HttpLayer {
     try {
       bodyText = await readBody(req);
     } catch (err) {
-      if (err instanceof ApiError) this.send(req, res, this.errorOutcome(err, rid.header, bucket), isHead);
+      if (err instanceof ApiError) this.send(res, this.errorOutcome(err, rid.header, bucket), isHead);
       else req.socket.destroy();
       return;
     }
@@ -201,7 +201,7 @@ export class HttpLayer {
       req.socket.destroy();
       return;
     }
-    this.send(req, res, out, isHead);
+    this.send(res, out, isHead);
   }
 
   private process(r: {
@@ -345,7 +345,7 @@ export class HttpLayer {
   /** Set while the server shuts down: answers close their connection instead of keeping it alive. */
   closing = false;
 
-  private send(req: IncomingMessage, res: ServerResponse, out: Outcome, isHead: boolean): void {
+  private send(res: ServerResponse, out: Outcome, isHead: boolean): void {
     this.stats.status(out.status);
     if (this.closing) res.shouldKeepAlive = false;
     res.writeHead(out.status, out.headers);

@@ -85,12 +85,12 @@ export type SizeCanonicaliser = (size: string) => string | undefined;
 
 export function planImport(apps: readonly LiveApp[], opts: ImportOptions, canonicalSize: SizeCanonicaliser): ImportPlan {
   const diagnostics: Diagnostic[] = [];
-  const imported = apps.map((app) => importApp(app, opts, canonicalSize, diagnostics));
+  const imported = apps.map((app) => importApp(app, canonicalSize, diagnostics));
   const env = opts.includeValues ? [] : assignEnvNames(imported);
   return { apps: imported, env, diagnostics };
 }
 
-function importApp(l: LiveApp, opts: ImportOptions, canonicalSize: SizeCanonicaliser, diagnostics: Diagnostic[]): ImportedApp {
+function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Diagnostic[]): ImportedApp {
   const key = l.name;
   const addonVars = new Set(l.addonConfigVars);
   const config: ImportedConfig[] = [];
