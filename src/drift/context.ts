@@ -1,11 +1,11 @@
-import type { ResourceKind } from '../model/address.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
 import type { SourceLocation } from '../model/diagnostic.js';
-import type { DriftClass, DriftItem, DriftValue } from '../model/drift.js';
+import type { DriftItem } from '../model/drift.js';
 import type { InventoryApp, Inventory } from '../model/inventory.js';
 import type { LiveApp, LiveState } from '../model/live.js';
 import { formatAddress } from '../util/address.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
+export { HIDDEN, SENSITIVE } from '../util/mask.js';
 
 /**
  * Compares a value with a fingerprint recorded in state by apply. Secret
@@ -20,10 +20,6 @@ export interface DriftInput {
   fingerprint: FingerprintFn;
 }
 
-/** Shown instead of any value that came from `${env:…}` or was recorded as secret. */
-export const SENSITIVE = '(sensitive)';
-/** Shown instead of a live value that is not declared as a literal: it may be a secret someone set by hand. */
-export const HIDDEN = '(hidden)';
 /** A literal's last-applied value when only its fingerprint is known. */
 export const PREVIOUS = '(previous value)';
 
@@ -37,16 +33,8 @@ export interface AppScope {
   add(item: NewItem): void;
 }
 
-export interface NewItem {
-  class: DriftClass;
-  kind: ResourceKind;
-  key?: string;
-  field?: string;
-  message: string;
-  loc?: SourceLocation;
-  before?: DriftValue;
-  after?: DriftValue;
-}
+/** An item as a classifier reports it; the scope adds the app and the address. */
+export type NewItem = Omit<DriftItem, 'address' | 'app'>;
 
 export function makeItem(app: string, n: NewItem): DriftItem {
   const item: DriftItem = {

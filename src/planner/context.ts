@@ -5,6 +5,7 @@ import type { Inventory, InventoryApp } from '../model/inventory.js';
 import type { LiveApp, LiveState } from '../model/live.js';
 import type { Action, Change, ChangeItem, Guard, Operation } from '../model/plan.js';
 import { diffMasked } from './patch.js';
+export { HIDDEN, SENSITIVE } from '../util/mask.js';
 
 /** Fingerprints a value; precomputed by the caller so that planning stays synchronous and pure. */
 export type FingerprintFn = (value: string, secret: boolean) => string;
@@ -26,10 +27,6 @@ export interface PlannerInput {
   options: PlannerOptions;
 }
 
-/** Shown instead of a secret declared value. */
-export const SENSITIVE = '(sensitive)';
-/** Shown instead of a live value we may not print (not declared as a literal). */
-export const HIDDEN = '(hidden)';
 
 /**
  * The order changes of one app run in: app → add-ons → config → the rest,

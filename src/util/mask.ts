@@ -85,3 +85,8 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/** Shown instead of any value that came from `${env:…}` or was recorded as secret. */
+export const SENSITIVE = '(sensitive)';
+/** Shown instead of a live value that is not declared as a literal: it may be a secret someone set by hand. */
+export const HIDDEN = '(hidden)';
