@@ -86,10 +86,19 @@ describe('catalogue and the small endpoints', () => {
   it('serves the official schema at /schema and the free rate-limit endpoint', async () => {
     const schema = await call('GET', '/schema');
     expect(schema.body.title).toBe('Heroku Platform API');
-    const a = await call('GET', '/account/rate-limits');
-    const b = await call('GET', '/account/rate-limits');
-    expect(b.body.remaining).toBe(a.body.remaining);
-    expect(a.headers.get('ratelimit-remaining')).toBe(String(a.body.remaining));
+    // A bucket that refills one token an hour: nothing can come back between the calls,
+    // so equal counts mean the endpoint took nothing (the shared emulator refills too fast for that).
+    const slow = await withEmulator({ rateLimit: 100, refillPerHour: 1 });
+    try {
+      await slow.call('GET', '/account');
+      const a = await slow.call('GET', '/account/rate-limits');
+      const b = await slow.call('GET', '/account/rate-limits');
+      expect(a.body.remaining).toBe(99);
+      expect(b.body.remaining).toBe(a.body.remaining);
+      expect(a.headers.get('ratelimit-remaining')).toBe(String(a.body.remaining));
+    } finally {
+      await slow.emu.close();
+    }
   });
 
   it('unknown endpoints and wrong verbs answer 404 not_found', async () => {
