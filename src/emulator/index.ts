@@ -4,6 +4,7 @@ import type { FaultKind, FaultMatch } from './http/faults.js';
 import { resolveOptions, type EmulatorOptions } from './options.js';
 import { Platform, isoNow } from './platform.js';
 import { Random } from './random.js';
+import { resumePending } from './resources/index.js';
 import { HttpLayer } from './server.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
 import { Saver, loadStore } from './store/persistence.js';
@@ -37,6 +38,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const opts = resolveOptions(options);
   const store = opts.dataFile ? await loadStore(opts.dataFile) : new Store();
   const platform = new Platform(store, { provisionDelayMs: opts.provisionDelayMs, seed: opts.seed });
+  resumePending(platform);
   const stats = new StatsRecorder();
   const http = new HttpLayer(opts, platform, stats, opts.seed ?? Random.randomSeed());
   const saver = opts.dataFile ? new Saver(opts.dataFile, store, isoNow, 200, opts.log) : undefined;

@@ -25,7 +25,8 @@ import { Router, type Match } from './http/router.js';
 import type { ResolvedOptions } from './options.js';
 import type { Platform } from './platform.js';
 import type { Ctx, Result } from './resources/types.js';
-import { ROUTES } from './routes.js';
+import { ROUTES } from './resources/index.js';
+import { ensureAccount } from './resources/account/rules.js';
 import type { StatsRecorder } from './stats.js';
 import type { AccountRecord } from './store/records.js';
 import { validateBody } from './validate.js';
@@ -130,10 +131,10 @@ export class HttpLayer {
     if (opts.apiKeys) {
       for (const key of opts.apiKeys) {
         const { id, email } = accountIdentity(key);
-        this.accountsByKey.set(key, platform.ensureAccount(id, email));
+        this.accountsByKey.set(key, ensureAccount(platform, id, email));
       }
     } else {
-      this.defaultAccount = platform.ensureAccount(DEFAULT_ACCOUNT.id, DEFAULT_ACCOUNT.email);
+      this.defaultAccount = ensureAccount(platform, DEFAULT_ACCOUNT.id, DEFAULT_ACCOUNT.email);
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
-import { ROUTES } from '../../src/emulator/routes.js';
+import { ROUTES } from '../../src/emulator/resources/index.js';
 import { checkError, checkResponse, fixture } from './support.js';
 
 const V3 = 'application/vnd.heroku+json; version=3';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dereference, hrefTemplate, linksFor, patchedRoot } from '../../../src/emulator/schema.js';
-import { ROUTES } from '../../../src/emulator/routes.js';
+import { ROUTES } from '../../../src/emulator/resources/index.js';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(new URL(p, import.meta.url))).digest('hex');
 

@@ -1,11 +1,14 @@
-import { planById, planName } from '../catalogue.js';
-import { invalidParams, notFound } from '../http/errors.js';
-import type { Platform } from '../platform.js';
-import type { AddonRecord, AppRecord } from '../store/records.js';
-import { userOf } from './account.js';
-import { appParam, appRef } from './apps.js';
-import { renderPlan, renderService } from './catalogue.js';
-import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef } from './types.js';
+import { planById, planName } from '../catalogue/data.js';
+import { invalidParams, notFound } from '../../http/errors.js';
+import type { Platform } from '../../platform.js';
+import type { AddonRecord, AppRecord } from '../../store/records.js';
+import { userOf } from '../account/routes.js';
+import { appParam, appRef } from '../apps/routes.js';
+import { renderPlan, renderService } from '../catalogue/routes.js';
+import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef } from '../types.js';
+import { attachmentsOf } from '../addon-attachments/rules.js';
+import { addonConfigVars, addonsOf, addonsOfApp, createAddon, deleteAddon, findAddon, serviceOf, updateAddon } from './rules.js';
+import { findApp } from '../apps/rules.js';
 
 export const addonWebUrl = (a: AddonRecord): string => `https://addons-sso.heroku.com/apps/${a.appId}/addons/${a.id}`;
 
@@ -13,14 +16,14 @@ export const addonWebUrl = (a: AddonRecord): string => `https://addons-sso.herok
 export function renderAddon(platform: Platform, a: AddonRecord, expand: ReadonlySet<string> = new Set()): Json {
   const app = platform.store.apps.get(a.appId);
   const plan = planById(a.planId);
-  const service = platform.serviceOf(a);
+  const service = serviceOf(a);
   return {
     actions: [],
     addon_service: expand.has('addon_service') ? renderService(service) : { id: service.id, name: service.name },
     billing_entity: { id: a.appId, name: app?.name ?? '', type: 'app' },
     app: app ? appRef(app) : { id: a.appId, name: '' },
     billed_price: { cents: plan.cents, contract: false, unit: 'month' },
-    config_vars: platform.addonConfigVars(a),
+    config_vars: addonConfigVars(platform, a),
     created_at: a.createdAt,
     id: a.id,
     name: a.name,
@@ -60,29 +63,29 @@ export const addonRoutes: RouteDef[] = [
   {
     method: 'GET',
     pattern: '/addons',
-    handler: (ctx) => list(ctx.platform.addonsOf(accountOf(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
+    handler: (ctx) => list(addonsOf(ctx.platform, accountOf(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
   },
   {
     method: 'GET',
     pattern: '/addons/{addon}',
-    handler: (ctx) => ok(renderAddon(ctx.platform, ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon')), ctx.expand)),
+    handler: (ctx) => ok(renderAddon(ctx.platform, findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon')), ctx.expand)),
   },
   {
     method: 'GET',
     pattern: '/users/{user}/addons',
-    handler: (ctx) => list(ctx.platform.addonsOf(userOf(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
+    handler: (ctx) => list(addonsOf(ctx.platform, userOf(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
   },
   {
     method: 'GET',
     pattern: '/apps/{app}/addons',
-    handler: (ctx) => list(ctx.platform.addonsOfApp(appParam(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
+    handler: (ctx) => list(addonsOfApp(ctx.platform, appParam(ctx)).map((a) => renderAddon(ctx.platform, a, ctx.expand)), ['id', 'name']),
   },
   {
     method: 'POST',
     pattern: '/apps/{app}/addons',
     normalize: normalizePlan,
     handler: (ctx) => {
-      const addon = ctx.platform.createAddon(accountOf(ctx), appParam(ctx), bodyOf<AddonCreate>(ctx));
+      const addon = createAddon(ctx.platform, accountOf(ctx), appParam(ctx), bodyOf<AddonCreate>(ctx));
       return created(renderAddon(ctx.platform, addon, ctx.expand));
     },
   },
@@ -91,7 +94,7 @@ export const addonRoutes: RouteDef[] = [
     pattern: '/apps/{app}/addons/{addon}',
     handler: (ctx) => {
       const app = appParam(ctx);
-      return ok(renderAddon(ctx.platform, ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app), ctx.expand));
+      return ok(renderAddon(ctx.platform, findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon'), app), ctx.expand));
     },
   },
   {
@@ -100,9 +103,9 @@ export const addonRoutes: RouteDef[] = [
     normalize: normalizePlan,
     handler: (ctx) => {
       const app = appParam(ctx);
-      const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app);
+      const addon = findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon'), app);
       mustBill(ctx.platform, addon, app);
-      return ok(renderAddon(ctx.platform, ctx.platform.updateAddon(addon, bodyOf<{ plan: string; name?: string }>(ctx)), ctx.expand));
+      return ok(renderAddon(ctx.platform, updateAddon(ctx.platform, addon, bodyOf<{ plan: string; name?: string }>(ctx)), ctx.expand));
     },
   },
   {
@@ -110,11 +113,11 @@ export const addonRoutes: RouteDef[] = [
     pattern: '/apps/{app}/addons/{addon}',
     handler: (ctx) => {
       const app = appParam(ctx);
-      const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'), app);
+      const addon = findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon'), app);
       mustBill(ctx.platform, addon, app);
       // Rendered while its attachments still exist, so config_vars says what it exposed.
       const body = renderAddon(ctx.platform, addon, ctx.expand);
-      const gone = ctx.platform.deleteAddon(accountOf(ctx), addon);
+      const gone = deleteAddon(ctx.platform, accountOf(ctx), addon);
       return ok({ ...body, state: gone.state, updated_at: gone.updatedAt });
     },
   },
@@ -124,15 +127,15 @@ export const addonRoutes: RouteDef[] = [
     handler: (ctx) => {
       const account = accountOf(ctx);
       const body = bodyOf<Resolve>(ctx);
-      const app = body.app === undefined ? undefined : ctx.platform.findApp(account, body.app);
-      const pool = app ? ctx.platform.addonsOfApp(app) : ctx.platform.addonsOf(account);
+      const app = body.app === undefined ? undefined : findApp(ctx.platform, account, body.app);
+      const pool = app ? addonsOfApp(ctx.platform, app) : addonsOf(ctx.platform, account);
       const byAttachment = app
-        ? ctx.platform.attachmentsOf(app).filter((a) => a.name === body.addon.toUpperCase()).map((a) => a.addonId)
+        ? attachmentsOf(ctx.platform, app).filter((a) => a.name === body.addon.toUpperCase()).map((a) => a.addonId)
         : [];
       const matches = pool.filter(
         (a) =>
           (a.id === body.addon || a.name === body.addon || byAttachment.includes(a.id)) &&
-          (body.addon_service === undefined || ctx.platform.serviceOf(a).name === body.addon_service),
+          (body.addon_service === undefined || serviceOf(a).name === body.addon_service),
       );
       if (matches.length === 0) throw notFound("Couldn't find that add-on.", 'add_on');
       return ok(matches.map((a) => renderAddon(ctx.platform, a, ctx.expand)));

@@ -1,7 +1,9 @@
-import type { Platform } from '../platform.js';
-import type { DrainRecord } from '../store/records.js';
-import { appParam, appRef } from './apps.js';
-import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef } from './types.js';
+import type { Platform } from '../../platform.js';
+import type { DrainRecord } from '../../store/records.js';
+import { appParam, appRef } from '../apps/routes.js';
+import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef } from '../types.js';
+import { findAddon } from '../addons/rules.js';
+import { createDrain, deleteDrain, drainsOf, findDrain } from './rules.js';
 
 export function renderDrain(platform: Platform, d: DrainRecord): Json {
   const app = platform.store.apps.get(d.appId);
@@ -22,28 +24,28 @@ export const drainRoutes: RouteDef[] = [
   {
     method: 'GET',
     pattern: '/apps/{app}/log-drains',
-    handler: (ctx) => list(ctx.platform.drainsOf(appParam(ctx)).map((d) => renderDrain(ctx.platform, d)), ['id', 'url']),
+    handler: (ctx) => list(drainsOf(ctx.platform, appParam(ctx)).map((d) => renderDrain(ctx.platform, d)), ['id', 'url']),
   },
   {
     method: 'POST',
     pattern: '/apps/{app}/log-drains',
-    handler: (ctx) => created(renderDrain(ctx.platform, ctx.platform.createDrain(appParam(ctx), bodyOf<{ url: string }>(ctx).url))),
+    handler: (ctx) => created(renderDrain(ctx.platform, createDrain(ctx.platform, appParam(ctx), bodyOf<{ url: string }>(ctx).url))),
   },
   {
     method: 'GET',
     pattern: '/apps/{app}/log-drains/{drain}',
-    handler: (ctx) => ok(renderDrain(ctx.platform, ctx.platform.findDrain(appParam(ctx), param(ctx, 'drain')))),
+    handler: (ctx) => ok(renderDrain(ctx.platform, findDrain(ctx.platform, appParam(ctx), param(ctx, 'drain')))),
   },
   {
     method: 'DELETE',
     pattern: '/apps/{app}/log-drains/{drain}',
-    handler: (ctx) => ok(renderDrain(ctx.platform, ctx.platform.deleteDrain(ctx.platform.findDrain(appParam(ctx), param(ctx, 'drain'))))),
+    handler: (ctx) => ok(renderDrain(ctx.platform, deleteDrain(ctx.platform, findDrain(ctx.platform, appParam(ctx), param(ctx, 'drain'))))),
   },
   {
     method: 'GET',
     pattern: '/addons/{addon}/log-drains',
     handler: (ctx) => {
-      const addon = ctx.platform.findAddon(accountOf(ctx), param(ctx, 'addon'));
+      const addon = findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon'));
       const drains = [...ctx.platform.store.drains.values()].filter((d) => d.addonId === addon.id);
       return list(drains.map((d) => renderDrain(ctx.platform, d)), ['id', 'url']);
     },

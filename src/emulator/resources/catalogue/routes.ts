@@ -17,10 +17,11 @@ import {
   type Plan,
   type Region,
   type Stack,
-} from '../catalogue.js';
-import { notFound } from '../http/errors.js';
-import { herokuSchema } from '../schema.js';
-import { accountOf, list, ok, param, type Ctx, type Json, type RouteDef } from './types.js';
+} from '../catalogue/data.js';
+import { notFound } from '../../http/errors.js';
+import { herokuSchema } from '../../schema.js';
+import { accountOf, list, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
+import { findApp } from '../apps/rules.js';
 
 export const renderRegion = (r: Region): Json => ({
   country: r.country,
@@ -103,7 +104,7 @@ export const catalogueRoutes: RouteDef[] = [
     method: 'GET',
     pattern: '/apps/{app}/available-stacks',
     handler: (ctx) => {
-      ctx.platform.findApp(accountOf(ctx), param(ctx, 'app'));
+      findApp(ctx.platform, accountOf(ctx), param(ctx, 'app'));
       return list(STACKS.filter((s) => s.state === 'public').map(renderStack), ['id', 'name']);
     },
   },
@@ -117,7 +118,7 @@ export const catalogueRoutes: RouteDef[] = [
     method: 'GET',
     pattern: '/apps/{app}/available-dyno-sizes',
     handler: (ctx) => {
-      ctx.platform.findApp(accountOf(ctx), param(ctx, 'app'));
+      findApp(ctx.platform, accountOf(ctx), param(ctx, 'app'));
       return list(DYNO_SIZES.filter((s) => !s.privateSpaceOnly).map(renderDynoSize), ['id', 'name']);
     },
   },

@@ -1,6 +1,7 @@
-import { notFound } from '../http/errors.js';
-import type { AccountRecord } from '../store/records.js';
-import { accountOf, bodyOf, ok, param, type Ctx, type Json, type RouteDef } from './types.js';
+import { notFound } from '../../http/errors.js';
+import type { AccountRecord } from '../../store/records.js';
+import { accountOf, bodyOf, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
+import { updateAccount } from './rules.js';
 
 export function renderAccount(a: AccountRecord): Json {
   return {
@@ -40,13 +41,13 @@ export const accountRoutes: RouteDef[] = [
   {
     method: 'PATCH',
     pattern: '/account',
-    handler: (ctx) => ok(renderAccount(ctx.platform.updateAccount(accountOf(ctx), bodyOf<AccountPatch>(ctx)))),
+    handler: (ctx) => ok(renderAccount(updateAccount(ctx.platform, accountOf(ctx), bodyOf<AccountPatch>(ctx)))),
   },
   { method: 'GET', pattern: '/users/{user}', handler: (ctx) => ok(renderAccount(userOf(ctx))) },
   {
     method: 'PATCH',
     pattern: '/users/{user}',
-    handler: (ctx) => ok(renderAccount(ctx.platform.updateAccount(userOf(ctx), bodyOf<AccountPatch>(ctx)))),
+    handler: (ctx) => ok(renderAccount(updateAccount(ctx.platform, userOf(ctx), bodyOf<AccountPatch>(ctx)))),
   },
   // Free of charge, as the API reference says; the number is the one in RateLimit-Remaining.
   { method: 'GET', pattern: '/account/rate-limits', cost: 0, handler: (ctx) => ok({ remaining: ctx.remaining }) },

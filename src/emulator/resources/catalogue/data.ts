@@ -390,6 +390,8 @@ export const serviceByName = (name: string): AddonService => {
   return s;
 };
 
+export const serviceById = (id: string): AddonService => mustFind(ADDON_SERVICES, id, 'add-on service');
+
 export const planName = (p: Plan): string => `${p.serviceName}:${p.slug}`;
 
 /** A plan by id, by `service:plan`, or by bare service name (its default plan), as the API resolves them. */

@@ -1,8 +1,9 @@
-import { GENERATIONS, regionById, stackById } from '../catalogue.js';
-import type { Platform } from '../platform.js';
-import type { AppRecord } from '../store/records.js';
-import { userOf } from './account.js';
-import { accountOf, bodyOf, created, list, ok, param, type Ctx, type Json, type RouteDef } from './types.js';
+import { GENERATIONS, regionById, stackById } from '../catalogue/data.js';
+import type { Platform } from '../../platform.js';
+import type { AppRecord } from '../../store/records.js';
+import { userOf } from '../account/routes.js';
+import { accountOf, bodyOf, created, list, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
+import { appsOf, createApp, deleteApp, findApp, updateApp } from './rules.js';
 
 /** The fields the two app lists can be sorted on (the schema's `ranges`). */
 export const APP_RANGES = ['id', 'name', 'updated_at'] as const;
@@ -41,11 +42,11 @@ export function renderApp(platform: Platform, app: AppRecord): Json {
 
 export const appRef = (app: AppRecord): Json => ({ id: app.id, name: app.name });
 
-export const appParam = (ctx: Ctx): AppRecord => ctx.platform.findApp(accountOf(ctx), param(ctx, 'app'));
+export const appParam = (ctx: Ctx): AppRecord => findApp(ctx.platform, accountOf(ctx), param(ctx, 'app'));
 
 const listApps = (ctx: Ctx, account = accountOf(ctx)) =>
   list(
-    ctx.platform.appsOf(account).map((a) => renderApp(ctx.platform, a)),
+    appsOf(ctx.platform, account).map((a) => renderApp(ctx.platform, a)),
     APP_RANGES,
   );
 
@@ -54,7 +55,7 @@ export const appRoutes: RouteDef[] = [
     method: 'POST',
     pattern: '/apps',
     handler: (ctx) =>
-      created(renderApp(ctx.platform, ctx.platform.createApp(accountOf(ctx), bodyOf<{ name?: string; region?: string; stack?: string }>(ctx)))),
+      created(renderApp(ctx.platform, createApp(ctx.platform, accountOf(ctx), bodyOf<{ name?: string; region?: string; stack?: string }>(ctx)))),
   },
   { method: 'GET', pattern: '/apps', handler: (ctx) => listApps(ctx) },
   { method: 'GET', pattern: '/users/{user}/apps', handler: (ctx) => listApps(ctx, userOf(ctx)) },
@@ -63,7 +64,7 @@ export const appRoutes: RouteDef[] = [
     method: 'PATCH',
     pattern: '/apps/{app}',
     handler: (ctx) =>
-      ok(renderApp(ctx.platform, ctx.platform.updateApp(appParam(ctx), bodyOf<{ name?: string; maintenance?: boolean; build_stack?: string }>(ctx)))),
+      ok(renderApp(ctx.platform, updateApp(ctx.platform, appParam(ctx), bodyOf<{ name?: string; maintenance?: boolean; build_stack?: string }>(ctx)))),
   },
   {
     method: 'DELETE',
@@ -72,7 +73,7 @@ export const appRoutes: RouteDef[] = [
       const app = appParam(ctx);
       // Rendered before deletion: the owner, slug and domains are still there to read.
       const body = renderApp(ctx.platform, app);
-      ctx.platform.deleteApp(accountOf(ctx), app);
+      deleteApp(ctx.platform, accountOf(ctx), app);
       return ok(body);
     },
   },

@@ -1,9 +1,12 @@
-import { notFound } from '../http/errors.js';
-import type { Platform } from '../platform.js';
-import type { AttachmentRecord } from '../store/records.js';
-import { addonWebUrl } from './addons.js';
-import { appParam, appRef } from './apps.js';
-import { accountOf, bodyOf, created, list, ok, param, type RouteDef } from './types.js';
+import { notFound } from '../../http/errors.js';
+import type { Platform } from '../../platform.js';
+import type { AttachmentRecord } from '../../store/records.js';
+import { addonWebUrl } from '../addons/routes.js';
+import { appParam, appRef } from '../apps/routes.js';
+import { accountOf, bodyOf, created, list, ok, param, type RouteDef } from '../types.js';
+import { attach, attachmentsOf, attachmentsOfAddon, attachmentsVisibleTo, detachById, findAttachment } from './rules.js';
+import { findAddon, serviceOf } from '../addons/rules.js';
+import { appsOf, findApp } from '../apps/rules.js';
 
 export function renderAttachment(platform: Platform, att: AttachmentRecord) {
   const addon = platform.store.addons.get(att.addonId);
@@ -36,29 +39,29 @@ export const attachmentRoutes: RouteDef[] = [
     handler: (ctx) => {
       const account = accountOf(ctx);
       const body = bodyOf<AttachmentCreate>(ctx);
-      const addon = ctx.platform.findAddon(account, body.addon);
-      const app = ctx.platform.findApp(account, body.app);
-      return created(renderAttachment(ctx.platform, ctx.platform.attach(account, addon, app, body.name, body.namespace)));
+      const addon = findAddon(ctx.platform, account, body.addon);
+      const app = findApp(ctx.platform, account, body.app);
+      return created(renderAttachment(ctx.platform, attach(ctx.platform, account, addon, app, body.name, body.namespace)));
     },
   },
   {
     method: 'GET',
     pattern: '/addon-attachments',
-    handler: (ctx) => list(ctx.platform.attachmentsVisibleTo(accountOf(ctx)).map((a) => renderAttachment(ctx.platform, a)), ['id', 'name']),
+    handler: (ctx) => list(attachmentsVisibleTo(ctx.platform, accountOf(ctx)).map((a) => renderAttachment(ctx.platform, a)), ['id', 'name']),
   },
   {
     method: 'GET',
     pattern: '/addon-attachments/{attachment}',
-    handler: (ctx) => ok(renderAttachment(ctx.platform, ctx.platform.findAttachment(accountOf(ctx), param(ctx, 'attachment')))),
+    handler: (ctx) => ok(renderAttachment(ctx.platform, findAttachment(ctx.platform, accountOf(ctx), param(ctx, 'attachment')))),
   },
   {
     method: 'DELETE',
     pattern: '/addon-attachments/{attachment}',
     handler: (ctx) => {
       const account = accountOf(ctx);
-      const att = ctx.platform.findAttachment(account, param(ctx, 'attachment'));
+      const att = findAttachment(ctx.platform, account, param(ctx, 'attachment'));
       const body = renderAttachment(ctx.platform, att);
-      ctx.platform.detachById(account, att);
+      detachById(ctx.platform, account, att);
       return ok(body);
     },
   },
@@ -67,10 +70,10 @@ export const attachmentRoutes: RouteDef[] = [
     pattern: '/addons/{addon}/addon-attachments',
     handler: (ctx) => {
       const account = accountOf(ctx);
-      const addon = ctx.platform.findAddon(account, param(ctx, 'addon'));
-      const mine = new Set(ctx.platform.appsOf(account).map((a) => a.id));
+      const addon = findAddon(ctx.platform, account, param(ctx, 'addon'));
+      const mine = new Set(appsOf(ctx.platform, account).map((a) => a.id));
       return list(
-        ctx.platform.attachmentsOfAddon(addon).filter((a) => mine.has(a.appId)).map((a) => renderAttachment(ctx.platform, a)),
+        attachmentsOfAddon(ctx.platform, addon).filter((a) => mine.has(a.appId)).map((a) => renderAttachment(ctx.platform, a)),
         ['id', 'name'],
       );
     },
@@ -78,14 +81,14 @@ export const attachmentRoutes: RouteDef[] = [
   {
     method: 'GET',
     pattern: '/apps/{app}/addon-attachments',
-    handler: (ctx) => list(ctx.platform.attachmentsOf(appParam(ctx)).map((a) => renderAttachment(ctx.platform, a)), ['id', 'name']),
+    handler: (ctx) => list(attachmentsOf(ctx.platform, appParam(ctx)).map((a) => renderAttachment(ctx.platform, a)), ['id', 'name']),
   },
   {
     method: 'GET',
     pattern: '/apps/{app}/addon-attachments/{attachment}',
     handler: (ctx) => {
       const app = appParam(ctx);
-      return ok(renderAttachment(ctx.platform, ctx.platform.findAttachment(accountOf(ctx), param(ctx, 'attachment'), app)));
+      return ok(renderAttachment(ctx.platform, findAttachment(ctx.platform, accountOf(ctx), param(ctx, 'attachment'), app)));
     },
   },
   {
@@ -94,13 +97,13 @@ export const attachmentRoutes: RouteDef[] = [
     handler: (ctx) => {
       const account = accountOf(ctx);
       const body = bodyOf<Resolve>(ctx);
-      const app = body.app === undefined ? undefined : ctx.platform.findApp(account, body.app);
-      const pool = app ? ctx.platform.attachmentsOf(app) : ctx.platform.attachmentsVisibleTo(account);
+      const app = body.app === undefined ? undefined : findApp(ctx.platform, account, body.app);
+      const pool = app ? attachmentsOf(ctx.platform, app) : attachmentsVisibleTo(ctx.platform, account);
       const key = body.addon_attachment;
       const matches = pool.filter((a) => {
         const addon = ctx.platform.store.addons.get(a.addonId);
         const nameHit = a.id === key || a.name === key.toUpperCase() || addon?.name === key;
-        return nameHit && (body.addon_service === undefined || (addon !== undefined && ctx.platform.serviceOf(addon).name === body.addon_service));
+        return nameHit && (body.addon_service === undefined || (addon !== undefined && serviceOf(addon).name === body.addon_service));
       });
       if (matches.length === 0) throw notFound("Couldn't find that add-on attachment.", 'add_on attachment');
       return ok(matches.map((a) => renderAttachment(ctx.platform, a)));

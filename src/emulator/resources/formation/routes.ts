@@ -1,8 +1,9 @@
-import { dynoSizeById } from '../catalogue.js';
-import type { FormationUpdate, Platform } from '../platform.js';
-import type { FormationRecord } from '../store/records.js';
-import { appParam, appRef } from './apps.js';
-import { list, ok, param, type Ctx, type Json, type RouteDef } from './types.js';
+import { dynoSizeById } from '../catalogue/data.js';
+import type { Platform } from '../../platform.js';
+import type { FormationRecord } from '../../store/records.js';
+import { appParam, appRef } from '../apps/routes.js';
+import { list, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
+import { findFormation, formationOf, updateFormation, type FormationUpdate } from './rules.js';
 
 export function renderFormation(platform: Platform, f: FormationRecord): Json {
   const app = platform.store.apps.get(f.appId);
@@ -71,12 +72,12 @@ export const formationRoutes: RouteDef[] = [
   {
     method: 'GET',
     pattern: '/apps/{app}/formation',
-    handler: (ctx) => list(ctx.platform.formationOf(appParam(ctx)).map((f) => renderFormation(ctx.platform, f)), ['id', 'type']),
+    handler: (ctx) => list(formationOf(ctx.platform, appParam(ctx)).map((f) => renderFormation(ctx.platform, f)), ['id', 'type']),
   },
   {
     method: 'GET',
     pattern: '/apps/{app}/formation/{formation}',
-    handler: (ctx) => ok(renderFormation(ctx.platform, ctx.platform.findFormation(appParam(ctx), param(ctx, 'formation')))),
+    handler: (ctx) => ok(renderFormation(ctx.platform, findFormation(ctx.platform, appParam(ctx), param(ctx, 'formation')))),
   },
   {
     method: 'PATCH',
@@ -87,7 +88,7 @@ export const formationRoutes: RouteDef[] = [
       const body = ctx.body as { updates: UpdateBody[] };
       const raws = rawUpdates(ctx);
       const updates = body.updates.map((u, i) => toUpdate(u.type ?? '', u, raws[i]));
-      return ok(ctx.platform.updateFormation(app, updates).map((f) => renderFormation(ctx.platform, f)));
+      return ok(updateFormation(ctx.platform, app, updates).map((f) => renderFormation(ctx.platform, f)));
     },
   },
   {
@@ -97,8 +98,8 @@ export const formationRoutes: RouteDef[] = [
     handler: (ctx) => {
       const app = appParam(ctx);
       const update = toUpdate(param(ctx, 'formation'), (ctx.body ?? {}) as UpdateBody, ctx.rawBody);
-      const [f] = ctx.platform.updateFormation(app, [update]);
-      return ok(renderFormation(ctx.platform, f ?? ctx.platform.findFormation(app, update.type)));
+      const [f] = updateFormation(ctx.platform, app, [update]);
+      return ok(renderFormation(ctx.platform, f ?? findFormation(ctx.platform, app, update.type)));
     },
   },
 ];

@@ -1,0 +1,40 @@
+import type { Platform } from '../platform.js';
+import { accountRoutes } from './account/routes.js';
+import { attachmentRoutes } from './addon-attachments/routes.js';
+import { resumeProvisioning } from './addons/rules.js';
+import { addonRoutes } from './addons/routes.js';
+import { appRoutes } from './apps/routes.js';
+import { catalogueRoutes } from './catalogue/routes.js';
+import { configVarRoutes } from './config-vars/routes.js';
+import { resumeVerification } from './domains/rules.js';
+import { domainRoutes } from './domains/routes.js';
+import { dynoRoutes } from './dynos/routes.js';
+import { formationRoutes } from './formation/routes.js';
+import { drainRoutes } from './log-drains/routes.js';
+import { miscRoutes } from './misc/routes.js';
+import { releaseRoutes } from './releases/routes.js';
+import { slugRoutes } from './slugs/routes.js';
+import type { RouteDef } from './types.js';
+
+/** Every Platform API endpoint the emulator serves. */
+export const ROUTES: readonly RouteDef[] = [
+  ...accountRoutes,
+  ...catalogueRoutes,
+  ...appRoutes,
+  ...configVarRoutes,
+  ...releaseRoutes,
+  ...slugRoutes,
+  ...formationRoutes,
+  ...dynoRoutes,
+  ...addonRoutes,
+  ...attachmentRoutes,
+  ...domainRoutes,
+  ...drainRoutes,
+  ...miscRoutes,
+];
+
+/** After loading a data file: finish what was in flight when it was saved. */
+export function resumePending(platform: Platform): void {
+  resumeProvisioning(platform);
+  resumeVerification(platform);
+}
