@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { LiveAddon, LiveApp } from '../model/live.js';
 import { maskUrlUserinfo } from '../util/mask.js';
+import { DEFAULT_SECRET_RULE, describeSecretReason, envNameFor, secretReason, valueSecretReason, type SecretReason, type SecretRule } from './secret-rule.js';
 
 /**
  * Pure: what `dynoform import` declares for live apps. Everything here is
@@ -10,8 +11,10 @@ import { maskUrlUserinfo } from '../util/mask.js';
  */
 
 export interface ImportOptions {
-  /** Write config values (and credentialed drain URLs) as literals instead of `${env:…}` references. */
+  /** Write every config value (and credentialed drain URL) as a literal, secret-looking or not. */
   includeValues: boolean;
+  /** Which values are secret-looking (secret-rule.ts): those become `${env:…}` references. Default: the default patterns. */
+  secretRule?: SecretRule;
 }
 
 export interface ImportedConfig {
@@ -20,6 +23,8 @@ export interface ImportedConfig {
   value: string;
   /** The environment variable the YAML refers to, when not a literal. */
   envName?: string;
+  /** Marked sensitive by the source (a Terraform `sensitive_*` attribute): never a literal. */
+  sensitive?: boolean;
 }
 
 export interface ImportedAddon {
@@ -49,6 +54,8 @@ export interface ImportedDrain {
   maskedUrl: string;
   /** Set when the URL holds credentials and values are not included. */
   envName?: string;
+  /** Marked sensitive by the source (Terraform's `sensitive_url`): never a literal. */
+  sensitive?: boolean;
 }
 
 export interface ImportedApp {
@@ -56,7 +63,8 @@ export interface ImportedApp {
   live: LiveApp;
   region: string;
   stack: string;
-  maintenance: boolean;
+  /** Undefined: not declared (a source that does not manage it, such as Terraform). */
+  maintenance?: boolean;
   config: ImportedConfig[];
   addons: ImportedAddon[];
   formation: ImportedFormation[];
@@ -68,6 +76,8 @@ export interface EnvVarNeeded {
   name: string;
   /** What it feeds, for the message: `shop/config.SECRET_KEY_BASE`. */
   uses: string[];
+  /** Why it is not a literal, for the message: `key matches *SECRET*`. */
+  why: string;
 }
 
 export interface ImportPlan {
@@ -86,7 +96,7 @@ export type SizeCanonicaliser = (size: string) => string | undefined;
 export function planImport(apps: readonly LiveApp[], opts: ImportOptions, canonicalSize: SizeCanonicaliser): ImportPlan {
   const diagnostics: Diagnostic[] = [];
   const imported = apps.map((app) => importApp(app, canonicalSize, diagnostics));
-  const env = opts.includeValues ? [] : assignEnvNames(imported);
+  const env = assignEnvNames(imported, opts);
   return { apps: imported, env, diagnostics };
 }
 
@@ -149,50 +159,59 @@ function defaultAttachment(a: LiveAddon): string {
 }
 
 /**
- * One environment variable per config value (named as the key) and per
- * drain URL with credentials (`LOG_DRAIN_URL`, `_2`, …). When apps imported
- * together use one name for different values, each gets the app's name as a
- * prefix (`SHOP_STAGING_SECRET_KEY_BASE`): one shell can then feed them all.
+ * Decides literal or reference for every config value and drain URL, and
+ * names the references. A value is a reference when its source marked it
+ * sensitive or the secret rule says it looks secret; with includeValues
+ * only source-marked values are. Names are `<APP>__<KEY>` (secret-rule.ts),
+ * drains `<APP>__LOG_DRAIN_URL` (`_2`, …); a name that two different values
+ * would share gets a counter, so one shell can feed every imported app.
  */
-function assignEnvNames(apps: ImportedApp[]): EnvVarNeeded[] {
+export function assignEnvNames(apps: readonly ImportedApp[], opts: Pick<ImportOptions, 'includeValues' | 'secretRule'>): EnvVarNeeded[] {
   interface Want {
     preferred: string;
     value: string;
-    app: ImportedApp;
+    why: string;
     set: (name: string) => void;
     use: string;
   }
   const wants: Want[] = [];
+  const rule = opts.secretRule ?? DEFAULT_SECRET_RULE;
+  const decide = (sensitive: boolean | undefined, reason: () => SecretReason | undefined): string | undefined => {
+    if (sensitive) return 'marked sensitive in Terraform';
+    if (opts.includeValues) return undefined;
+    const r = reason();
+    return r ? describeSecretReason(r) : undefined;
+  };
   for (const app of apps) {
-    for (const c of app.config) wants.push({ preferred: c.key, value: c.value, app, set: (n) => (c.envName = n), use: `${app.key}/config.${c.key}` });
+    const appName = app.live.name;
+    for (const c of app.config) {
+      delete c.envName;
+      const why = decide(c.sensitive, () => secretReason(rule, c.key, c.value));
+      if (why !== undefined) wants.push({ preferred: envNameFor(appName, c.key), value: c.value, why, set: (n) => (c.envName = n), use: `${app.key}/config.${c.key}` });
+    }
     let n = 0;
     for (const d of app.drains) {
-      if (d.maskedUrl === d.url) continue; // no credentials: a literal is fine
+      delete d.envName;
+      const why = decide(d.sensitive, () => valueSecretReason(d.url));
+      if (why === undefined) continue;
       n += 1;
-      wants.push({ preferred: n === 1 ? 'LOG_DRAIN_URL' : `LOG_DRAIN_URL_${n}`, value: d.url, app, set: (name) => (d.envName = name), use: `${app.key}/drain.${d.maskedUrl}` });
+      const base = envNameFor(appName, 'LOG_DRAIN_URL');
+      wants.push({ preferred: n === 1 ? base : `${base}_${n}`, value: d.url, why, set: (name) => (d.envName = name), use: `${app.key}/drain.${d.maskedUrl}` });
     }
   }
-  const valuesByName = new Map<string, Set<string>>();
-  for (const w of wants) {
-    const s = valuesByName.get(w.preferred) ?? new Set<string>();
-    s.add(w.value);
-    valuesByName.set(w.preferred, s);
-  }
   const taken = new Map<string, string>(); // name → value
-  const uses = new Map<string, string[]>();
+  const out = new Map<string, EnvVarNeeded>();
   for (const w of wants) {
-    let name = valuesByName.get(w.preferred)!.size > 1 ? `${envPrefix(w.app.key)}_${w.preferred}` : w.preferred;
-    // Two different values must never share a name (a prefixed name could meet a real one).
-    for (let i = 2; taken.has(name) && taken.get(name) !== w.value; i++) name = `${w.preferred}_${envPrefix(w.app.key)}_${i}`;
+    let name = w.preferred;
+    // Two different values must never share a name (LOG_DRAIN_URL may also be a config key).
+    for (let i = 2; taken.has(name) && taken.get(name) !== w.value; i++) name = `${w.preferred}_${i}`;
     taken.set(name, w.value);
     w.set(name);
-    uses.set(name, [...(uses.get(name) ?? []), w.use]);
+    const e = out.get(name);
+    if (e) e.uses.push(w.use);
+    else out.set(name, { name, uses: [w.use], why: w.why });
   }
-  return [...uses.entries()].sort(([a], [b]) => cmp(a, b)).map(([name, u]) => ({ name, uses: u }));
-}
-
-function envPrefix(appKey: string): string {
-  return appKey.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return [...out.values()].sort((a, b) => cmp(a.name, b.name));
 }
 
 function cmp(a: string, b: string): number {

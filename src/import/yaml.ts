@@ -5,6 +5,8 @@ export interface ImportYamlOptions {
   includeValues: boolean;
   /** Path or URL of dynoform.schema.json for the `yaml-language-server` comment. */
   schemaRef: string;
+  /** The command named in the header comment (default `dynoform import`). */
+  writtenBy?: string;
 }
 
 /** Words YAML 1.1 tools read as booleans or null: always quoted, so no reader mistakes them. */
@@ -14,7 +16,8 @@ const AMBIGUOUS = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
 export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): string {
   const apps: Record<string, unknown> = {};
   for (const app of plan.apps) {
-    const body: Record<string, unknown> = { region: app.region, stack: app.stack, maintenance: app.maintenance };
+    const body: Record<string, unknown> = { region: app.region, stack: app.stack };
+    if (app.maintenance !== undefined) body['maintenance'] = app.maintenance;
     if (app.config.length > 0) {
       body['config'] = Object.fromEntries(app.config.map((c) => [c.key, c.envName !== undefined ? `\${env:${c.envName}}` : escapeLiteral(c.value)]));
     }
@@ -25,7 +28,12 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     apps[app.key] = body;
   }
   const doc = new Document({ version: 1, apps });
-  doc.commentBefore = ` yaml-language-server: $schema=${opts.schemaRef}\n Written by \`dynoform import\`${opts.includeValues ? ' with --include-values: config values are in plain text here, review before committing' : ': config values are ${env:…} references (set those variables before planning)'}.`;
+  const by = opts.writtenBy ?? 'dynoform import';
+  doc.commentBefore = ` yaml-language-server: $schema=${opts.schemaRef}\n Written by \`${by}\`${
+    opts.includeValues
+      ? ' with --include-values: config values are in plain text here, review before committing'
+      : ': secret-looking values are ${env:…} references (set those variables before planning), the others literals'
+  }.`;
 
   const appsNode = doc.get('apps', true);
   if (isMap(appsNode)) {

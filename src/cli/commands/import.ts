@@ -14,6 +14,7 @@ import { planImport } from '../../import/build.js';
 import { importFingerprintInputs, inventoryForImport } from '../../import/inventory.js';
 import { readAppsToImport } from '../../import/read.js';
 import { renderImportYaml } from '../../import/yaml.js';
+import { secretRule } from '../../import/secret-rule.js';
 import { connect, lockState, openStateBackend, writeFileAtomic, yamlPaths } from '../pipeline.js';
 import { asUserError } from './drift.js';
 import type { Inventory } from '../../model/inventory.js';
@@ -25,6 +26,7 @@ interface ImportOptions extends CommonOptions {
   out?: string;
   includeValues?: boolean;
   force?: boolean;
+  secretKeys?: string[];
 }
 
 const SCHEMA_FILE = fileURLToPath(SCHEMA_URL);
@@ -37,11 +39,13 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .option('-o, --out <file>', 'write the YAML to this file (default: standard output)')
     .option('--include-values', 'write config values in plain text instead of ${env:KEY} references (they end up in Git: think twice)')
     .option('--force', 'overwrite the --out file if it exists')
+    .option('--secret-keys <pattern>', 'also treat keys matching this pattern as secret (repeatable, comma-separated; * = any characters)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       'after',
       [
         '',
-        'Config values become ${env:KEY} references: the list of variables to set is printed on stderr.',
+        'Secret-looking config values (docs/import.md: key patterns, URLs with credentials, tokens) become',
+        '${env:APP__KEY} references, the others literals: the list of variables to set is printed on stderr.',
         'Config vars that add-ons set (DATABASE_URL, …), the app\'s herokuapp.com domain and drains that',
         'add-ons created are left out. The state is --state, else $DYNOFORM_STATE, else .dynoform/state.json',
         'beside the --out file (or in the current directory).',
@@ -63,6 +67,8 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
   const invalid = names.filter((n) => !isHerokuAppName(n));
   if (invalid.length > 0) throw new CliError(`not a Heroku app name: ${invalid.join(', ')} (3–30 characters: lower-case letters, digits and dashes)`);
 
+  const { rule, errors } = secretRule(opts.secretKeys ?? []);
+  if (!rule) throw new CliError(errors.join('\n'));
   const outPath = opts.out !== undefined ? resolve(ctx.cwd, opts.out) : undefined;
   if (outPath && existsSync(outPath) && !opts.force) {
     throw new CliError(`${opts.out} exists: choose another --out file, or --force to overwrite it`);
@@ -92,7 +98,7 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
     if (byId.length > 0) throw alreadyManaged(backend.describe(), byId);
 
     const includeValues = opts.includeValues === true;
-    const plan = planImport(read.apps, { includeValues }, canonicalDynoSize);
+    const plan = planImport(read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);
     const schemaRef = schemaRefFor(outPath ? dirname(outPath) : ctx.cwd);
     const yaml = renderImportYaml(plan, { includeValues, schemaRef });
 
@@ -113,7 +119,7 @@ async function runImport(ctx: CliContext, rawNames: string[], opts: ImportOption
       ctx.stderr.write(`Warning: --include-values wrote config values in plain text to ${where}: do not commit secrets; replace them with \${env:NAME} references.\n`);
     } else if (plan.env.length > 0) {
       ctx.stderr.write(`Set these environment variables (to the apps' current values) before running plan or apply:\n`);
-      for (const e of plan.env) ctx.stderr.write(`  ${e.name.padEnd(28)} ${e.uses.join(', ')}\n`);
+      for (const e of plan.env) ctx.stderr.write(`  ${e.name.padEnd(28)} ${e.uses.join(', ')} (${e.why})\n`);
       const first = plan.apps[0]!;
       ctx.stderr.write(`For example: heroku config --shell -a ${first.key}   (then export the lines you need)\n`);
     }

@@ -63,11 +63,11 @@ describe('dynoform import', () => {
       stack: 'heroku-24',
       maintenance: true,
       config: {
-        EMPTY: '${env:EMPTY}',
-        ENABLE_X: '${env:ENABLE_X}',
-        PRICE: '${env:PRICE}',
-        RAILS_ENV: '${env:RAILS_ENV}',
-        SECRET_KEY_BASE: '${env:IMP_SHOP_SECRET_KEY_BASE}',
+        EMPTY: '',
+        ENABLE_X: 'yes',
+        PRICE: 'p$${amount}',
+        RAILS_ENV: 'production',
+        SECRET_KEY_BASE: '${env:IMP_SHOP__SECRET_KEY_BASE}',
       },
       addons: {
         cache: { plan: 'heroku-redis:mini', as: 'CACHE' },
@@ -79,18 +79,18 @@ describe('dynoform import', () => {
         worker: { quantity: 1, size: 'standard-1X' },
       },
       domains: ['api.imp.example.com', 'www.imp.example.com'],
-      drains: ['${env:LOG_DRAIN_URL}', 'https://logs.example.com/imp'],
+      drains: ['${env:IMP_SHOP__LOG_DRAIN_URL}', 'https://logs.example.com/imp'],
     });
     // Add-on config vars (DATABASE_URL, CACHE_URL, SHARED_URL) are the add-ons' own: left out.
     expect(text).not.toMatch(/DATABASE_URL|CACHE_URL|SHARED_URL/);
     expect(doc.apps['imp-admin']).toMatchObject({
-      config: { RAILS_ENV: '${env:RAILS_ENV}', SECRET_KEY_BASE: '${env:IMP_ADMIN_SECRET_KEY_BASE}' },
+      config: { RAILS_ENV: 'production', SECRET_KEY_BASE: '${env:IMP_ADMIN__SECRET_KEY_BASE}' },
       formation: { web: { quantity: 1, size: expect.any(String) } },
     });
     expect(doc.apps['imp-admin']!['addons']).toBeUndefined(); // the shared add-on is billed to imp-shop
     expect(r.stderr).toContain('is billed to imp-shop and only attached here as SHARED: left out');
-    expect(r.stderr).toMatch(/IMP_SHOP_SECRET_KEY_BASE +imp-shop\/config\.SECRET_KEY_BASE/);
-    expect(r.stderr).toMatch(/RAILS_ENV +imp-shop\/config\.RAILS_ENV, imp-admin\/config\.RAILS_ENV/);
+    expect(r.stderr).toMatch(/IMP_SHOP__SECRET_KEY_BASE +imp-shop\/config\.SECRET_KEY_BASE/);
+    expect(r.stderr).not.toMatch(/RAILS_ENV +imp-/); // a literal: nothing to set
     for (const secret of ['shop-skb-1', 'admin-skb-2', 'drain-secret']) {
       expect(text + r.stderr).not.toContain(secret);
       expect(await readFile(w.path('.dynoform/state.json'), 'utf8')).not.toContain(secret);
@@ -100,13 +100,11 @@ describe('dynoform import', () => {
     const shop = await w.heroku.configVars('imp-shop');
     const admin = await w.heroku.configVars('imp-admin');
     const env = {
-      EMPTY: shop['EMPTY']!,
-      ENABLE_X: shop['ENABLE_X']!,
-      PRICE: shop['PRICE']!,
-      RAILS_ENV: shop['RAILS_ENV']!,
-      IMP_SHOP_SECRET_KEY_BASE: shop['SECRET_KEY_BASE']!,
-      IMP_ADMIN_SECRET_KEY_BASE: admin['SECRET_KEY_BASE']!,
-      LOG_DRAIN_URL: 'https://user:drain-secret@secure.example.com/imp',
+      // #15 §3: a shell that happens to have RAILS_ENV set must not feed the imported apps.
+      RAILS_ENV: 'development',
+      IMP_SHOP__SECRET_KEY_BASE: shop['SECRET_KEY_BASE']!,
+      IMP_ADMIN__SECRET_KEY_BASE: admin['SECRET_KEY_BASE']!,
+      IMP_SHOP__LOG_DRAIN_URL: 'https://user:drain-secret@secure.example.com/imp',
     };
     w.emulator.resetStats();
     const plan = await w.run(['plan', '-f', 'apps.yaml', '--detailed-exitcode'], env);
@@ -140,9 +138,23 @@ describe('dynoform import', () => {
     expect(exists.code).toBe(1);
     expect(exists.stderr).toContain('apps.yaml exists');
 
+    const badPattern = await w.run(['import', 'imp-admin', '--secret-keys', 'A-B', '--state', 'other-state.json']);
+    expect(badPattern.code).toBe(1);
+    expect(badPattern.stderr).toContain('--secret-keys: "A-B" is not a key pattern');
+
     const bad = await w.run(['import', 'Not_An_App']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not a Heroku app name');
+  });
+
+  it('--secret-keys turns more keys into references, with the reason in the list of variables', async () => {
+    const r = await w.run(['import', 'imp-shop', '--secret-keys', 'RAILS_*,PRICE', '--state', 'keys-state.json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parse(r.stdout) as { apps: Record<string, { config: Record<string, string> }> };
+    expect(doc.apps['imp-shop']!.config).toMatchObject({ RAILS_ENV: '${env:IMP_SHOP__RAILS_ENV}', PRICE: '${env:IMP_SHOP__PRICE}', ENABLE_X: 'yes' });
+    expect(r.stderr).toMatch(/IMP_SHOP__RAILS_ENV +imp-shop\/config\.RAILS_ENV \(key matches RAILS_\*\)/);
+    expect(r.stderr).toMatch(/IMP_SHOP__LOG_DRAIN_URL +imp-shop\/drain\.https:\/\/\*\*\*@secure\.example\.com\/imp \(a URL with credentials\)/);
+    expect(r.stdout + r.stderr).not.toContain('shop-skb-1');
   });
 
   it('--include-values writes literals (with a warning) and the plan is empty without any environment', async () => {

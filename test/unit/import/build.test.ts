@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { LiveApp } from '../../../src/model/live.js';
 import { canonicalDynoSize } from '../../../src/config/rules.js';
-import { planImport } from '../../../src/import/build.js';
+import { assignEnvNames, planImport } from '../../../src/import/build.js';
+import { secretRule } from '../../../src/import/secret-rule.js';
 import { escapeLiteral, renderImportYaml } from '../../../src/import/yaml.js';
 import { importFingerprintInputs, inventoryForImport } from '../../../src/import/inventory.js';
 import { createFingerprinter, fingerprintLiteral } from '../../../src/util/fingerprint.js';
@@ -48,7 +49,7 @@ function app(name: string, over: Partial<LiveApp> = {}): LiveApp {
 const canon = (s: string) => canonicalDynoSize(s);
 
 describe('planImport + renderImportYaml', () => {
-  it('writes env references, leaves add-on vars and the heroku domain out, keys add-ons by attachment name', () => {
+  it('writes literals for plain values and env references for secret-looking ones, leaves add-on vars and the heroku domain out, keys add-ons by attachment name', () => {
     const plan = planImport([app('shop')], { includeValues: false }, canon);
     const text = renderImportYaml(plan, { includeValues: false, schemaRef: '../schema/dynoform.schema.json' });
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/dynoform.schema.json');
@@ -60,17 +61,20 @@ describe('planImport + renderImportYaml', () => {
           region: 'eu',
           stack: 'heroku-24',
           maintenance: false,
-          config: { RAILS_ENV: '${env:RAILS_ENV}', SECRET_KEY_BASE: '${env:SECRET_KEY_BASE}' },
+          config: { RAILS_ENV: 'production', SECRET_KEY_BASE: '${env:SHOP__SECRET_KEY_BASE}' },
           addons: { database: { plan: 'heroku-postgresql:essential-0', as: 'DATABASE' } },
           formation: { web: { quantity: 2, size: 'standard-1X' }, worker: { quantity: 1, size: 'standard-2X' } },
           domains: ['www.example.com'],
-          drains: ['${env:LOG_DRAIN_URL}', 'https://logs.example.com/in'],
+          drains: ['${env:SHOP__LOG_DRAIN_URL}', 'https://logs.example.com/in'],
         },
       },
     });
     expect(text).toContain('web: { quantity: 2, size: standard-1X }');
     expect(text).not.toContain('pw@');
-    expect(plan.env.map((e) => e.name)).toEqual(['LOG_DRAIN_URL', 'RAILS_ENV', 'SECRET_KEY_BASE']);
+    expect(plan.env).toEqual([
+      { name: 'SHOP__LOG_DRAIN_URL', uses: ['shop/drain.https://***@secure.example.com/in'], why: 'a URL with credentials' },
+      { name: 'SHOP__SECRET_KEY_BASE', uses: ['shop/config.SECRET_KEY_BASE'], why: 'key matches *SECRET*' },
+    ]);
     expect(plan.diagnostics.map((d) => d.code)).toEqual(['import-shared-addon-skipped']);
   });
 
@@ -88,12 +92,28 @@ describe('planImport + renderImportYaml', () => {
     expect(plan.env).toEqual([]);
   });
 
-  it('gives apps imported together their own env names only where the same key holds different values', () => {
+  it('names every reference after its app, so apps imported together and the shell never share a variable by accident', () => {
     const plan = planImport([app('shop-staging'), app('shop-prod')], { includeValues: false }, canon);
-    const cfg = (k: string) => plan.apps.find((a) => a.key === k)!.config.map((c) => `${c.key}=${c.envName}`);
-    expect(cfg('shop-staging')).toEqual(['RAILS_ENV=RAILS_ENV', 'SECRET_KEY_BASE=SHOP_STAGING_SECRET_KEY_BASE']);
-    expect(cfg('shop-prod')).toEqual(['RAILS_ENV=RAILS_ENV', 'SECRET_KEY_BASE=SHOP_PROD_SECRET_KEY_BASE']);
-    expect(plan.env.find((e) => e.name === 'RAILS_ENV')!.uses).toEqual(['shop-staging/config.RAILS_ENV', 'shop-prod/config.RAILS_ENV']);
+    const cfg = (k: string) => plan.apps.find((a) => a.key === k)!.config.map((c) => `${c.key}=${c.envName ?? c.value}`);
+    expect(cfg('shop-staging')).toEqual(['RAILS_ENV=production', 'SECRET_KEY_BASE=SHOP_STAGING__SECRET_KEY_BASE']);
+    expect(cfg('shop-prod')).toEqual(['RAILS_ENV=production', 'SECRET_KEY_BASE=SHOP_PROD__SECRET_KEY_BASE']);
+  });
+
+  it('--secret-keys patterns make more keys references; source-marked values are references even with --include-values', () => {
+    const { rule } = secretRule(['RAILS_*']);
+    const plan = planImport([app('shop')], { includeValues: false, secretRule: rule! }, canon);
+    expect(plan.apps[0]!.config.map((c) => c.envName)).toEqual(['SHOP__RAILS_ENV', 'SHOP__SECRET_KEY_BASE']);
+    expect(plan.env.find((e) => e.name === 'SHOP__RAILS_ENV')!.why).toBe('key matches RAILS_*');
+
+    const marked = planImport([app('shop')], { includeValues: true }, canon);
+    marked.apps[0]!.config[0]!.sensitive = true;
+    expect(assignEnvNames(marked.apps, { includeValues: true }).map((e) => `${e.name}: ${e.why}`)).toEqual(['SHOP__RAILS_ENV: marked sensitive in Terraform']);
+  });
+
+  it('keeps two different values apart when their preferred names meet (a LOG_DRAIN_URL config key and a drain)', () => {
+    const l = app('shop', { config: { vars: { LOG_DRAIN_URL: 'https://a:b@one.example.com/' } } });
+    const plan = planImport([l], { includeValues: false }, canon);
+    expect(plan.env.map((e) => e.name)).toEqual(['SHOP__LOG_DRAIN_URL', 'SHOP__LOG_DRAIN_URL_2']);
   });
 
   it('escapeLiteral round-trips through the loader for any ${ placement', () => {
@@ -109,8 +129,9 @@ describe('inventoryForImport', () => {
     const inv = inventoryForImport(plan.apps[0]!, fp);
     expect(inv).toMatchObject({ key: 'shop', id: 'id-shop', name: 'shop', created: false, protect: true, region: 'eu', stack: 'heroku-24', maintenance: false });
     expect(Object.keys(inv.config)).toEqual(['RAILS_ENV', 'SECRET_KEY_BASE']);
-    expect(inv.config['RAILS_ENV']!.secret).toBe(true);
-    expect(fp.matches('production', true, inv.config['RAILS_ENV']!.fingerprint)).toBe(true);
+    expect(inv.config['RAILS_ENV']).toEqual({ fingerprint: fingerprintLiteral('production'), secret: false });
+    expect(inv.config['SECRET_KEY_BASE']!.secret).toBe(true);
+    expect(fp.matches('skb-shop', true, inv.config['SECRET_KEY_BASE']!.fingerprint)).toBe(true);
     expect(inv.addons).toEqual({ database: { id: 'a1', name: 'postgresql-rigid-1', plan: 'heroku-postgresql:essential-0', attachment: 'DATABASE' } });
     expect(inv.domains).toEqual({ 'www.example.com': { id: 'd1', hostname: 'www.example.com' } });
     expect(inv.drains['dr1']).toEqual({ id: 'dr1', urlFingerprint: fingerprintLiteral('https://logs.example.com/in'), maskedUrl: 'https://logs.example.com/in' });
