@@ -42,6 +42,8 @@ export type AppliedEffect =
   | { type: 'domain-deleted'; hostname: string }
   | { type: 'drain'; drain: InventoryDrain }
   | { type: 'drain-deleted'; id: string }
+  | { type: 'buildpacks'; buildpacks: string[] }
+  | { type: 'feature'; name: string; enabled: boolean }
   /** Drop whatever the change's address names from state (it vanished outside dynoform). */
   | { type: 'forget' };
 
@@ -121,6 +123,12 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
     case 'drain-deleted':
       delete app.drains[effect.id];
       break;
+    case 'buildpacks':
+      app.buildpacks = [...effect.buildpacks];
+      break;
+    case 'feature':
+      app.features = { ...app.features, [effect.name]: { enabled: effect.enabled } };
+      break;
   }
   return next;
 }
@@ -133,6 +141,8 @@ function cloneApp(a: InventoryApp): InventoryApp {
     domains: { ...a.domains },
     drains: { ...a.drains },
     formation: { ...a.formation },
+    ...(a.features ? { features: { ...a.features } } : {}),
+    ...(a.buildpacks ? { buildpacks: [...a.buildpacks] } : {}),
   };
 }
 
@@ -161,6 +171,15 @@ function forget(inv: Inventory, change: Change): Inventory {
       break;
     case 'domain':
       if (k !== undefined) delete app.domains[k];
+      break;
+    case 'buildpacks':
+      delete app.buildpacks;
+      break;
+    case 'feature':
+      if (k !== undefined && app.features) {
+        const { [k]: _gone, ...rest } = app.features;
+        app.features = rest;
+      }
       break;
     case 'drain':
       // Drains are keyed by id; the address carries the masked URL (or the id when the planner had to disambiguate).

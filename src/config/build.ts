@@ -3,6 +3,7 @@ import type {
   ConfigMode,
   DesiredAddon,
   DesiredApp,
+  DesiredBuildpack,
   DesiredConfigValue,
   DesiredDomain,
   DesiredDrain,
@@ -21,8 +22,9 @@ import {
   RETIRED_DYNO_SIZES,
 } from './rules.js';
 import { didYouMean } from './suggest.js';
-import { entryLoc, nodeLoc, type PEntry, type PMap, type PNode } from './tree.js';
+import { entryLoc, nodeLoc, type PEntry, type PMap, type PNode, type PSeq } from './tree.js';
 import { maskUrlUserinfo } from '../util/mask.js';
+import { buildpackKey } from '../util/buildpacks.js';
 
 /** Whether a field (or one entry of it) failed the schema and must be left out. */
 export type Spoiled = (field: string, item?: string) => boolean;
@@ -35,7 +37,7 @@ export interface BuildOptions {
 const q = (s: unknown): string => JSON.stringify(s);
 
 /** The fields whose positions the drift reporter annotates. */
-const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains'];
+const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features'];
 
 function str(n: PNode | undefined): string | undefined {
   return n && n.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
@@ -111,6 +113,10 @@ export class AppBuilder {
     if (region !== undefined) desired.region = region;
     if (stack !== undefined) desired.stack = stack;
     if (maintenance !== undefined) desired.maintenance = maintenance;
+    const buildpacks = e.get('buildpacks')?.node;
+    if (buildpacks && buildpacks.kind === 'seq') desired.buildpacks = this.buildpacks(key, buildpacks, spoiled);
+    const features = e.get('features')?.node;
+    if (features && features.kind === 'map') desired.features = this.features(features, spoiled);
     return desired;
   }
 
@@ -253,6 +259,48 @@ export class AppBuilder {
       }
       seen.set(hostname, loc);
       out.push(domain);
+    }
+    return out;
+  }
+
+  private buildpacks(app: string, node: PSeq, spoiled: Spoiled): DesiredBuildpack[] {
+    const out: DesiredBuildpack[] = [];
+    const seen = new Map<string, { loc: SourceLocation; n: number }>();
+    const address = formatAddress(app, 'buildpacks');
+    node.items.forEach((item, i) => {
+      if (spoiled('buildpacks', String(i))) return;
+      const buildpack = str(item) ?? '';
+      const loc = nodeLoc(item);
+      if (maskUrlUserinfo(buildpack) !== buildpack) {
+        this.report(
+          'error',
+          Code.buildpackCredentials,
+          `buildpacks entry ${i + 1} has credentials in its URL: Heroku shows buildpack URLs to everyone with access to the app, so use a public URL or a registry name`,
+          loc,
+          { address },
+        );
+        return;
+      }
+      const first = seen.get(buildpackKey(buildpack));
+      if (first) {
+        this.report('error', Code.duplicateBuildpack, `buildpacks entry ${i + 1} is the same buildpack as entry ${first.n} (at line ${first.loc.line}): an app runs each buildpack once`, loc, {
+          address,
+          related: [first.loc],
+        });
+        return;
+      }
+      seen.set(buildpackKey(buildpack), { loc, n: i + 1 });
+      out.push({ buildpack, loc });
+    });
+    return out;
+  }
+
+  private features(node: PMap, spoiled: Spoiled): Record<string, { enabled: boolean; loc: SourceLocation }> {
+    const out: Record<string, { enabled: boolean; loc: SourceLocation }> = {};
+    for (const fe of node.entries.values()) {
+      const enabled = bool(fe.node);
+      if (enabled === undefined || spoiled('features', fe.key)) continue;
+      out[fe.key] = { enabled, loc: entryLoc(fe) };
     }
     return out;
   }

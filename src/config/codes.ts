@@ -56,6 +56,8 @@ export const Code = {
   duplicateAddonName: 'duplicate-addon-name',
   duplicateDomain: 'duplicate-domain',
   duplicateDrain: 'duplicate-drain',
+  duplicateBuildpack: 'duplicate-buildpack',
+  buildpackCredentials: 'buildpack-credentials',
   conflictingDefaults: 'conflicting-defaults',
   missingEnv: 'missing-env',
   invalidInterpolation: 'invalid-interpolation',

@@ -127,6 +127,10 @@ function noun(ctx: Context): string {
     case 'drains':
       if (a === undefined) return `drains of ${ctx.owner}`;
       return b === undefined ? `drains ${ordinal(a)}` : `${b} of drains ${ordinal(a)}`;
+    case 'buildpacks':
+      return a === undefined ? `buildpacks of ${ctx.owner}` : `buildpacks ${ordinal(a)}`;
+    case 'features':
+      return a === undefined ? `features of ${ctx.owner}` : `feature ${a}`;
     default:
       return `${field} of ${ctx.owner}`;
   }
@@ -363,6 +367,12 @@ function describe(e: ErrorObject, root: PNode): MappedError {
               ? ': remove the trailing dot'
               : '';
         return out(Code.invalidHostname, `${show(value)} is not a valid hostname${tooLong}${hint}`);
+      }
+      if (field === 'buildpacks') {
+        return out(Code.invalidValue, `${n} ${show(value)} is not a buildpack: use a registry name (heroku/nodejs), an https:// URL or a urn:buildpack: URN`);
+      }
+      if (field === 'features' && depth === 2) {
+        return out(Code.invalidValue, `feature name ${show(value)} is not valid: use lower-case letters, digits and dashes, as \`heroku labs\` lists them`);
       }
       if (field === 'drains') {
         return out(Code.invalidDrainUrl, `drain URL ${show(value)} must start with https://, syslog:// or syslog+tls://`);

@@ -10,8 +10,10 @@ import { makeItem, type AppScope, type DriftInput } from './context.js';
 import { classifyDomains } from './domains.js';
 import { classifyDrains } from './drains.js';
 import { classifyFormation } from './formation.js';
+import { classifyBuildpacks } from './buildpacks.js';
+import { classifyFeatures } from './features.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -41,6 +43,8 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyFormation(scope);
     classifyDomains(scope);
     classifyDrains(scope);
+    classifyBuildpacks(scope);
+    classifyFeatures(scope);
   }
 
   items.sort(compareItems);

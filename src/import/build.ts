@@ -70,6 +70,10 @@ export interface ImportedApp {
   formation: ImportedFormation[];
   domains: ImportedDomain[];
   drains: ImportedDrain[];
+  /** The buildpack list in order; absent when the app has none (then it is not managed). */
+  buildpacks?: string[];
+  /** Enabled features: the ones a user turned on (every app lists dozens that are off). */
+  features: string[];
 }
 
 export interface EnvVarNeeded {
@@ -149,7 +153,35 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
     .map((d) => ({ id: d.id, url: d.url, maskedUrl: maskUrlUserinfo(d.url) }))
     .sort((x, y) => cmp(x.maskedUrl, y.maskedUrl));
 
-  return { key, live: l, region: l.region, stack: l.buildStack, maintenance: l.maintenance, config, addons, formation, domains, drains };
+  let buildpacks: string[] | undefined = l.buildpacks && l.buildpacks.list.length > 0 ? [...l.buildpacks.list] : undefined;
+  if (buildpacks?.some((b) => maskUrlUserinfo(b) !== b)) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'import-buildpacks-skipped',
+      message: `${l.name}: the buildpack list was left out: a buildpack URL holds credentials, which the YAML does not take`,
+      address: `app.${key}/buildpacks`,
+    });
+    buildpacks = undefined;
+  }
+  const features = (l.features ?? [])
+    .filter((f) => f.enabled)
+    .map((f) => f.name)
+    .sort(cmp);
+
+  return {
+    key,
+    live: l,
+    region: l.region,
+    stack: l.buildStack,
+    maintenance: l.maintenance,
+    config,
+    addons,
+    formation,
+    domains,
+    drains,
+    ...(buildpacks ? { buildpacks } : {}),
+    features,
+  };
 }
 
 /** An add-on billed here with no attachment on this app: Heroku's own name for it would be its service's. */

@@ -41,5 +41,7 @@ export function inventoryForImport(app: ImportedApp, fp: Pick<Fingerprinter, 'sy
       app.drains.map((d) => [d.id, { id: d.id, urlFingerprint: fp.sync(d.url, d.envName !== undefined), maskedUrl: d.maskedUrl }]),
     ),
     formation: Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }])),
+    ...(app.buildpacks ? { buildpacks: [...app.buildpacks] } : {}),
+    ...(app.features.length > 0 ? { features: Object.fromEntries(app.features.map((f) => [f, { enabled: true }])) } : {}),
   };
 }

@@ -20,7 +20,7 @@ export interface ReadAppsResult {
 export async function readAppsToImport(client: HerokuClient, names: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<ReadAppsResult> {
   const desired: DesiredState = { apps: Object.fromEntries(names.map((n) => [n, bareApp(n)])), files: [] };
   const none: Inventory = { version: 1, lineage: 'import', serial: 0, apps: {} };
-  const live = await readLiveState(client, desired, none, opts.signal ? { signal: opts.signal } : {});
+  const live = await readLiveState(client, desired, none, { everyKind: true, ...(opts.signal ? { signal: opts.signal } : {}) });
   const apps: LiveApp[] = [];
   const notFound: string[] = [];
   for (const n of names) {

@@ -25,6 +25,8 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (app.formation.length > 0) body['formation'] = Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }]));
     if (app.domains.length > 0) body['domains'] = app.domains.map((d) => d.hostname);
     if (app.drains.length > 0) body['drains'] = app.drains.map((d) => (d.envName !== undefined ? `\${env:${d.envName}}` : escapeLiteral(d.url)));
+    if (app.buildpacks) body['buildpacks'] = [...app.buildpacks];
+    if (app.features.length > 0) body['features'] = Object.fromEntries(app.features.map((f) => [f, true]));
     apps[app.key] = body;
   }
   const doc = new Document({ version: 1, apps });

@@ -1,13 +1,14 @@
 /**
  * Resource addresses, e.g. `app.shop`, `app.shop/config.RAILS_ENV`,
  * `app.shop/addon.db`, `app.shop/formation.web`,
- * `app.shop/domain.www.example.com`, `app.shop/drain.<masked url>`.
+ * `app.shop/domain.www.example.com`, `app.shop/drain.<masked url>`,
+ * `app.shop/buildpacks` (the whole ordered list), `app.shop/feature.preboot`.
  * A drain's URL may carry credentials, so its address always uses the URL
  * with userinfo replaced by `***`.
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature';
 
 export interface ParsedAddress {
   app: string;

@@ -58,6 +58,12 @@ export interface DesiredDrain {
   loc?: SourceLocation;
 }
 
+/** One entry of an app's buildpack list: a registry name (`heroku/nodejs`), a URL, or a `urn:buildpack:` URN. */
+export interface DesiredBuildpack {
+  buildpack: string;
+  loc?: SourceLocation;
+}
+
 export type ConfigMode = 'merge' | 'exclusive';
 
 export interface DesiredApp {
@@ -76,6 +82,13 @@ export interface DesiredApp {
   formation: Record<string, DesiredFormation>;
   domains: DesiredDomain[];
   drains: DesiredDrain[];
+  /** The ordered buildpack list; undefined = not managed (left as it is), `[]` = none (cleared). */
+  buildpacks?: DesiredBuildpack[];
+  /**
+   * App features (Heroku Labs) by name → enabled. Only the features named
+   * are managed; the others are left as they are.
+   */
+  features?: Record<string, { enabled: boolean; loc?: SourceLocation }>;
   /** Where the app is declared (the `name:` key under `apps:`). */
   loc?: SourceLocation;
   /** Locations of individual fields, keyed by field path, e.g. `region`, `stack`, `maintenance`, `config`, `addons`. */

@@ -57,6 +57,10 @@ export interface InventoryApp {
   drains: Record<string, InventoryDrain>;
   /** Keyed by process type: last applied scale. */
   formation: Record<string, InventoryFormation>;
+  /** The buildpack list dynoform last set, in order; absent = the list is not managed. */
+  buildpacks?: string[];
+  /** Features dynoform manages, by name: the `enabled` it last applied. */
+  features?: Record<string, { enabled: boolean }>;
 }
 
 export const INVENTORY_VERSION = 1;

@@ -58,6 +58,24 @@ export interface LiveDrain {
   addonId?: string;
 }
 
+/** An app's buildpack list in order, as `buildpack-installations` shows it. */
+export interface LiveBuildpacks {
+  /** The buildpack of each installation: its registry name when it has one, else its URL. */
+  list: string[];
+  /** The URLs, in the same order (a name and a URL can denote the same buildpack). */
+  urls: string[];
+  etag?: string;
+}
+
+export interface LiveFeature {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** `public`, `beta`, `alpha`… as the API says. */
+  state: string;
+  description: string;
+}
+
 export interface LiveApp {
   id: string;
   name: string;
@@ -79,6 +97,10 @@ export interface LiveApp {
    * (e.g. DATABASE_URL): never planned for change.
    */
   addonConfigVars: string[];
+  /** Read only when the app declares buildpacks or state owns its list. */
+  buildpacks?: LiveBuildpacks;
+  /** Every feature the API lists for the app; read only when the app declares features or state owns one. */
+  features?: LiveFeature[];
 }
 
 /** An app as the account-wide app list shows it (no per-app reads). */

@@ -93,6 +93,10 @@ export type Operation =
   | { type: 'drain.create'; url: PlanValue; maskedUrl: string }
   | { type: 'drain.adopt'; drainId: string; url: PlanValue; maskedUrl: string }
   | { type: 'drain.delete'; drainId: string; maskedUrl: string }
+  /** PUT of the whole list (`buildpacks` in order); `send: false` only records an already-equal list as owned. */
+  | { type: 'buildpacks.set'; buildpacks: string[]; send: boolean }
+  /** PATCH of one feature; `send: false` only records an already-equal feature as owned. */
+  | { type: 'feature.set'; name: string; enabled: boolean; send: boolean }
   /**
    * The object is in state but no longer exists live (deleted outside
    * dynoform) and is not to be recreated: apply only removes it from state,

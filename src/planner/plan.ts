@@ -7,6 +7,8 @@ import { planConfig } from './config.js';
 import { EXECUTABLE, plural, type AppScope, type PlannerInput, type Stage, type StagedChange } from './context.js';
 import { planDomains } from './domains.js';
 import { planDrains } from './drains.js';
+import { planBuildpacks } from './buildpacks.js';
+import { planFeatures } from './features.js';
 import { planFormation } from './formation.js';
 
 /**
@@ -57,7 +59,7 @@ export function createPlan(input: PlannerInput): Plan {
         if (config) staged.push(config);
         const formation = planFormation(scope);
         if (formation) staged.push(formation);
-        staged.push(...planDomains(scope), ...planDrains(scope));
+        staged.push(...planDomains(scope), ...planDrains(scope), ...planBuildpacks(scope), ...planFeatures(scope));
       }
     }
     changes.push(...wire(staged));

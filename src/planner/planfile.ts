@@ -76,7 +76,7 @@ function isObject(v: unknown): v is Obj {
 }
 
 const ACTIONS = new Set(['create', 'update', 'delete', 'adopt', 'replace-refused', 'blocked', 'waiting', 'noop']);
-const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain']);
+const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature']);
 const OPS = new Set([
   'app.create',
   'app.update',
@@ -95,6 +95,8 @@ const OPS = new Set([
   'drain.create',
   'drain.adopt',
   'drain.delete',
+  'buildpacks.set',
+  'feature.set',
   'state.forget',
   'none',
 ]);

@@ -20,7 +20,7 @@ export function cloneInventory(inv: Inventory): Inventory {
 }
 
 /** Order of the kinds inside an app in `listAddresses`. */
-const CHILD_KINDS: readonly Exclude<ResourceKind, 'app'>[] = ['config', 'addon', 'domain', 'drain', 'formation'];
+const CHILD_KINDS: readonly Exclude<ResourceKind, 'app'>[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature'];
 
 function childKeys(app: InventoryApp, kind: Exclude<ResourceKind, 'app'>): string[] {
   switch (kind) {
@@ -32,6 +32,11 @@ function childKeys(app: InventoryApp, kind: Exclude<ResourceKind, 'app'>): strin
       return Object.keys(app.domains).sort();
     case 'formation':
       return Object.keys(app.formation).sort();
+    case 'feature':
+      return Object.keys(app.features ?? {}).sort();
+    case 'buildpacks':
+      // The list is one object: its address has no key.
+      return [];
     case 'drain':
       // Drains are keyed by id; their address uses the masked URL.
       return Object.values(app.drains)
@@ -51,6 +56,7 @@ export function listAddresses(inv: Inventory): Address[] {
     const app = inv.apps[key]!;
     out.push(formatAddress(key));
     for (const kind of CHILD_KINDS) for (const k of childKeys(app, kind)) out.push(formatAddress(key, kind, k));
+    if (app.buildpacks) out.push(formatAddress(key, 'buildpacks'));
   }
   return out;
 }
@@ -80,6 +86,9 @@ export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
   if (!app) return [];
   const copy = <T>(v: T): T => structuredClone(v);
   if (parsed.kind === 'app') return [{ address: formatAddress(parsed.app), app: parsed.app, kind: 'app', entry: copy(app) }];
+  if (parsed.kind === 'buildpacks') {
+    return app.buildpacks && parsed.key === undefined ? [{ address: formatAddress(parsed.app, 'buildpacks'), app: parsed.app, kind: 'buildpacks', entry: copy(app.buildpacks) }] : [];
+  }
   const record = recordOf(app, parsed.kind);
   if (parsed.key === undefined) {
     return [{ address: formatAddress(parsed.app, parsed.kind), app: parsed.app, kind: parsed.kind, entry: copy(record) }];
@@ -95,8 +104,10 @@ export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
   return [{ address: formatAddress(parsed.app, parsed.kind, parsed.key), app: parsed.app, kind: parsed.kind, key: parsed.key, entry: copy(entry) }];
 }
 
-function recordOf(app: InventoryApp, kind: Exclude<ResourceKind, 'app'>): Record<string, unknown> {
+function recordOf(app: InventoryApp, kind: Exclude<ResourceKind, 'app' | 'buildpacks'>): Record<string, unknown> {
   switch (kind) {
+    case 'feature':
+      return app.features ?? {};
     case 'config':
       return app.config;
     case 'addon':
@@ -132,6 +143,9 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
     if (m.kind === 'app') {
       removed.push(...listAddresses({ ...next, apps: { [m.app]: app } }));
       delete next.apps[m.app];
+    } else if (m.kind === 'buildpacks') {
+      removed.push(m.address);
+      delete app.buildpacks;
     } else if (m.key === undefined) {
       const record = recordOf(app, m.kind);
       for (const k of childKeys(app, m.kind)) removed.push(formatAddress(m.app, m.kind, k));
@@ -219,6 +233,15 @@ function checkApp(app: Record<string, unknown>): string | undefined {
     if (!isObject(f)) return `formation.${k}: must be an object`;
     if (f.quantity !== undefined && (!Number.isInteger(f.quantity) || (f.quantity as number) < 0)) return `formation.${k}.quantity: must be a whole number >= 0`;
     if (f.size !== undefined && typeof f.size !== 'string') return `formation.${k}.size: must be a string`;
+  }
+  if (app.buildpacks !== undefined && !(Array.isArray(app.buildpacks) && app.buildpacks.every((b) => typeof b === 'string'))) {
+    return 'buildpacks: must be a list of strings';
+  }
+  if (app.features !== undefined) {
+    if (!isObject(app.features)) return 'features: must be an object';
+    for (const [k, f] of Object.entries(app.features)) {
+      if (!isObject(f) || typeof f.enabled !== 'boolean') return `features.${k}.enabled: must be true or false`;
+    }
   }
   return undefined;
 }

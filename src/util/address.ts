@@ -1,6 +1,6 @@
 import type { Address, ParsedAddress, ResourceKind } from '../model/address.js';
 
-const KINDS: readonly ResourceKind[] = ['config', 'addon', 'formation', 'domain', 'drain'];
+const KINDS: readonly ResourceKind[] = ['config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature'];
 
 /** `app.shop`, or `app.shop/<kind>` for a grouped change, or `app.shop/<kind>.<key>`. */
 export function formatAddress(app: string, kind: ResourceKind = 'app', key?: string): Address {

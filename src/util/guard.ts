@@ -28,3 +28,12 @@ export function domainGuard(d: { id: string; hostname: string; sniEndpoint: stri
 export function drainGuard(d: { id: string }): string {
   return digest({ id: d.id });
 }
+
+/** The whole buildpack list, in order (it is written whole). */
+export function buildpacksGuard(b: { urls: readonly string[] }): string {
+  return digest({ urls: JSON.stringify(b.urls) });
+}
+
+export function featureGuard(f: { id: string; name: string; enabled: boolean }): string {
+  return digest({ id: f.id, name: f.name, enabled: f.enabled });
+}

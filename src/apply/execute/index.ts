@@ -6,6 +6,8 @@ import { ChangeError, type ExecContext, type ExecSuccess } from './context.js';
 import { executeDomain } from './domain.js';
 import { executeDrain } from './drain.js';
 import { executeFormation, formationRebase } from './formation.js';
+import { executeBuildpacks } from './buildpacks.js';
+import { executeFeature } from './feature.js';
 
 /** Runs one planned operation against the API; returns what the state must record. */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ExecSuccess> {
@@ -34,6 +36,10 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
     case 'drain.adopt':
     case 'drain.delete':
       return executeDrain(ctx, change, op);
+    case 'buildpacks.set':
+      return executeBuildpacks(ctx, change, op);
+    case 'feature.set':
+      return executeFeature(ctx, change, op);
     case 'state.forget':
       return { releases: 0, effect: { type: 'forget' } };
     case 'none':

@@ -58,3 +58,16 @@ export interface ApiDrain {
   token: string;
   addon: (Partial<Ref> & { app?: Ref }) | null;
 }
+
+export interface ApiBuildpackInstallation {
+  ordinal: number;
+  buildpack: { url: string; name?: string | null };
+}
+
+export interface ApiAppFeature {
+  id: string;
+  name: string;
+  enabled: boolean;
+  state: string;
+  description: string;
+}

@@ -17,4 +17,6 @@ export * as addons from './addons.js';
 export * as formation from './formation.js';
 export * as domains from './domains.js';
 export * as drains from './drains.js';
+export * as buildpacks from './buildpacks.js';
+export * as features from './features.js';
 export { readLiveState, addonConfigVarsFor, type ReadLiveOptions } from './live.js';

@@ -8,6 +8,8 @@ import { getConfigVars } from './config-vars.js';
 import { listDomains } from './domains.js';
 import { listDrains } from './drains.js';
 import { listFormation } from './formation.js';
+import { listBuildpacks } from './buildpacks.js';
+import { listFeatures } from './features.js';
 
 export interface ReadLiveOptions {
   /** Only these app keys are read in full (plan --target); default all declared apps. */
@@ -15,6 +17,8 @@ export interface ReadLiveOptions {
   signal?: AbortSignal;
   /** Called as each app finishes, for a progress line. */
   onApp?: (key: string, done: number, total: number) => void;
+  /** Read every kind of every app, declared or not (import: it writes what it finds). */
+  everyKind?: boolean;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface ReadLiveOptions {
  * all concurrently through the client's queue. A declared app is found by
  * the id in the inventory first (so a rename in YAML still finds it), else
  * by name. Undeclared apps are never read. Requests: 4 + 4 per app (more
- * only when a list spans pages).
+ * only when a list spans pages), plus one per app for each further kind
+ * (buildpacks, features) that the app declares or whose state owns some.
  */
 export async function readLiveState(
   client: HerokuClient,
@@ -72,15 +77,25 @@ export async function readLiveState(
 
   let done = 0;
   const perApp = targets.map(async ({ key, app }) => {
+    const d = desired.apps[key]!;
+    const inv = inventory?.apps[key];
+    const optional = Promise.all([
+      opts.everyKind || d.buildpacks !== undefined || inv?.buildpacks !== undefined ? listBuildpacks(client, app.id, { signal }) : undefined,
+      opts.everyKind || Object.keys(d.features ?? {}).length > 0 || Object.keys(inv?.features ?? {}).length > 0 ? listFeatures(client, app.id, { signal }) : undefined,
+    ]);
     const parts = await Promise.all([
       getConfigVars(client, app.id, { signal }),
       listFormation(client, app.id, { signal }),
       listDomains(client, app.id, { signal }),
       listDrains(client, app.id, { signal }),
-    ]);
+    ]).catch(async (err: unknown) => {
+      await optional.catch(() => undefined);
+      throw err;
+    });
+    const [buildpacks, features] = await optional;
     done += 1;
     opts.onApp?.(key, done, targets.length);
-    return { key, app, parts };
+    return { key, app, parts, extra: { ...(buildpacks ? { buildpacks } : {}), ...(features ? { features } : {}) } };
   });
   const settled = await Promise.allSettled([rateLimit, accountAddons, ...perApp]);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -89,7 +104,7 @@ export async function readLiveState(
   const joined = joinAttachments(addons, attachments);
 
   const read: Array<[string, LiveApp]> = [];
-  for (const { key, app, parts } of await Promise.all(perApp)) {
+  for (const { key, app, parts, extra } of await Promise.all(perApp)) {
     const [config, formation, domains, drains] = parts;
     read.push([
       key,
@@ -102,6 +117,7 @@ export async function readLiveState(
         drains,
         addons: joined.filter((a) => a.appId === app.id || a.attachments.some((at) => at.appId === app.id)),
         addonConfigVars: addonConfigVarsFor(app.id, joined, attachments),
+        ...extra,
       },
     ]);
   }

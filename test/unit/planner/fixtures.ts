@@ -51,6 +51,8 @@ export function desiredApp(key: string, over: Partial<Omit<DesiredApp, 'config'>
     ...(over.maintenance !== undefined ? { maintenance: over.maintenance } : {}),
     ...(over.loc !== undefined ? { loc: over.loc } : {}),
     ...(over.fieldLocs !== undefined ? { fieldLocs: over.fieldLocs } : {}),
+    ...(over.buildpacks !== undefined ? { buildpacks: over.buildpacks } : {}),
+    ...(over.features !== undefined ? { features: over.features } : {}),
     config,
   };
 }
@@ -71,6 +73,8 @@ export function liveApp(name: string, over: Partial<Omit<LiveApp, 'config'>> & {
     addons: over.addons ?? [],
     addonConfigVars: over.addonConfigVars ?? [],
     ...(over.etag !== undefined ? { etag: over.etag } : {}),
+    ...(over.buildpacks !== undefined ? { buildpacks: over.buildpacks } : {}),
+    ...(over.features !== undefined ? { features: over.features } : {}),
   };
 }
 
@@ -121,6 +125,8 @@ export function invApp(key: string, live: Pick<LiveApp, 'id' | 'name'>, over: Pa
     drains: over.drains ?? {},
     formation: over.formation ?? {},
     ...(over.region !== undefined ? { region: over.region } : {}),
+    ...(over.buildpacks !== undefined ? { buildpacks: over.buildpacks } : {}),
+    ...(over.features !== undefined ? { features: over.features } : {}),
   };
 }
 
