@@ -4,6 +4,7 @@ import { attachmentRoutes } from './addon-attachments/routes.js';
 import { resumeProvisioning } from './addons/rules.js';
 import { addonRoutes } from './addons/routes.js';
 import { appRoutes } from './apps/routes.js';
+import { appFeatureRoutes } from './app-features/routes.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { configVarRoutes } from './config-vars/routes.js';
 import { resumeVerification } from './domains/rules.js';
@@ -21,6 +22,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...accountRoutes,
   ...catalogueRoutes,
   ...appRoutes,
+  ...appFeatureRoutes,
   ...configVarRoutes,
   ...releaseRoutes,
   ...slugRoutes,

@@ -34,6 +34,8 @@ export interface AppRecord {
   slugId: string | null;
   /** Version of the latest release. */
   version: number;
+  /** App features switched from their default (off), by name; absent in older data files. */
+  features?: Record<string, { enabled: boolean; updatedAt: string }>;
 }
 
 export interface ReleaseRecord {
