@@ -4,6 +4,9 @@ import type { LiveApp } from '../model/live.js';
 import type { HerokuClient } from '../providers/heroku/client.js';
 import { readLiveState } from '../providers/heroku/live.js';
 
+/** The optional kinds import writes. */
+const IMPORTED_KINDS = ['features'] as const;
+
 export interface ReadAppsResult {
   /** In the order asked for. */
   apps: LiveApp[];
@@ -20,7 +23,7 @@ export interface ReadAppsResult {
 export async function readAppsToImport(client: HerokuClient, names: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<ReadAppsResult> {
   const desired: DesiredState = { apps: Object.fromEntries(names.map((n) => [n, bareApp(n)])), files: [] };
   const none: Inventory = { version: 1, lineage: 'import', serial: 0, apps: {} };
-  const live = await readLiveState(client, desired, none, { everyKind: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const live = await readLiveState(client, desired, none, { everyApp: IMPORTED_KINDS, ...(opts.signal ? { signal: opts.signal } : {}) });
   const apps: LiveApp[] = [];
   const notFound: string[] = [];
   for (const n of names) {

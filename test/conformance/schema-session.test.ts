@@ -145,6 +145,9 @@ describe('every response of a full session matches the official schema', () => {
     await hit('PATCH', '/apps/{app}/domains/{domain}', '/apps/conf-shop/domains/www.conf-shop.example', { sni_endpoint: null });
     const drain = await hit('POST', '/apps/{app}/log-drains', '/apps/conf-shop/log-drains', { url: 'https://logs.example.com/ingest' });
     await hit('GET', '/apps/{app}/log-drains', '/apps/conf-shop/log-drains');
+    await hit('GET', '/apps/{app}/features', '/apps/conf-shop/features');
+    await hit('PATCH', '/apps/{app}/features/{feature}', '/apps/conf-shop/features/preboot', { enabled: true });
+    await hit('GET', '/apps/{app}/features/{feature}', '/apps/conf-shop/features/preboot');
     await hit('GET', '/apps/{app}/log-drains/{drain}', `/apps/conf-shop/log-drains/${drain.token}`);
     await hit('GET', '/addons/{addon}/log-drains', `/addons/${papertrail.id}/log-drains`);
     await hit('GET', '/apps/{app}/pipeline-couplings', '/apps/conf-shop/pipeline-couplings');

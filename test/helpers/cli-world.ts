@@ -192,6 +192,13 @@ export class HerokuCliShapes {
     await this.request('POST', `/apps/${app}/releases`, { slug: slug.id, description: 'Deploy' });
   }
 
+  /** `heroku labs:enable|disable FEATURE -a APP`: the account-feature probe (a 404 for app features), the app feature, the PATCH. */
+  async labs(app: string, feature: string, enabled: boolean): Promise<void> {
+    await this.request('GET', `/account/features/${feature}`).catch(() => undefined);
+    await this.request('GET', `/apps/${app}/features/${feature}`);
+    await this.request('PATCH', `/apps/${app}/features/${feature}`, { enabled });
+  }
+
   configVars(app: string): Promise<Record<string, string>> {
     return this.request('GET', `/apps/${app}/config-vars`) as Promise<Record<string, string>>;
   }

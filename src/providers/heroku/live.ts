@@ -17,8 +17,8 @@ export interface ReadLiveOptions {
   signal?: AbortSignal;
   /** Called as each app finishes, for a progress line. */
   onApp?: (key: string, done: number, total: number) => void;
-  /** Read every kind of every app, declared or not (import: it writes what it finds). */
-  everyKind?: boolean;
+  /** Read these kinds of every app, declared or not (import: it writes what it finds). */
+  everyApp?: ReadonlyArray<'buildpacks' | 'features'>;
 }
 
 /**
@@ -80,8 +80,8 @@ export async function readLiveState(
     const d = desired.apps[key]!;
     const inv = inventory?.apps[key];
     const optional = Promise.all([
-      opts.everyKind || d.buildpacks !== undefined || inv?.buildpacks !== undefined ? listBuildpacks(client, app.id, { signal }) : undefined,
-      opts.everyKind || Object.keys(d.features ?? {}).length > 0 || Object.keys(inv?.features ?? {}).length > 0 ? listFeatures(client, app.id, { signal }) : undefined,
+      opts.everyApp?.includes('buildpacks') || d.buildpacks !== undefined || inv?.buildpacks !== undefined ? listBuildpacks(client, app.id, { signal }) : undefined,
+      opts.everyApp?.includes('features') || Object.keys(d.features ?? {}).length > 0 || Object.keys(inv?.features ?? {}).length > 0 ? listFeatures(client, app.id, { signal }) : undefined,
     ]);
     const parts = await Promise.all([
       getConfigVars(client, app.id, { signal }),

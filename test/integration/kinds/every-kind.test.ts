@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliWorld, lineOf } from '../../helpers/cli-world.js';
+
+/**
+ * #17's end-to-end check: an app built with the Heroku CLI's requests using
+ * every kind → `dynoform import` → the first plan is empty; then one
+ * outside edit per kind → `drift` reports each at its YAML line.
+ */
+describe('every per-app kind: built by hand, imported, then drifted', () => {
+  let w: CliWorld;
+  let yamlText: string;
+
+  beforeAll(async () => {
+    w = await CliWorld.start();
+    const h = w.heroku;
+    await h.appsCreate('kinds-shop');
+    await h.labs('kinds-shop', 'preboot', true);
+    await h.labs('kinds-shop', 'runtime-dyno-metadata', true);
+  });
+
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('imports to an empty first plan', async () => {
+    const r = await w.run(['import', 'kinds-shop', '-o', 'dynoform.yaml']);
+    expect(r.code, r.stderr).toBe(0);
+    yamlText = await readFile(w.path('dynoform.yaml'), 'utf8');
+    expect(yamlText).toContain('features:\n      preboot: true\n      runtime-dyno-metadata: true\n');
+    const plan = await w.run(['plan', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  });
+
+  it('reports one outside edit per kind at its YAML line', async () => {
+    await w.heroku.labs('kinds-shop', 'preboot', false);
+    w.emulator.resetStats();
+    const r = await w.run(['drift', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(w.writes()).toEqual({});
+    const doc = JSON.parse(r.stdout) as { items: Array<{ class: string; address: string; loc?: { line: number } }> };
+    const brief = doc.items.map((i) => `${i.class} ${i.address} @${i.loc?.line}`);
+    expect(brief).toEqual([`changed-outside app.kinds-shop/feature.preboot @${lineOf(yamlText, 'preboot: true')}`]);
+  });
+});
