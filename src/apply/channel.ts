@@ -7,6 +7,7 @@
 export class EventChannel<T> implements AsyncIterable<T> {
   private readonly buffer: T[] = [];
   private readonly waiters: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }> = [];
+  private readonly idlers: Array<() => void> = [];
   private closed = false;
   private failure: { error: unknown } | undefined;
 
@@ -15,6 +16,16 @@ export class EventChannel<T> implements AsyncIterable<T> {
     const waiter = this.waiters.shift();
     if (waiter) waiter.resolve({ value, done: false });
     else this.buffer.push(value);
+  }
+
+  /**
+   * Resolves once the consumer has taken every event pushed so far and asks
+   * for the next: a producer about to interact with the user (a prompt)
+   * waits for it, so that what it pushed before is shown first.
+   */
+  idle(): Promise<void> {
+    if (this.buffer.length === 0 && this.waiters.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.idlers.push(resolve));
   }
 
   close(): void {
@@ -35,7 +46,9 @@ export class EventChannel<T> implements AsyncIterable<T> {
         if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift() as T, done: false });
         if (this.failure) return Promise.reject(this.failure.error);
         if (this.closed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+        const next = new Promise<IteratorResult<T>>((resolve, reject) => this.waiters.push({ resolve, reject }));
+        for (const idle of this.idlers.splice(0)) idle();
+        return next;
       },
     };
   }

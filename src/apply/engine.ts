@@ -6,6 +6,7 @@ import type { HerokuClient } from '../providers/heroku/client.js';
 import { AbortedError, HerokuApiError, NetworkError, PreconditionFailedError } from '../providers/heroku/errors.js';
 import type { StateLock } from '../state/backend.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
+import { fingerprintInputs } from '../util/fingerprint-inputs.js';
 import { redact } from '../util/mask.js';
 import { EventChannel } from './channel.js';
 import { ChangeError, ConflictError, type ExecContext } from './execute/context.js';
@@ -16,13 +17,14 @@ import { applyToInventory, type AppliedEffect } from './inventory-update.js';
 import { isDestructive, preflight } from './preflight.js';
 import { runGraph } from './scheduler.js';
 import { StateWriter } from './state-writer.js';
+import { anySignal } from '../util/signal.js';
 
 export interface ApplyOptions {
   /** Consent to app and add-on deletions (`--allow-destroy`). */
   allowDestroy: boolean;
-  /** Apps with work in progress at once. Default 4. */
+  /** Apps with work in progress at once. Default DEFAULT_CONCURRENCY (10). */
   concurrency?: number;
-  /** How long to wait for an add-on to finish provisioning. Default 10 minutes. */
+  /** How long to wait for an add-on to finish provisioning. Default DEFAULT_PROVISION_TIMEOUT_MS (15 minutes). */
   provisionTimeoutMs?: number;
   /** Ctrl-C: start no new change, let in-flight requests finish, save state, end interrupted. */
   signal?: AbortSignal;
@@ -43,7 +45,7 @@ export interface ApplyDeps {
 }
 
 export const DEFAULT_CONCURRENCY = 10;
-export const DEFAULT_PROVISION_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_PROVISION_TIMEOUT_MS = 15 * 60_000;
 
 /** The outcome of executing one change, before it is reported. */
 type Outcome =
@@ -101,12 +103,7 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
   emit({ type: 'apply-start', total: changes.length, apps: new Set(changes.map((c) => c.app)).size });
 
   // Secret fingerprints are needed synchronously below (scrypt runs once per value).
-  await deps.fingerprint.prepare(
-    Object.values(deps.desired.apps).flatMap((a) => [
-      ...Object.values(a.config).map((v) => ({ value: v.value, secret: v.secret })),
-      ...a.drains.map((d) => ({ value: d.url, secret: d.secret })),
-    ]),
-  );
+  await deps.fingerprint.prepare(fingerprintInputs(deps.desired));
   // The CLI refuses a stale plan before calling us; as a library we refuse it too rather than apply it half-blind.
   const stale = preflight(plan, { inventory: deps.inventory, desired: deps.desired, fingerprint: deps.fingerprint, allowDestroy: true }).find(
     (d) => d.code === 'plan-stale',
@@ -268,18 +265,4 @@ function secretsOf(ctx: ExecContext, change: Change): string[] {
   const app = ctx.desired.apps[change.app];
   if (!app) return [];
   return [...Object.values(app.config).filter((v) => v.secret).map((v) => v.value), ...app.drains.filter((d) => d.secret).map((d) => d.url)];
-}
-
-/** AbortSignal.any, which Node 20 has only from 20.3: a small stand-in. */
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
-  const ctl = new AbortController();
-  for (const s of signals) {
-    if (!s) continue;
-    if (s.aborted) {
-      ctl.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => ctl.abort(s.reason), { once: true });
-  }
-  return ctl.signal;
 }

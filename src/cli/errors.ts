@@ -1,34 +1,19 @@
 import { CliError, ExitCode } from './context.js';
-import {
-  AbortedError,
-  ConfigurationError,
-  HerokuApiError,
-  NetworkError,
-  PreconditionFailedError,
-  ProvisioningError,
-} from '../providers/heroku/errors.js';
-import { StateError } from '../state/errors.js';
-import { StateSaveError } from '../apply/index.js';
+import { classifyError, isDynoformError, type ErrorCode } from '../operations/index.js';
+
+/** The one mapping from a failure to an exit code (DESIGN.md §3): a stale plan or a failed guard is 3, any other failure 1. */
+export function exitCodeFor(code: ErrorCode): ExitCode {
+  return code === 'stale' ? ExitCode.stale : ExitCode.error;
+}
 
 /**
- * Errors that are the outside world's answer, not our bug: the API refused,
- * the network or the state database failed, the state is locked or corrupt.
- * Their messages are written for users (and hold no secret), so they are
- * printed as `Error: …` without a stack. Anything else stays a bug.
+ * A failure the user is to read (`Error: message`, no stack) as a CliError
+ * with its exit code; undefined for anything else, which is a bug and
+ * keeps its stack.
  */
-export function asCliError(err: unknown): unknown {
+export function asCliError(err: unknown): CliError | undefined {
   if (err instanceof CliError) return err;
-  if (err instanceof PreconditionFailedError) return new CliError(`${err.message}: changed since plan — run plan again`, ExitCode.stale);
-  if (
-    err instanceof HerokuApiError ||
-    err instanceof NetworkError ||
-    err instanceof ConfigurationError ||
-    err instanceof ProvisioningError ||
-    err instanceof AbortedError ||
-    err instanceof StateError ||
-    err instanceof StateSaveError
-  ) {
-    return new CliError(err.message, ExitCode.error);
-  }
-  return err;
+  const classified = classifyError(err);
+  if (isDynoformError(classified)) return new CliError(classified.message, exitCodeFor(classified.code));
+  return undefined;
 }

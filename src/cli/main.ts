@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode, type CliContext } from './context.js';
+import { ExitCode, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
 import { asCliError } from './errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../operations/index.js';
 
 export interface MainOptions {
   env?: NodeJS.ProcessEnv;
@@ -67,7 +67,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
     }
     const mapped = asCliError(err);
-    if (mapped instanceof CliError) {
+    if (mapped) {
       ctx.stderr.write(`Error: ${mapped.message}\n`);
       return mapped.exitCode;
     }

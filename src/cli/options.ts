@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { CliError } from './context.js';
+import { CliError, type CliContext } from './context.js';
+import type { CommonOptions as OperationOptions, OperationEvent } from '../operations/index.js';
+import { formatDiagnostic } from '../operations/index.js';
 
 /** Options shared by every command that talks to the API and the state. */
 export interface CommonOptions {
@@ -47,4 +49,47 @@ export function parsePositiveInt(text: string | undefined, flag: string, fallbac
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${flag} must be a whole number from 1 to ${max} (got "${text}")`);
   return n;
+}
+
+/**
+ * The flags every command shares, as the options of an operation: paths,
+ * environment and signal from the context; the operation's diagnostics,
+ * notices and debug lines printed on stderr as they happen.
+ */
+export function operationOptions(ctx: CliContext, opts: CommonOptions, print: { phases?: boolean } = {}): OperationOptions {
+  const lockTimeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
+  return {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    signal: ctx.signal,
+    ...(opts.file && opts.file.length > 0 ? { files: opts.file } : {}),
+    ...(opts.apiUrl !== undefined ? { apiUrl: opts.apiUrl } : {}),
+    ...(opts.state !== undefined ? { state: opts.state } : {}),
+    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+    onEvent: (e) => printOperationEvent(ctx, e, print),
+  };
+}
+
+/** Diagnostics, notices and debug lines go to stderr; stdout is the command's output. */
+export function printOperationEvent(ctx: CliContext, e: OperationEvent, print: { phases?: boolean } = {}): void {
+  switch (e.type) {
+    case 'diagnostic':
+      ctx.stderr.write(formatDiagnostic(e.diagnostic) + '\n');
+      break;
+    case 'notice':
+      ctx.stderr.write(`Warning: ${e.message}\n`);
+      break;
+    case 'debug':
+      ctx.stderr.write(`debug: ${e.message}\n`);
+      break;
+    case 'phase':
+      if (print.phases && ctx.stderr.isTTY) ctx.stderr.write(`Reading the live state of ${e.apps} app(s)…\n`);
+      break;
+  }
+}
+
+export function useColor(ctx: CliContext, stream: CliContext['stdout']): boolean {
+  if (ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '') return false;
+  if (ctx.env.FORCE_COLOR && ctx.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && ctx.env.TERM !== 'dumb';
 }

@@ -17,6 +17,12 @@ export interface PlannerOptions {
   now: string;
   /** App keys: only these apps are planned; others are not even reported as deletions. */
   targets?: string[];
+  /**
+   * The YAML files as the plan records them (relative to the working
+   * directory, so that a plan made in one CI job applies in another
+   * checkout); default the paths the desired state was loaded from.
+   */
+  files?: string[];
 }
 
 export interface PlannerInput {

@@ -82,7 +82,7 @@ export function createPlan(input: PlannerInput): Plan {
     apiUrl: options.apiUrl,
     lineage: inventory.lineage,
     serial: inventory.serial,
-    files: [...desired.files],
+    files: [...(options.files ?? desired.files)],
     changes,
     diagnostics,
     summary,

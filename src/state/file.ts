@@ -3,15 +3,14 @@
  * beside the first YAML file), written atomically and locked with an
  * O_EXCL lock file beside it.
  *
- * Atomic: the new content goes to a temp file in the same directory, is
- * fsynced, renamed over the state (atomic on POSIX), and the directory is
- * fsynced so the rename survives a power loss. A crash at any point leaves
- * either the old or the new file, never half of one.
+ * Atomic (util/atomic-write.ts): a crash at any point leaves either the
+ * old or the new file, never half of one.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { TEMP_SUFFIX, tempPrefix, writeFileAtomic } from '../util/atomic-write.js';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.js';
 import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
@@ -34,7 +33,6 @@ export function createFileBackend(path: string, opts: FileBackendOptions = {}): 
   return new FileBackend(path, opts);
 }
 
-const TEMP_SUFFIX = '.tmp';
 
 /**
  * Lock files this process holds, removed if the process exits without
@@ -261,7 +259,7 @@ class FileBackend implements StateBackend {
   /** Temp files of writes that crashed before their rename; we hold the lock, so nobody else is writing one. */
   private async removeLeftoverTemps(): Promise<void> {
     const dir = dirname(this.path);
-    const prefix = `.${basename(this.path)}.`;
+    const prefix = tempPrefix(this.path);
     let names: string[];
     try {
       names = await readdir(dir);
@@ -327,34 +325,9 @@ class FileLock extends SequencedWrites implements StateLock {
 }
 
 async function writeAtomically(path: string, text: string, beforeRename?: (temp: string) => void | Promise<void>): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
   try {
-    const fh = await open(temp, 'wx', 0o644);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await beforeRename?.(temp);
-    await rename(temp, path);
+    await writeFileAtomic(path, text, beforeRename ? { beforeRename } : {});
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
     throw new StateError('state-unwritable', `cannot write state ${path}: ${(err as Error).message}. The previous state is intact.`);
-  }
-  await fsyncDir(dir);
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory (Windows); the rename is still atomic there.
   }
 }

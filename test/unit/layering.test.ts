@@ -74,6 +74,32 @@ describe('module layering (DESIGN.md §1)', () => {
     expect(bad).toEqual([]);
   });
 
+  it('src/cli imports only operations, render, model, the emulator and its own files (flags → operation → view → exit code)', () => {
+    const allowed = /^(cli|operations|render|model|emulator)\//;
+    const bad = files
+      .filter((f) => inArea(f, 'cli'))
+      .flatMap((f) => f.imports.filter((i) => /\.js$/.test(i) && !i.startsWith('node:') && !allowed.test(i)).map((i) => `${f.rel} → ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('src/cli/commands hold no pipeline logic: they reach the lower layers only through src/operations', () => {
+    const bad = files
+      .filter((f) => inArea(f, 'cli/commands'))
+      .flatMap((f) =>
+        f.imports
+          .filter((i) => /^(config|state|planner|apply|drift|import|providers|util)\//.test(i) || ['pg', 'undici'].includes(i))
+          .map((i) => `${f.rel} → ${i}`),
+      );
+    expect(bad).toEqual([]);
+  });
+
+  it('nothing below src/operations imports it (only src/cli and the package entry point src/index.ts do)', () => {
+    const bad = files
+      .filter((f) => !inArea(f, 'operations') && !inArea(f, 'cli') && f.rel !== 'index.ts')
+      .flatMap((f) => f.imports.filter((i) => i.startsWith('operations/')).map((i) => `${f.rel} → ${i}`));
+    expect(bad).toEqual([]);
+  });
+
   it('nothing imports src/cli (except src/cli itself)', () => {
     const bad = files
       .filter((f) => !inArea(f, 'cli'))
@@ -88,9 +114,9 @@ describe('module layering (DESIGN.md §1)', () => {
     expect(bad).toEqual([]);
   });
 
-  it('only src/cli reads process.env or process.argv or calls process.exit (the emulator process is its own program)', () => {
+  it('only src/cli reads process.env or process.argv or calls process.exit (the emulator process is its own program; operations/options.ts takes process.env as the default of `env`)', () => {
     const bad = files
-      .filter((f) => !inArea(f, 'cli') && !inArea(f, 'emulator'))
+      .filter((f) => !inArea(f, 'cli') && !inArea(f, 'emulator') && f.rel !== 'operations/options.ts')
       .filter((f) => /process\.(env|argv|exit)\b/.test(f.text.replace(/\/\/.*$/gm, '')))
       .map((f) => f.rel);
     expect(bad).toEqual([]);
@@ -101,7 +127,7 @@ describe('module layering (DESIGN.md §1)', () => {
       .filter((f) => inArea(f, 'emulator'))
       .flatMap((f) =>
         f.imports
-          .filter((i) => /^(model|config|providers|state|planner|apply|render|cli|util|drift|import)\//.test(i))
+          .filter((i) => /^(model|config|providers|state|planner|apply|render|cli|util|drift|import|operations)\//.test(i))
           .map((i) => `${f.rel} → ${i}`),
       );
     expect(bad).toEqual([]);

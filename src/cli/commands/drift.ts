@@ -8,20 +8,16 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
-import { addApiOptions, addFileOption, type CommonOptions } from '../options.js';
-import { connect, loadDesired, openStateBackend, prepareFingerprinter, readInventory, useColor, yamlPaths } from '../pipeline.js';
-import { classifyDrift, hasDrift, parseDriftClasses } from '../../drift/index.js';
+import { asCliError } from '../errors.js';
+import { addApiOptions, addFileOption, operationOptions, useColor, type CommonOptions } from '../options.js';
+import { drift } from '../../operations/index.js';
 import type { SourceLocation } from '../../model/diagnostic.js';
-import type { DriftClass, DriftReport } from '../../model/drift.js';
-import { readLiveState } from '../../providers/heroku/live.js';
-import { AbortedError, ConfigurationError, HerokuApiError, NetworkError, ProvisioningError } from '../../providers/heroku/errors.js';
-import { StateError } from '../../state/index.js';
+import type { DriftReport } from '../../model/drift.js';
 import { escapeData, renderDriftGithub } from '../../render/drift-github.js';
 import { renderDriftJson } from '../../render/drift-json.js';
 import { renderDriftMarkdown } from '../../render/drift-markdown.js';
 import { renderDriftText } from '../../render/drift-text.js';
 import type { DriftRenderOptions } from '../../render/drift-common.js';
-import { redact } from '../../util/mask.js';
 
 type DriftFormat = 'text' | 'json' | 'markdown' | 'github';
 
@@ -64,40 +60,21 @@ export function registerDrift(program: Command, ctx: CliContext): void {
     try {
       await runDrift(ctx, opts);
     } catch (err) {
-      const failure = asUserError(err);
-      if (opts.format === 'github' && failure instanceof CliError) {
-        ctx.stdout.write(`::error title=dynoform drift::${escapeData(failure.message)}\n`);
-      }
-      throw failure;
+      const failure = asCliError(err);
+      if (opts.format === 'github' && failure) ctx.stdout.write(`::error title=dynoform drift::${escapeData(failure.message)}\n`);
+      throw err;
     }
   });
 }
 
 async function runDrift(ctx: CliContext, opts: DriftOptions): Promise<void> {
-  const parsed = parseDriftClasses(opts.classes);
-  if (!parsed.ok) throw new CliError(`--classes: ${parsed.message}`);
-  const counted = parsed.classes;
-
-  const paths = yamlPaths(ctx, opts);
-  const desired = await loadDesired(ctx, paths);
-  // Read-only: the state is read without taking its lock, so drift never blocks an apply.
-  const backend = openStateBackend(ctx, opts, paths);
-  const { client } = await connect(ctx, opts);
-  let report: DriftReport;
-  try {
-    const inventory = await readInventory(backend);
-    // The same reads a plan makes, and nothing else: drift sends no write request.
-    const live = await readLiveState(client, desired, inventory, { signal: ctx.signal });
-    const fingerprint = await prepareFingerprinter(inventory, desired, live);
-    report = classifyDrift({ desired, live, inventory, fingerprint });
-  } finally {
-    await backend.close();
-    client.close();
-  }
+  const { report, counted, hasDrift: driftFound, count } = await drift({
+    ...operationOptions(ctx, opts),
+    ...(opts.classes !== undefined ? { classes: opts.classes } : {}),
+  });
 
   const base = ctx.env.GITHUB_WORKSPACE && opts.format !== 'text' ? ctx.env.GITHUB_WORKSPACE : ctx.cwd;
   const renderOpts: DriftRenderOptions = { counted, displayPath: (file) => displayPath(base, resolve(ctx.cwd, file)) };
-  const drift = hasDrift(report, counted);
   ctx.stdout.write(render(ctx, report, opts, renderOpts) + '\n');
 
   if (opts.format === 'github' && ctx.env.GITHUB_STEP_SUMMARY) {
@@ -105,9 +82,9 @@ async function runDrift(ctx: CliContext, opts: DriftOptions): Promise<void> {
     await appendTo(ctx.env.GITHUB_STEP_SUMMARY, renderDriftMarkdown(report, { ...renderOpts, ...(link ? { sourceLink: link } : {}) }) + '\n', '$GITHUB_STEP_SUMMARY');
   }
   if (ctx.env.GITHUB_OUTPUT) {
-    await appendTo(ctx.env.GITHUB_OUTPUT, `has_drift=${drift}\ndrift_count=${countOf(report, counted)}\n`, '$GITHUB_OUTPUT');
+    await appendTo(ctx.env.GITHUB_OUTPUT, `has_drift=${driftFound}\ndrift_count=${count}\n`, '$GITHUB_OUTPUT');
   }
-  ctx.exitCode = drift ? ExitCode.changes : ExitCode.ok;
+  ctx.exitCode = driftFound ? ExitCode.changes : ExitCode.ok;
 }
 
 function render(ctx: CliContext, report: DriftReport, opts: DriftOptions, renderOpts: DriftRenderOptions): string {
@@ -123,10 +100,6 @@ function render(ctx: CliContext, report: DriftReport, opts: DriftOptions, render
     default:
       return renderDriftText(report, { ...renderOpts, color: opts.color && useColor(ctx, ctx.stdout) });
   }
-}
-
-function countOf(report: DriftReport, counted: readonly DriftClass[]): number {
-  return report.items.filter((i) => counted.includes(i.class)).length;
 }
 
 /** Relative to the repository (or working) directory when the file is inside it, else absolute. */
@@ -152,20 +125,4 @@ async function appendTo(path: string, text: string, what: string): Promise<void>
   } catch (err) {
     throw new CliError(`cannot append to ${what} (${path}): ${(err as Error).message}`);
   }
-}
-
-/** Errors from the API, the network or the state are the user's to read: message (credentials masked), no stack. */
-export function asUserError(err: unknown): unknown {
-  if (err instanceof CliError) return err;
-  if (
-    err instanceof HerokuApiError ||
-    err instanceof NetworkError ||
-    err instanceof AbortedError ||
-    err instanceof ConfigurationError ||
-    err instanceof ProvisioningError ||
-    err instanceof StateError
-  ) {
-    return new CliError(redact(err.message, []));
-  }
-  return err;
 }

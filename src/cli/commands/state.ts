@@ -4,21 +4,8 @@
  */
 import type { Command } from 'commander';
 import { CliError, type CliContext } from '../context.js';
-import { addFileOption, addStateOptions, parseDuration, type CommonOptions } from '../options.js';
-import {
-  describeHolder,
-  findAddress,
-  forgetAddress,
-  isStateError,
-  listAddresses,
-  lockOwner,
-  openState,
-  pushState,
-  resolveStateSpec,
-  stableStringify,
-  type LockHolder,
-  type StateBackend,
-} from '../../state/index.js';
+import { addFileOption, addStateOptions, operationOptions, type CommonOptions } from '../options.js';
+import { describeHolder, stableStringify, state, type StateOptions } from '../../operations/index.js';
 
 interface StateCommandOptions extends CommonOptions {
   force?: boolean;
@@ -26,7 +13,7 @@ interface StateCommandOptions extends CommonOptions {
 }
 
 export function registerState(program: Command, ctx: CliContext): void {
-  const state = program
+  const group = program
     .command('state')
     .description('Inspect and repair the ownership inventory (what dynoform manages); never changes Heroku')
     .addHelpText(
@@ -34,74 +21,48 @@ export function registerState(program: Command, ctx: CliContext): void {
       '\nThe state is --state, else $DYNOFORM_STATE, else .dynoform/state.json beside the first -f file (or in the current directory).',
     );
 
-  sub(state, 'list', 'Print the address of every entry, one per line', async (backend) => {
-    const inv = await backend.read();
-    if (!inv) {
-      ctx.stderr.write(`No state in ${backend.describe()} yet: dynoform manages nothing there.\n`);
+  sub(group, 'list', 'Print the address of every entry, one per line', async (o) => {
+    const r = await state.list(o);
+    if (!r.exists) {
+      ctx.stderr.write(`No state in ${r.state} yet: dynoform manages nothing there.\n`);
       return;
     }
-    for (const address of listAddresses(inv)) ctx.stdout.write(address + '\n');
+    for (const address of r.addresses) ctx.stdout.write(address + '\n');
   });
 
-  sub(state, 'show', 'Print one entry as JSON (ids and fingerprints: state holds no secret values)', async (backend, _opts, address) => {
-    const inv = await backend.read();
-    if (!inv) throw new CliError(`no state in ${backend.describe()} yet`);
-    const matches = findAddress(inv, address!);
-    if (matches.length === 0) throw notFound(address!, backend);
-    if (matches.length > 1) throw ambiguous(address!, matches.map((m) => m.key ?? m.address));
-    ctx.stdout.write(stableStringify(matches[0]!.entry) + '\n');
+  sub(group, 'show', 'Print one entry as JSON (ids and fingerprints: state holds no secret values)', async (o, _opts, address) => {
+    const r = await state.show({ ...o, address: address! });
+    ctx.stdout.write(stableStringify(r.entry) + '\n');
   }, '<address>');
 
-  sub(state, 'forget', 'Stop managing an entry (an app with everything under it) without touching Heroku', async (backend, opts, address) => {
-    const lock = await backend.lock({ who: lockOwner(ctx.env), operation: 'state forget', timeoutMs: lockTimeout(opts), signal: ctx.signal });
-    try {
-      const inv = lock.current;
-      if (!inv) throw new CliError(`no state in ${backend.describe()} yet`);
-      const matches = findAddress(inv, address!);
-      if (matches.length === 0) throw notFound(address!, backend);
-      if (matches.length > 1) throw ambiguous(address!, matches.map((m) => m.key ?? m.address));
-      const { inventory, removed } = forgetAddress(inv, address!);
-      if (removed.length === 0) throw new CliError(`nothing to forget at ${address}: it has no entries`);
-      await lock.write(inventory);
-      const serial = lock.current?.serial ?? inventory.serial + 1;
-      ctx.stdout.write(`Forgot ${removed.length} ${removed.length === 1 ? 'entry' : 'entries'} (state serial ${serial}):\n`);
-      for (const a of removed) ctx.stdout.write(`  - ${a}\n`);
-      ctx.stdout.write('dynoform no longer manages them; nothing was changed on Heroku. A later plan may offer to adopt them again.\n');
-    } finally {
-      await lock.release();
-    }
+  sub(group, 'forget', 'Stop managing an entry (an app with everything under it) without touching Heroku', async (o, _opts, address) => {
+    const r = await state.forget({ ...o, address: address! });
+    ctx.stdout.write(`Forgot ${r.removed.length} ${r.removed.length === 1 ? 'entry' : 'entries'} (state serial ${r.serial}):\n`);
+    for (const a of r.removed) ctx.stdout.write(`  - ${a}\n`);
+    ctx.stdout.write('dynoform no longer manages them; nothing was changed on Heroku. A later plan may offer to adopt them again.\n');
   }, '<address>');
 
-  sub(state, 'unlock', 'Remove a lock left by a crashed run (shows who held it; --force if its holder may be alive)', async (backend, opts) => {
-    const result = await backend.breakLock({ force: opts.force === true });
-    if (!result.holder) {
-      ctx.stdout.write(`State ${backend.describe()} is not locked.\n`);
+  sub(group, 'unlock', 'Remove a lock left by a crashed run (shows who held it; --force if its holder may be alive)', async (o, opts) => {
+    const r = await state.unlock({ ...o, force: opts.force === true });
+    if (!r.holder) {
+      ctx.stdout.write(`State ${r.state} is not locked.\n`);
       return;
     }
-    ctx.stdout.write(`State ${backend.describe()} was locked by ${holderLine(result.holder)}.\n`);
-    if (!result.broken) throw new CliError(`not unlocking: ${result.refused ?? 'its holder may still be running'}`);
-    ctx.stdout.write(result.holder.stale ? 'Its process is gone: removed the stale lock.\n' : 'Removed the lock (--force).\n');
+    const holder = r.holder.info ? `${describeHolder(r.holder.info)} [${r.holder.detail}]` : `an unknown holder [${r.holder.detail}]`;
+    ctx.stdout.write(`State ${r.state} was locked by ${holder}.\n`);
+    if (!r.broken) throw new CliError(`not unlocking: ${r.refused ?? 'its holder may still be running'}`);
+    ctx.stdout.write(r.holder.stale ? 'Its process is gone: removed the stale lock.\n' : 'Removed the lock (--force).\n');
   }).option('--force', 'break the lock even if its holder may still be running');
 
-  sub(state, 'push', 'Copy the state to another backend (file ↔ postgres), keeping its lineage', async (backend, opts) => {
+  sub(group, 'push', 'Copy the state to another backend (file ↔ postgres), keeping its lineage', async (o, opts) => {
     if (!opts.to) throw new CliError('state push needs --to <path-or-url>');
-    const dest = openState(opts.to, { cwd: ctx.cwd });
-    try {
-      const result = await pushState(backend, dest, {
-        who: lockOwner(ctx.env),
-        force: opts.force === true,
-        timeoutMs: lockTimeout(opts),
-        signal: ctx.signal,
-      });
-      if (result.outcome === 'up-to-date') {
-        ctx.stdout.write(`${dest.describe()} already holds this state (lineage ${result.lineage}, serial ${result.serial}); nothing to push.\n`);
-      } else {
-        ctx.stdout.write(`Pushed state (lineage ${result.lineage}, serial ${result.serial}) from ${backend.describe()} to ${dest.describe()}.\n`);
-        if (result.replacedLineage) ctx.stdout.write(`It replaced a state of lineage ${result.replacedLineage} there (--force).\n`);
-        ctx.stdout.write(`Use it with --state ${dest.describe()} (or DYNOFORM_STATE); ${backend.describe()} was left as it was.\n`);
-      }
-    } finally {
-      await dest.close();
+    const r = await state.push({ ...o, to: opts.to, force: opts.force === true });
+    if (r.outcome === 'up-to-date') {
+      ctx.stdout.write(`${r.to} already holds this state (lineage ${r.lineage}, serial ${r.serial}); nothing to push.\n`);
+    } else {
+      ctx.stdout.write(`Pushed state (lineage ${r.lineage}, serial ${r.serial}) from ${r.from} to ${r.to}.\n`);
+      if (r.replacedLineage) ctx.stdout.write(`It replaced a state of lineage ${r.replacedLineage} there (--force).\n`);
+      ctx.stdout.write(`Use it with --state ${r.to} (or DYNOFORM_STATE); ${r.from} was left as it was.\n`);
     }
   })
     .option('--to <path-or-url>', 'destination: a state file path or a postgres:// URL')
@@ -111,7 +72,7 @@ export function registerState(program: Command, ctx: CliContext): void {
     parent: Command,
     name: string,
     description: string,
-    run: (backend: StateBackend, opts: StateCommandOptions, arg?: string) => Promise<void>,
+    run: (o: StateOptions, opts: StateCommandOptions, arg?: string) => Promise<void>,
     argument?: string,
   ): Command {
     const cmd = parent.command(name).description(description);
@@ -121,35 +82,8 @@ export function registerState(program: Command, ctx: CliContext): void {
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const opts = command.opts<StateCommandOptions>();
-      const arg = argument ? (args[0] as string) : undefined;
-      const spec = resolveStateSpec({ flag: opts.state, env: ctx.env.DYNOFORM_STATE, files: opts.file, cwd: ctx.cwd });
-      let backend: StateBackend | undefined;
-      try {
-        backend = openState(spec, { cwd: ctx.cwd });
-        await run(backend, opts, arg);
-      } catch (err) {
-        if (isStateError(err)) throw new CliError(err.message);
-        throw err;
-      } finally {
-        await backend?.close();
-      }
+      await run(operationOptions(ctx, opts), opts, argument ? (args[0] as string) : undefined);
     });
     return cmd;
   }
-}
-
-function lockTimeout(opts: CommonOptions): number {
-  return parseDuration(opts.lockTimeout, '--lock-timeout') ?? 0;
-}
-
-function holderLine(holder: LockHolder): string {
-  return holder.info ? `${describeHolder(holder.info)} [${holder.detail}]` : `an unknown holder [${holder.detail}]`;
-}
-
-function notFound(address: string, backend: StateBackend): CliError {
-  return new CliError(`no entry at ${address} in state ${backend.describe()} (see \`dynoform state list\`)`);
-}
-
-function ambiguous(address: string, ids: string[]): CliError {
-  return new CliError(`${address} matches ${ids.length} drains with the same masked URL; name one by its id instead: ${ids.join(', ')}`);
 }

@@ -5,8 +5,8 @@
 import { Option, type Command } from 'commander';
 import { ExitCode, type CliContext } from '../context.js';
 import { addFileOption } from '../options.js';
-import { countDiagnostics, formatDiagnostic, loadDesiredState } from '../../config/index.js';
-import { plural } from '../../config/format.js';
+import { validate } from '../../operations/index.js';
+import { validateView } from '../views/validate.js';
 
 interface ValidateOptions {
   file?: string[];
@@ -23,28 +23,13 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExit codes: 0 valid (warnings allowed), 1 invalid.');
   addFileOption(cmd);
   cmd.action(async (opts: ValidateOptions) => {
-    const result = await loadDesiredState(opts.file ?? [], {
-      env: ctx.env,
+    const outcome = await validate({
       cwd: ctx.cwd,
+      env: ctx.env,
+      ...(opts.file ? { files: opts.file } : {}),
       allowMissingEnv: opts.allowMissingEnv ?? false,
     });
-    const valid = result.desired !== undefined;
-    const apps = valid ? Object.keys(result.desired!.apps).length : result.apps.length;
-    if (opts.format === 'json') {
-      ctx.stdout.write(
-        JSON.stringify({ valid, files: result.files.length, apps, diagnostics: result.diagnostics }, null, 2) + '\n',
-      );
-    } else {
-      for (const d of result.diagnostics) ctx.stdout.write(formatDiagnostic(d) + '\n');
-      const counts = countDiagnostics(result.diagnostics);
-      if (valid) {
-        const warnings = counts.warnings > 0 ? ` (${plural(counts.warnings, 'warning')})` : '';
-        ctx.stdout.write(`${plural(result.files.length, 'file')}, ${plural(apps, 'app')}: valid${warnings}\n`);
-      } else {
-        const errors = counts.errors + (result.unlistedErrors ?? 0);
-        ctx.stdout.write(`${plural(errors, 'error')}, ${plural(counts.warnings, 'warning')}\n`);
-      }
-    }
-    ctx.exitCode = valid ? ExitCode.ok : ExitCode.error;
+    ctx.stdout.write(validateView[opts.format](outcome));
+    ctx.exitCode = outcome.valid ? ExitCode.ok : ExitCode.error;
   });
 }

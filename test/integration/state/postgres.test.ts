@@ -53,7 +53,7 @@ describePg('postgres state backend (real PostgreSQL)', () => {
   it('creates its tables, writes versioned rows, reads the latest, keeps the last 20, and never shows the password', async () => {
     const spec = url();
     const b = open(spec);
-    expect(b.describe()).toMatch(/^postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/postgres\?state=t-/);
+    expect(b.describe()).toMatch(/^postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/[^?/]+\?state=t-/);
     noPassword(b.describe());
     expect(await b.read()).toBeUndefined();
     const lock = await b.lock({ who: 'alice@ci', operation: 'apply' });
@@ -308,7 +308,7 @@ describePg('postgres state backend (real PostgreSQL)', () => {
     const badPort = stateUrl('x').replace(/:(\d+)\//, ':1/');
     const refused = await run(['state', 'list', '--state', badPort]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/cannot connect to the state database postgres:\/\/\*\*\*@127\.0\.0\.1:1\/postgres\?state=x: .*ECONNREFUSED/);
+    expect(refused.err).toMatch(/cannot connect to the state database postgres:\/\/\*\*\*@127\.0\.0\.1:1\/[^?/]+\?state=x: .*ECONNREFUSED/);
     const badPassword = stateUrl('x', 'p@ss:w/rd%20"odd').replace(/postgres:\/\/([^:]+):/, 'postgres://nosuchuser:');
     const odd = await run(['state', 'list', '--state', badPassword]);
     outputs.push(badPassword);

@@ -1,0 +1,109 @@
+import { terminalWidth, type CliContext } from '../context.js';
+import type { ApplyEvent } from '../../model/apply.js';
+import type { ApplyStreamEvent } from '../../operations/index.js';
+import { foldProgress, newProgress, renderApplySummary, renderEventLine, renderProgressLine, renderWaitLine } from '../../render/apply-text.js';
+import { printOperationEvent } from '../options.js';
+import { renderPlanView } from './plan.js';
+
+/** Consumes `apply()`'s stream and prints it; `stop()` ends a live status line. */
+export interface ApplyView {
+  onEvent(e: ApplyStreamEvent): void;
+  stop(): void;
+}
+
+/** The view of `dynoform apply`, per --format: the one place the two are chosen. */
+export function createApplyView(ctx: CliContext, opts: { format: 'text' | 'json'; color: boolean }): ApplyView {
+  const progress = opts.format === 'json' ? jsonProgress(ctx) : textProgress(ctx, opts.color);
+  return {
+    onEvent: (e) => {
+      switch (e.type) {
+        case 'diagnostic':
+        case 'notice':
+        case 'debug':
+        case 'phase':
+          return printOperationEvent(ctx, e);
+        case 'plan':
+          if (opts.format === 'text') ctx.stdout.write(renderPlanView(ctx, e.plan, 'text', opts.color) + '\n\n');
+          return;
+        case 'apply-skipped':
+          if (e.reason === 'not-confirmed') ctx.stdout.write('Apply cancelled; nothing was changed.\n');
+          return;
+        default:
+          return progress.onEvent(e);
+      }
+    },
+    stop: () => progress.stop(),
+  };
+}
+
+interface Progress {
+  onEvent(e: ApplyEvent): void;
+  stop(): void;
+}
+
+/** NDJSON: one line per event (rate-limit waits and retries included). */
+function jsonProgress(ctx: CliContext): Progress {
+  return { onEvent: (e) => ctx.stdout.write(JSON.stringify(e) + '\n'), stop: () => undefined };
+}
+
+/**
+ * On a terminal a live status line plus one line per finished change;
+ * otherwise one line per finished change (and throttled wait notices);
+ * the summary at the end.
+ */
+function textProgress(ctx: CliContext, color: boolean): Progress {
+  const out = ctx.stdout;
+  const tty = out.isTTY === true;
+  const progress = newProgress();
+  let liveShown = false;
+  const lastWaitPrinted = new Map<string, number>();
+
+  const clearLive = (): void => {
+    if (liveShown) out.write('\r\u001b[2K');
+    liveShown = false;
+  };
+  const drawLive = (): void => {
+    if (!tty || progress.total === 0) return;
+    const line = renderProgressLine(progress, Date.now(), terminalWidth(out, 80));
+    out.write(`\r\u001b[2K${line}`);
+    liveShown = true;
+  };
+  const timer = tty ? setInterval(drawLive, 250) : undefined;
+  timer?.unref();
+
+  const printLine = (line: string): void => {
+    clearLive();
+    out.write(line + '\n');
+    drawLive();
+  };
+  const stop = (): void => {
+    if (timer) clearInterval(timer);
+    clearLive();
+  };
+
+  return {
+    onEvent: (e) => {
+      foldProgress(progress, e, Date.now());
+      if (e.type === 'apply-done') {
+        stop();
+        out.write('\n' + renderApplySummary(e.result, color) + '\n');
+        return;
+      }
+      if (e.type === 'wait') {
+        if (tty) return drawLive();
+        // Without a terminal a wait is a line; repeat one reason at most every 5 s.
+        const now = Date.now();
+        const key = `${e.reason}:${e.address ?? ''}`;
+        if (now - (lastWaitPrinted.get(key) ?? 0) >= 5000) {
+          lastWaitPrinted.set(key, now);
+          printLine(renderWaitLine(e));
+        }
+        return;
+      }
+      const line = renderEventLine(e, color);
+      if (line !== undefined) printLine(line);
+      else drawLive();
+    },
+    stop,
+  };
+}

@@ -1,0 +1,217 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ApplyResult } from '../model/apply.js';
+import type { ClientEvent } from '../model/client.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Plan } from '../model/plan.js';
+import { applyPlan, preflight, PreflightCode } from '../apply/index.js';
+import { EventChannel } from '../apply/channel.js';
+import { parsePlan, planHasChanges } from '../planner/index.js';
+import { DynoformError, classifyError } from './errors.js';
+import type { ApplyStreamEvent } from './events.js';
+import { DEFAULTS, resolveCommon, type CommonOptions, type Resolved } from './options.js';
+import { computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import { anySignal } from '../util/signal.js';
+
+export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
+  /**
+   * A plan saved by `plan({ out })`, applied exactly as reviewed (relative
+   * to `cwd`). Without it (and without `plan`) a plan is made now, under the
+   * state lock, and applied if `confirm` agrees.
+   */
+  planFile?: string;
+  /** A saved plan as a value (e.g. `plan().plan` from another process, parsed). */
+  plan?: Plan;
+  /** Consent to deleting apps and add-ons whose state says `protect: false`. */
+  allowDestroy?: boolean;
+  /** Apps with work in progress at once; default DEFAULTS.concurrency (10). */
+  concurrency?: number;
+  /** How long to wait for an add-on to finish provisioning; default DEFAULTS.provisionTimeoutMs (15 min). */
+  provisionTimeoutMs?: number;
+  /**
+   * Asked with a plan made now, after its `plan` event was taken from the
+   * stream and before anything is written; `false` ends the stream with
+   * `apply-skipped` (not-confirmed). Default: apply without asking.
+   */
+  confirm?: (plan: Plan) => boolean | Promise<boolean>;
+}
+
+/**
+ * The preflight codes that mean "the plan is stale", not "apply refused":
+ * the state moved, or a secret differs from (or is missing since) the plan.
+ */
+export const STALE_PREFLIGHT_CODES: readonly string[] = [PreflightCode.stale, PreflightCode.secretMismatch, PreflightCode.secretMissing];
+
+/**
+ * Applies a plan and yields its progress: the operation's diagnostics and
+ * warnings, the plan about to be applied, then the engine's events with
+ * the client's rate-limit waits and retries merged in. The last event is
+ * `apply-done` (its result) or `apply-skipped`. Failures before any write
+ * are thrown as DynoformErrors from the iteration. Breaking out of the loop
+ * stops the run like a signal: no new change starts, requests in flight
+ * finish, the state is saved, the lock released.
+ */
+export function apply(options: ApplyOptions = {}): AsyncIterable<ApplyStreamEvent> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<ApplyStreamEvent> {
+      const channel = new EventChannel<ApplyStreamEvent>();
+      const stop = new AbortController();
+      const signal = anySignal(options.signal, stop.signal);
+      const run = execute(options, signal, channel).then(
+        () => channel.close(),
+        (err: unknown) => channel.fail(classifyError(err)),
+      );
+      const it = channel[Symbol.asyncIterator]();
+      return {
+        next: () => it.next(),
+        return: async () => {
+          stop.abort();
+          await run;
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
+}
+
+export interface ApplyOutcome {
+  /** The plan applied (or not, when skipped). */
+  plan?: Plan;
+  /** Undefined when nothing was applied (no changes, or not confirmed). */
+  result?: ApplyResult;
+  skipped?: 'no-changes' | 'not-confirmed';
+  diagnostics: Diagnostic[];
+}
+
+/** `apply()`, consumed: calls `onEvent` for every event and resolves to the outcome. */
+export async function applyAndWait(options: ApplyOptions & { onEvent?: (e: ApplyStreamEvent) => void } = {}): Promise<ApplyOutcome> {
+  const out: ApplyOutcome = { diagnostics: [] };
+  for await (const e of apply(options)) {
+    options.onEvent?.(e);
+    if (e.type === 'diagnostic') out.diagnostics.push(e.diagnostic);
+    else if (e.type === 'plan') out.plan = e.plan;
+    else if (e.type === 'apply-done') out.result = e.result;
+    else if (e.type === 'apply-skipped') out.skipped = e.reason;
+  }
+  return out;
+}
+
+async function readPlanFile(r: Resolved, planFile: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(resolve(r.cwd, planFile), 'utf8');
+  } catch (err) {
+    throw new DynoformError('file', `cannot read the plan file ${planFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const parsed = parsePlan(text, planFile);
+  for (const d of parsed.diagnostics) r.emit({ type: 'diagnostic', diagnostic: d });
+  if (!parsed.plan) throw new DynoformError('invalid-option', `${planFile} is not a usable plan file`, { diagnostics: parsed.diagnostics });
+  return parsed.plan;
+}
+
+/** A client event the stream shows: rate-limit pauses and retries become `wait` events. */
+function clientWait(e: ClientEvent): ApplyStreamEvent | undefined {
+  if (e.type === 'rate-limit-wait') return { type: 'wait', reason: 'rate-limit', ms: e.ms, detail: `${e.remaining} requests left in the budget` };
+  if (e.type === 'retry') return { type: 'wait', reason: 'retry', ms: e.ms, detail: `${e.method} ${e.path}: ${e.reason}` };
+  return undefined;
+}
+
+async function execute(options: ApplyOptions, signal: AbortSignal, channel: EventChannel<ApplyStreamEvent>): Promise<void> {
+  const r = { ...resolveCommon(options), emit: (e: ApplyStreamEvent) => channel.push(e) };
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > DEFAULTS.maxConcurrency) {
+    throw new DynoformError('invalid-option', `concurrency must be a whole number from 1 to ${DEFAULTS.maxConcurrency} (got ${concurrency})`);
+  }
+
+  let saved = options.plan;
+  if (!saved && options.planFile !== undefined) saved = await readPlanFile(r, options.planFile);
+  // A saved plan re-loads the files it was made from, unless told otherwise.
+  const paths = r.filesGiven || !saved ? r.paths : saved.files.map((f) => resolve(r.cwd, f));
+  const desired = await loadDesired(r, paths);
+  const backend = openStateBackend(r, options.state, paths);
+  try {
+    const lock = await lockState(r, backend, 'apply', options.signal);
+    try {
+      const { client, apiUrl } = await connect(r, { ...options, concurrency: Math.max(DEFAULTS.clientConcurrency, concurrency), abortInFlight: false }, (e) => {
+        const wait = clientWait(e);
+        if (wait) channel.push(wait);
+      });
+      try {
+        // The state as read under the lock: nobody else can move it until we release.
+        let inventory: Inventory = lock.current ?? (await readInventory(backend));
+        let plan: Plan;
+        if (saved) {
+          plan = saved;
+          inventory = adoptLineage(inventory, saved);
+          if (saved.apiUrl !== apiUrl.toString()) {
+            throw new DynoformError('stale', `the plan was made against ${saved.apiUrl}, not ${apiUrl.toString()}`);
+          }
+          channel.push({ type: 'plan', plan, saved: true });
+        } else {
+          plan = (await computePlan(r, { desired, client, apiUrl, inventory })).plan;
+          channel.push({ type: 'plan', plan, saved: false });
+          if (!planHasChanges(plan)) {
+            channel.push({ type: 'apply-skipped', reason: 'no-changes' });
+            return;
+          }
+          if (options.confirm) {
+            // The consumer shows the plan before the question is asked.
+            await Promise.race([channel.idle(), new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }))]);
+            if (signal.aborted || !(await options.confirm(plan))) {
+              channel.push({ type: 'apply-skipped', reason: 'not-confirmed' });
+              return;
+            }
+          }
+        }
+
+        const fingerprint = await prepareFingerprinter(inventory, desired);
+        const problems = preflight(plan, { inventory, desired, fingerprint, allowDestroy: options.allowDestroy === true });
+        for (const d of problems) channel.push({ type: 'diagnostic', diagnostic: d });
+        const fatal = problems.filter((d) => d.severity === 'error');
+        if (fatal.length > 0) {
+          const stale = fatal.some((d) => STALE_PREFLIGHT_CODES.includes(d.code));
+          throw new DynoformError(
+            stale ? 'stale' : 'refused',
+            stale ? 'the plan no longer matches the state or the secrets it was made with: run `dynoform plan` again' : 'apply refused',
+            { diagnostics: problems },
+          );
+        }
+
+        for await (const e of applyPlan(plan, {
+          client,
+          desired,
+          inventory,
+          lock,
+          fingerprint,
+          options: {
+            allowDestroy: options.allowDestroy === true,
+            concurrency,
+            provisionTimeoutMs: options.provisionTimeoutMs ?? DEFAULTS.provisionTimeoutMs,
+            signal,
+          },
+        })) {
+          channel.push(e);
+        }
+      } finally {
+        client.close();
+      }
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+/**
+ * The lineage-adoption rule: a plan made before any state existed (serial
+ * 0, nothing owned) creates the state with the plan's lineage, so that its
+ * fingerprints (salted with that lineage) still match.
+ */
+export function adoptLineage(inventory: Inventory, saved: Plan): Inventory {
+  if (inventory.serial === 0 && Object.keys(inventory.apps).length === 0 && saved.serial === 0) {
+    return { ...inventory, lineage: saved.lineage };
+  }
+  return inventory;
+}

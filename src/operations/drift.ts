@@ -1,0 +1,74 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DriftClass, DriftReport } from '../model/drift.js';
+import { classifyDrift, hasDrift, parseDriftClasses } from '../drift/index.js';
+import { readLiveState } from '../providers/heroku/live.js';
+import { DynoformError, classifyError } from './errors.js';
+import { collectDiagnostics } from './diagnostics.js';
+import { resolveCommon, type CommonOptions } from './options.js';
+import { connect, loadDesired, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+
+export interface DriftOptions extends Omit<CommonOptions, 'lockTimeoutMs'> {
+  /**
+   * The drift classes that count (make `hasDrift` true): a list, or the
+   * CLI's text (`changed-outside,missing`, `all`). Default every class but
+   * `unmanaged`.
+   */
+  classes?: readonly DriftClass[] | string;
+}
+
+export interface DriftOutcome {
+  report: DriftReport;
+  /** The classes that count. */
+  counted: DriftClass[];
+  /** True when an item of a counted class was found. */
+  hasDrift: boolean;
+  /** Items of counted classes. */
+  count: number;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Every difference between the YAML, the state and the live apps,
+ * classified. Read-only: the state is read without its lock (drift never
+ * blocks an apply) and no write request is sent.
+ */
+export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
+  const counted = countedClasses(options.classes);
+  const { r, diagnostics } = collectDiagnostics(resolveCommon(options));
+  const desired = await loadDesired(r);
+  const backend = openStateBackend(r, options.state);
+  try {
+    const { client } = await connect(r, options);
+    try {
+      const inventory = await readInventory(backend);
+      // The same reads a plan makes, and nothing else.
+      const live = await readLiveState(client, desired, inventory, options.signal ? { signal: options.signal } : {});
+      const fingerprint = await prepareFingerprinter(inventory, desired, live);
+      const report = classifyDrift({ desired, live, inventory, fingerprint });
+      return {
+        report,
+        counted,
+        hasDrift: hasDrift(report, counted),
+        count: report.items.filter((i) => counted.includes(i.class)).length,
+        diagnostics,
+      };
+    } finally {
+      client.close();
+    }
+  } catch (err) {
+    throw classifyError(err);
+  } finally {
+    await backend.close();
+  }
+}
+
+function countedClasses(classes: DriftOptions['classes']): DriftClass[] {
+  if (classes === undefined || typeof classes === 'string') {
+    const parsed = parseDriftClasses(classes);
+    if (!parsed.ok) throw new DynoformError('invalid-option', `--classes: ${parsed.message}`);
+    return parsed.classes;
+  }
+  const parsed = parseDriftClasses(classes.join(','));
+  if (!parsed.ok) throw new DynoformError('invalid-option', `classes: ${parsed.message}`);
+  return parsed.classes;
+}

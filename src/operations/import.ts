@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Inventory } from '../model/inventory.js';
+import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../config/index.js';
+import { planImport, type EnvVarNeeded } from '../import/build.js';
+import { importFingerprintInputs, inventoryForImport } from '../import/inventory.js';
+import { readAppsToImport } from '../import/read.js';
+import { renderImportYaml } from '../import/yaml.js';
+import { secretRule } from '../import/secret-rule.js';
+import { cloneInventory, newInventory, type StateLock } from '../state/index.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { createFingerprinter, saltForLineage } from '../util/fingerprint.js';
+import { DynoformError, classifyError } from './errors.js';
+import { resolveCommon, type CommonOptions } from './options.js';
+import { connect, lockState, openStateBackend } from './pipeline.js';
+
+export interface ImportOptions extends Omit<CommonOptions, 'files'> {
+  /** Heroku app names to import. */
+  apps: string[];
+  /** Write the YAML to this file (relative to `cwd`); without it the YAML is only returned. */
+  out?: string;
+  /** Overwrite `out` if it exists. */
+  force?: boolean;
+  /** Config values in plain text instead of `${env:KEY}` references (they end up in Git). */
+  includeValues?: boolean;
+  /** Also treat keys matching these patterns as secret (`*` = any characters; comma-separated allowed). */
+  secretKeys?: string[];
+}
+
+export interface ImportOutcome {
+  /** The YAML written (or to print). */
+  yaml: string;
+  /** App keys imported, in order. */
+  apps: string[];
+  /** Absolute path of the YAML file, with `out`. */
+  writtenTo?: string;
+  /** The state the ownership was recorded in, as shown to users (credentials masked). */
+  state: string;
+  /** Environment variables the YAML refers to: to be set to the apps' current values before plan or apply. */
+  env: EnvVarNeeded[];
+  /** What was left out and why (info and warnings). */
+  diagnostics: Diagnostic[];
+}
+
+const SCHEMA_FILE = fileURLToPath(SCHEMA_URL);
+
+/**
+ * Writes YAML for existing apps and records them as owned in state (under
+ * the state lock), so that the first plan is empty. Refuses apps this state
+ * already manages (by key, name or id).
+ */
+export async function importApps(options: ImportOptions): Promise<ImportOutcome> {
+  const names = [...new Set(options.apps.map((n) => n.trim()))];
+  const invalid = names.filter((n) => !isHerokuAppName(n));
+  if (invalid.length > 0) {
+    throw new DynoformError('invalid-option', `not a Heroku app name: ${invalid.join(', ')} (3–30 characters: lower-case letters, digits and dashes)`);
+  }
+  const { rule, errors } = secretRule(options.secretKeys ?? []);
+  if (!rule) throw new DynoformError('invalid-option', errors.join('\n'));
+  const r = resolveCommon(options);
+  const outPath = options.out !== undefined ? resolve(r.cwd, options.out) : undefined;
+  if (outPath && existsSync(outPath) && !options.force) {
+    throw new DynoformError('file', `${options.out} exists: choose another --out file, or --force to overwrite it`);
+  }
+  // The state goes beside the YAML it belongs to (or beside ./dynoform.yaml when the YAML is printed).
+  const backend = openStateBackend(r, options.state, outPath ? [outPath] : r.paths);
+  let lock: StateLock | undefined;
+  try {
+    const { client } = await connect(r, options);
+    try {
+      lock = await lockState(r, backend, 'import', options.signal);
+      const inventory: Inventory = lock.current ? cloneInventory(lock.current) : newInventory();
+      const clash = names.flatMap((n) => {
+        const owner = Object.values(inventory.apps).find((a) => a.key === n || a.name === n);
+        return owner ? [{ name: n, key: owner.key }] : [];
+      });
+      if (clash.length > 0) throw alreadyManaged(backend.describe(), clash);
+
+      const read = await readAppsToImport(client, names, options.signal ? { signal: options.signal } : {});
+      if (read.notFound.length > 0) throw new DynoformError('not-found', `no such app visible to this account: ${read.notFound.join(', ')}`);
+      // Ids are unique: an app renamed since it was imported under another key is still the same app.
+      const byId = read.apps.flatMap((a) => {
+        const owner = Object.values(inventory.apps).find((o) => o.id === a.id);
+        return owner ? [{ name: a.name, key: owner.key }] : [];
+      });
+      if (byId.length > 0) throw alreadyManaged(backend.describe(), byId);
+
+      const includeValues = options.includeValues === true;
+      const plan = planImport(read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);
+      const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
+
+      const fp = createFingerprinter(saltForLineage(inventory.lineage));
+      await fp.prepare(importFingerprintInputs(plan));
+      for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
+
+      // YAML first: should the state write fail, the next plan merely offers to adopt the apps.
+      if (outPath) {
+        try {
+          await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });
+        } catch (err) {
+          throw new DynoformError('file', `cannot write ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
+      await lock.write(inventory);
+      return {
+        yaml,
+        apps: plan.apps.map((a) => a.key),
+        ...(outPath ? { writtenTo: outPath } : {}),
+        state: backend.describe(),
+        env: plan.env,
+        diagnostics: plan.diagnostics,
+      };
+    } finally {
+      await lock?.release();
+      client.close();
+    }
+  } catch (err) {
+    throw classifyError(err);
+  } finally {
+    await backend.close();
+  }
+}
+
+function alreadyManaged(where: string, apps: Array<{ name: string; key: string }>): DynoformError {
+  const list = apps.map((a) => (a.key === a.name ? a.name : `${a.name} (as app.${a.key})`)).join(', ');
+  const forget = apps.map((a) => `dynoform state forget app.${a.key}`).join('; ');
+  return new DynoformError(
+    'conflict',
+    `already managed in ${where}: ${list}. Importing again would reset what dynoform knows was last applied (and hide drift); to start over, run: ${forget}`,
+  );
+}
+
+/**
+ * The `$schema` path for editors, relative to the YAML's folder and as
+ * portable as we can make it: the package's own schema when the YAML sits
+ * inside the package (its examples), else the copy in a project-local
+ * node_modules (the same path on every checkout), else this installation's.
+ */
+function schemaRefFor(dir: string): string {
+  const packageRoot = dirname(dirname(SCHEMA_FILE));
+  const rel = (to: string) => relative(dir, to).split('\\').join('/');
+  if (!relative(packageRoot, dir).startsWith('..')) return rel(SCHEMA_FILE);
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, 'node_modules', 'dynoform', 'schema', 'dynoform.schema.json');
+    if (existsSync(candidate)) return rel(candidate);
+    if (dirname(d) === d) break;
+  }
+  return rel(SCHEMA_FILE);
+}

@@ -1,0 +1,197 @@
+/**
+ * The steps every operation is built from, in the order they run:
+ * load → state → lock → connect → read live → fingerprint → plan. Each
+ * turns the lower layers' failures into DynoformErrors and reports what it
+ * notices through `emit`, never by printing.
+ */
+import { relative, resolve } from 'node:path';
+import type { DesiredState } from '../model/desired.js';
+import type { Inventory } from '../model/inventory.js';
+import type { LiveState } from '../model/live.js';
+import type { Plan } from '../model/plan.js';
+import type { ClientEvent } from '../model/client.js';
+import { loadDesiredState } from '../config/index.js';
+import { resolveApiUrl, resolveCredentials } from '../providers/heroku/auth.js';
+import { HerokuClient } from '../providers/heroku/client.js';
+import { readLiveState } from '../providers/heroku/live.js';
+import { describeHolder, lockOwner, openState, resolveStateSpec } from '../state/index.js';
+import type { StateBackend, StateLock } from '../state/backend.js';
+import { newInventory } from '../state/inventory.js';
+import { createFingerprinter, saltForLineage, type Fingerprinter } from '../util/fingerprint.js';
+import { fingerprintInputs } from '../util/fingerprint-inputs.js';
+import { createPlan } from '../planner/index.js';
+import { VERSION } from '../version.js';
+import { DynoformError, classifyError } from './errors.js';
+import type { CommonOptions, Env, Resolved } from './options.js';
+
+/** Loads the YAML; reports every diagnostic, throws `invalid-config` when any is an error. */
+export async function loadDesired(r: Resolved, paths: string[] = r.paths): Promise<DesiredState> {
+  const { desired, diagnostics } = await loadDesiredState(paths, { env: r.env, cwd: r.cwd });
+  for (const d of diagnostics) r.emit({ type: 'diagnostic', diagnostic: d });
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0) {
+    throw new DynoformError('invalid-config', `${errors} error${errors === 1 ? '' : 's'} in the configuration; nothing was planned`, { diagnostics });
+  }
+  if (!desired) throw new DynoformError('invalid-config', 'the configuration could not be loaded', { diagnostics });
+  return desired;
+}
+
+export interface Connection {
+  client: HerokuClient;
+  apiUrl: URL;
+  /** The API token: masked out of every error message. */
+  token: string;
+}
+
+/** Resolves the API URL and token and builds the one client of the operation. */
+export async function connect(
+  r: Resolved,
+  opts: Pick<CommonOptions, 'apiUrl' | 'token' | 'signal' | 'client'> & { concurrency?: number; abortInFlight?: boolean },
+  onClientEvent?: (e: ClientEvent) => void,
+): Promise<Connection> {
+  let apiUrl: URL;
+  let token: string;
+  try {
+    apiUrl = resolveApiUrl(opts.apiUrl, r.env);
+    if (opts.token !== undefined && opts.token.trim() !== '') {
+      token = opts.token.trim();
+    } else {
+      const creds = await resolveCredentials({ apiUrl, env: r.env });
+      for (const w of creds.warnings) r.emit({ type: 'notice', message: w });
+      token = creds.token;
+    }
+  } catch (err) {
+    throw classifyError(err, opts.token ? [opts.token] : []);
+  }
+  const tuning = { ...rateLimitProfile(r.env), ...definedOnly(opts.client ?? {}) };
+  const debug = r.env.DYNOFORM_DEBUG && r.env.DYNOFORM_DEBUG !== '0';
+  const client = new HerokuClient({
+    ...tuning,
+    apiUrl,
+    token,
+    userAgent: `dynoform/${VERSION}`,
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    // DYNOFORM_DEBUG=1 logs each request line (method, path, status, timing: never a header value or body).
+    ...(debug ? { onDebug: (line: string) => r.emit({ type: 'debug', message: line }) } : {}),
+    onEvent: (e) => {
+      if (e.type === 'warning') r.emit({ type: 'notice', message: e.message });
+      onClientEvent?.(e);
+    },
+    // Reads may be cut short by the signal; apply lets requests in flight finish
+    // (the engine stops starting new ones), so it passes abortInFlight: false.
+    ...(opts.abortInFlight === false || !opts.signal ? {} : { signal: opts.signal }),
+  });
+  return { client, apiUrl, token };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The API does not announce the account's pool or refill rate. Accounts on
+ * another profile than today's 4,500 / 4,500 per hour (older 2,400 or 1,200
+ * pools, a local emulator with a small bucket) say so in the environment,
+ * or the client keeps a reserve sized for 4,500 and paces far too early.
+ */
+function rateLimitProfile(env: Env): { bucketSize?: number; refillPerHour?: number } {
+  const read = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new DynoformError('invalid-option', `${name} must be a whole number of at least 1 (got "${text}")`);
+    return n;
+  };
+  const pool = read('DYNOFORM_RATE_LIMIT_POOL');
+  const refill = read('DYNOFORM_RATE_LIMIT_REFILL_PER_HOUR');
+  return { ...(pool !== undefined ? { bucketSize: pool } : {}), ...(refill !== undefined ? { refillPerHour: refill } : {}) };
+}
+
+/** `state`, else $DYNOFORM_STATE, else `.dynoform/state.json` beside the first YAML file (inside a folder given as a file). */
+export function stateSpec(r: Resolved, state: string | undefined, paths: readonly string[] = r.paths): string {
+  return resolveStateSpec({
+    ...(state !== undefined ? { flag: state } : {}),
+    ...(r.env.DYNOFORM_STATE !== undefined ? { env: r.env.DYNOFORM_STATE } : {}),
+    files: paths,
+    cwd: r.cwd,
+  });
+}
+
+export function openStateBackend(r: Resolved, state: string | undefined, paths: readonly string[] = r.paths): StateBackend {
+  try {
+    return openState(stateSpec(r, state, paths), { cwd: r.cwd });
+  } catch (err) {
+    throw classifyError(err);
+  }
+}
+
+/** Takes the state lock; a lock left by a dead process is taken over, with a warning. */
+export async function lockState(r: Resolved, backend: StateBackend, operation: string, signal?: AbortSignal): Promise<StateLock> {
+  try {
+    const ci = r.env.GITHUB_ACTIONS ? ` (GitHub Actions run ${r.env.GITHUB_RUN_ID ?? '?'})` : '';
+    const lock = await backend.lock({ who: lockOwner(r.env) + ci, operation, timeoutMs: r.lockTimeoutMs, ...(signal ? { signal } : {}) });
+    if (lock.tookOver) {
+      r.emit({
+        type: 'notice',
+        message: `took over the state lock left by ${describeHolder(lock.tookOver)}: that process is no longer running, so its ${lock.tookOver.operation} was interrupted. Everything it finished is in the state; the plan shows what is left.`,
+      });
+    }
+    return lock;
+  } catch (err) {
+    throw classifyError(err);
+  }
+}
+
+export async function readInventory(backend: StateBackend): Promise<Inventory> {
+  try {
+    return (await backend.read()) ?? newInventory();
+  } catch (err) {
+    throw classifyError(err);
+  }
+}
+
+/** A fingerprinter salted with the state's lineage, prepared with every value planning, apply or drift may ask for. */
+export async function prepareFingerprinter(inventory: Inventory, desired: DesiredState, live?: LiveState): Promise<Fingerprinter> {
+  const fp = createFingerprinter(saltForLineage(inventory.lineage));
+  await fp.prepare(fingerprintInputs(desired, live, inventory));
+  return fp;
+}
+
+export interface PlanRun {
+  plan: Plan;
+  desired: DesiredState;
+  live: LiveState;
+  inventory: Inventory;
+  fingerprint: Fingerprinter;
+}
+
+/** Reads the live state of the declared and owned apps and plans against it (pure from there on). */
+export async function computePlan(
+  r: Resolved,
+  args: { desired: DesiredState; client: HerokuClient; apiUrl: URL; inventory: Inventory; targets?: string[]; now?: Date; signal?: AbortSignal },
+): Promise<PlanRun> {
+  const { desired, client, apiUrl, inventory } = args;
+  const targets = args.targets && args.targets.length > 0 ? args.targets : undefined;
+  if (targets) {
+    const unknown = targets.filter((t) => !desired.apps[t] && !inventory.apps[t]);
+    if (unknown.length > 0) throw new DynoformError('invalid-option', `--target names no declared or managed app: ${unknown.join(', ')}`);
+  }
+  r.emit({ type: 'phase', phase: 'read-live', apps: Object.keys(desired.apps).length });
+  const live = await readLiveState(client, desired, inventory, args.signal ? { signal: args.signal } : {});
+  const fingerprint = await prepareFingerprinter(inventory, desired, live);
+  const plan = createPlan({
+    desired,
+    live,
+    inventory,
+    fingerprint: (value, secret) => fingerprint.sync(value, secret),
+    options: {
+      apiUrl: apiUrl.toString(),
+      dynoformVersion: VERSION,
+      now: (args.now ?? new Date()).toISOString(),
+      // Relative paths, so that a plan made in one CI job applies in another checkout.
+      files: desired.files.map((f) => relative(r.cwd, resolve(r.cwd, f)) || f),
+      ...(targets ? { targets } : {}),
+    },
+  });
+  return { plan, desired, live, inventory, fingerprint };
+}

@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Plan } from '../model/plan.js';
+import { planHasChanges, serializePlan } from '../planner/index.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { DynoformError, classifyError } from './errors.js';
+import { resolveCommon, type CommonOptions } from './options.js';
+import { collectDiagnostics } from './diagnostics.js';
+import { computePlan, connect, loadDesired, lockState, openStateBackend, readInventory } from './pipeline.js';
+
+export interface PlanOptions extends CommonOptions {
+  /** Plan only these app keys (`--target`); others are not even reported as deletions. */
+  targets?: string[];
+  /**
+   * Save the plan here (relative to `cwd`) for a later `apply({ planFile })`.
+   * The state lock is held while the plan is made, so that it is tied to one
+   * state version. The file holds fingerprints, never secret values.
+   */
+  out?: string;
+  /** The plan's timestamp; default now. */
+  now?: Date;
+}
+
+export interface PlanOutcome {
+  plan: Plan;
+  /** True when applying the plan would change something. */
+  hasChanges: boolean;
+  /** The configuration's diagnostics (warnings), then the planner's. */
+  diagnostics: Diagnostic[];
+  /** Absolute path the plan was saved to, with `out`. */
+  savedTo?: string;
+}
+
+/**
+ * Reads the YAML, the state and the live apps and computes what apply
+ * would change. Read-only towards Heroku.
+ */
+export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
+  const { r, diagnostics } = collectDiagnostics(resolveCommon(options));
+  const desired = await loadDesired(r);
+  const backend = openStateBackend(r, options.state);
+  try {
+    // A saved plan is applied later against this state: hold the lock while it is made (issue 8).
+    const lock = options.out !== undefined ? await lockState(r, backend, 'plan -o', options.signal) : undefined;
+    try {
+      const { client, apiUrl } = await connect(r, options);
+      try {
+        const inventory = await readInventory(backend);
+        const run = await computePlan(r, {
+          desired,
+          client,
+          apiUrl,
+          inventory,
+          ...(options.targets ? { targets: options.targets } : {}),
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        let savedTo: string | undefined;
+        if (options.out !== undefined) {
+          savedTo = resolve(r.cwd, options.out);
+          try {
+            await writeFileAtomic(savedTo, serializePlan(run.plan), { mode: 0o600, mkdir: true });
+          } catch (err) {
+            throw new DynoformError('file', `cannot write the plan file ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          }
+        }
+        return {
+          plan: run.plan,
+          hasChanges: planHasChanges(run.plan),
+          diagnostics: [...diagnostics, ...run.plan.diagnostics],
+          ...(savedTo ? { savedTo } : {}),
+        };
+      } finally {
+        client.close();
+      }
+    } finally {
+      await lock?.release();
+    }
+  } catch (err) {
+    throw classifyError(err);
+  } finally {
+    await backend.close();
+  }
+}
