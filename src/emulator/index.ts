@@ -36,12 +36,13 @@ const CLOSE_GRACE_MS = 2000;
 /** Starts a Platform API emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const opts = resolveOptions(options);
-  const store = opts.dataFile ? await loadStore(opts.dataFile) : new Store();
+  const loaded = opts.dataFile ? await loadStore(opts.dataFile) : undefined;
+  const store = loaded?.store ?? new Store();
   const platform = new Platform(store, { provisionDelayMs: opts.provisionDelayMs, seed: opts.seed });
   resumePending(platform);
   const stats = new StatsRecorder();
   const http = new HttpLayer(opts, platform, stats, opts.seed ?? Random.randomSeed());
-  const saver = opts.dataFile ? new Saver(opts.dataFile, store, isoNow, 200, opts.log) : undefined;
+  const saver = opts.dataFile && loaded ? new Saver(opts.dataFile, loaded, isoNow, 200, opts.log) : undefined;
   if (saver) store.onTouch = () => saver.poke();
 
   const server: Server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {

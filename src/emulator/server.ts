@@ -46,6 +46,9 @@ export function accountIdentity(key: string): { id: string; email: string } {
   return { id, email: `user-${h.slice(0, 8)}@example.com` };
 }
 
+/** `real`: a HEAD request; `override`: a POST overridden to HEAD. */
+type HeadMode = 'no' | 'real' | 'override';
+
 interface Outcome {
   status: number;
   headers: Record<string, string>;
@@ -58,6 +61,7 @@ const router = new Router(ROUTES);
 const NO_QUERY = new URLSearchParams();
 const NO_EXPANSIONS: ReadonlySet<string> = new Set();
 
+/** `Accept-Expansion` and `Accept-Inclusion`: comma-separated field names. */
 function expansions(h: string | undefined): ReadonlySet<string> {
   if (!h) return NO_EXPANSIONS;
   return new Set(
@@ -160,7 +164,11 @@ export class HttpLayer {
       if (OVERRIDABLE.has(m)) method = m;
       else badOverride = override;
     }
+    // A HEAD sent as `POST` + `X-Http-Method-Override: HEAD` is still a POST on
+    // the wire: its answer must say Content-Length: 0, or the client waits for
+    // a body that a HEAD answer never has.
     const isHead = method === 'HEAD';
+    const head: HeadMode = !isHead ? 'no' : req.method === 'HEAD' ? 'real' : 'override';
     const routeMethod = isHead ? 'GET' : method;
     const match = router.match(routeMethod, path);
     const routeKey = match ? `${routeMethod} ${match.def.pattern}` : `${routeMethod} (no route)`;
@@ -182,7 +190,7 @@ export class HttpLayer {
     }
     if (fault === '500' || fault === '503') {
       this.stats.fault(fault);
-      this.send(res, this.errorOutcome(fault === '500' ? internalError() : serviceUnavailable(), rid.header, bucket), isHead);
+      this.send(res, this.errorOutcome(fault === '500' ? internalError() : serviceUnavailable(), rid.header, bucket), head);
       return;
     }
 
@@ -190,7 +198,7 @@ export class HttpLayer {
     try {
       bodyText = await readBody(req);
     } catch (err) {
-      if (err instanceof ApiError) this.send(res, this.errorOutcome(err, rid.header, bucket), isHead);
+      if (err instanceof ApiError) this.send(res, this.errorOutcome(err, rid.header, bucket), head);
       else req.socket.destroy();
       return;
     }
@@ -202,7 +210,7 @@ export class HttpLayer {
       req.socket.destroy();
       return;
     }
-    this.send(res, out, isHead);
+    this.send(res, out, head);
   }
 
   private process(r: {
@@ -260,6 +268,7 @@ export class HttpLayer {
         account: r.account,
         platform: this.platform,
         expand: expansions(header(r.req, 'accept-expansion')),
+        include: expansions(header(r.req, 'accept-inclusion')),
       };
 
       const ifm = header(r.req, 'if-match');
@@ -346,11 +355,12 @@ export class HttpLayer {
   /** Set while the server shuts down: answers close their connection instead of keeping it alive. */
   closing = false;
 
-  private send(res: ServerResponse, out: Outcome, isHead: boolean): void {
+  private send(res: ServerResponse, out: Outcome, head: HeadMode): void {
+    if (head === 'override') out = { ...out, headers: { ...out.headers, 'Content-Length': '0' } };
     this.stats.status(out.status);
     if (this.closing) res.shouldKeepAlive = false;
     res.writeHead(out.status, out.headers);
-    res.end(isHead || out.text === undefined ? undefined : out.text);
+    res.end(head !== 'no' || out.text === undefined ? undefined : out.text);
   }
 
   /** `/__emulator/*`: for tests; no auth, no tokens, no faults, not counted. */

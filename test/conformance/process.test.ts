@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,30 @@ describe('dynoform emulator (process)', () => {
     expect((await fetch(`${url2}/apps/from-process`, { headers })).status).toBe(200);
     again.child.kill('SIGINT');
     expect((await again.exited).code).toBe(0);
+  });
+
+  it('keeps --data through kill -9: journaled writes come back, no temporary file is left', async () => {
+    const data = join(dir, 'killed.json');
+    const run = launch(['--port', '0', '--data', data]);
+    const url = await run.url;
+    const headers = { Accept: V3, Authorization: 'Bearer process-test', 'Content-Type': 'application/json' };
+    expect((await fetch(`${url}/apps`, { method: 'POST', headers, body: JSON.stringify({ name: 'survives-kill' }) })).status).toBe(201);
+    const patched = await fetch(`${url}/apps/survives-kill/config-vars`, { method: 'PATCH', headers, body: JSON.stringify({ KEPT: 'after kill -9' }) });
+    expect(patched.status).toBe(200);
+    // Journaled within the save delay (200 ms); wait until it is on disk.
+    const journaled = async () =>
+      (await Promise.all((await readdir(dir)).filter((n) => n.startsWith('killed.json.journal.')).map((n) => readFile(join(dir, n), 'utf8')))).join('');
+    for (let i = 0; i < 100 && !(await journaled()).includes('after kill -9'); i++) await new Promise((r) => setTimeout(r, 50));
+    run.child.kill('SIGKILL');
+    expect((await run.exited).code).toBeNull();
+
+    const again = launch(['--port', '0', '--data', data]);
+    const url2 = await again.url;
+    const config = await fetch(`${url2}/apps/survives-kill/config-vars`, { headers });
+    expect(await config.json()).toEqual({ KEPT: 'after kill -9' });
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    expect((await readdir(dir)).filter((n) => n.startsWith('killed.json.'))).toEqual([]);
   });
 
   it('fails with exit 1 and a message on a bad flag', async () => {

@@ -79,6 +79,11 @@ describe('every response of a full session matches the official schema', () => {
     await hit('PATCH', '/apps/{app}', '/apps/conf-shop', { maintenance: true, build_stack: 'heroku-22' });
     await hit('GET', '/apps/{app}/available-stacks', '/apps/conf-shop/available-stacks');
     await hit('GET', '/apps/{app}/available-dyno-sizes', '/apps/conf-shop/available-dyno-sizes');
+    await hit('GET', '/apps/{app}/buildpack-installations', '/apps/conf-shop/buildpack-installations');
+    await hit('PUT', '/apps/{app}/buildpack-installations', '/apps/conf-shop/buildpack-installations', {
+      updates: [{ buildpack: 'heroku/ruby' }, { buildpack: 'https://github.com/heroku/heroku-buildpack-static' }],
+    });
+    await hit('GET', '/apps/{app}/buildpack-installations', '/apps/conf-shop/buildpack-installations');
 
     // Config vars and releases.
     await hit('PATCH', '/apps/{app}/config-vars', '/apps/conf-shop/config-vars', { RAILS_ENV: 'production', SECRET: 's3cret' });
@@ -108,6 +113,11 @@ describe('every response of a full session matches the official schema', () => {
     await hit('GET', '/apps/{app}/formation/{formation}', '/apps/conf-shop/formation/web');
     await hit('GET', '/apps/{app}/dynos', '/apps/conf-shop/dynos');
     await hit('GET', '/apps/{app}/dynos/{dyno}', '/apps/conf-shop/dynos/web.1');
+    await hit('DELETE', '/apps/{app}/dynos/{dyno}', '/apps/conf-shop/dynos/web.1');
+    await hit('POST', '/apps/{app}/dynos/{dyno}/actions/stop', '/apps/conf-shop/dynos/worker.1/actions/stop');
+    await hit('DELETE', '/apps/{app}/formations/{type}', '/apps/conf-shop/formations/web');
+    await hit('POST', '/apps/{app}/formations/{type}/actions/stop', '/apps/conf-shop/formations/worker/actions/stop');
+    await hit('DELETE', '/apps/{app}/dynos', '/apps/conf-shop/dynos');
     await hit('GET', '/apps/{app}/collaborators', '/apps/conf-shop/collaborators');
 
     // Add-ons and attachments.
@@ -134,12 +144,18 @@ describe('every response of a full session matches the official schema', () => {
     await hit('GET', '/apps/{app}/addon-attachments', '/apps/conf-shop/addon-attachments');
     await hit('GET', '/apps/{app}/addon-attachments/{attachment}', '/apps/conf-shop/addon-attachments/DATABASE');
     await hit('POST', '/actions/addon-attachments/resolve', '/actions/addon-attachments/resolve', { addon_attachment: 'SHOP_DB', app: other.name });
+    // Accept-Inclusion adds fields outside the schema (as the real API does): test/conformance/fidelity.test.ts.
+    await hit('POST', '/actions/addon-attachments/resolve', '/actions/addon-attachments/resolve', { addon_attachment: 'SHOP_DB', app: null });
     await hit('DELETE', '/addon-attachments/{attachment}', `/addon-attachments/${shared.id}`);
 
     // Domains, SNI endpoints, drains, pipeline couplings.
     await hit('GET', '/apps/{app}/sni-endpoints', '/apps/conf-shop/sni-endpoints');
     await hit('GET', '/apps/{app}/sni-endpoints/{endpoint}', '/apps/conf-shop/sni-endpoints/none');
     const domain = await hit('POST', '/apps/{app}/domains', '/apps/conf-shop/domains', { hostname: 'www.conf-shop.example', sni_endpoint: null });
+    await hit('POST', '/apps/{app}/acm', '/apps/conf-shop/acm');
+    await hit('PATCH', '/apps/{app}/acm', '/apps/conf-shop/acm');
+    await hit('GET', '/apps/{app}/domains/{domain}', `/apps/conf-shop/domains/${domain.id}`);
+    await hit('DELETE', '/apps/{app}/acm', '/apps/conf-shop/acm');
     await hit('GET', '/apps/{app}/domains', '/apps/conf-shop/domains', undefined, { Range: 'id ..; max=1000;' });
     await hit('GET', '/apps/{app}/domains/{domain}', `/apps/conf-shop/domains/${domain.id}`);
     await hit('PATCH', '/apps/{app}/domains/{domain}', '/apps/conf-shop/domains/www.conf-shop.example', { sni_endpoint: null });

@@ -10,6 +10,12 @@ import { rangeNotSatisfiable } from './errors.js';
  * Heroku CLI sends `id ..; max=1000;` and `version ..; order=desc,max=1`).
  * A range with only an end bound was rejected by Heroku from 2013-08 on, and
  * is here too.
+ *
+ * Next-Range is a cursor: on a field other than `id` (values can tie:
+ * `updated_at` has one-second granularity) it carries `after_id=<id>`, the
+ * last item's id, and items equal to the exclusive start bound count only
+ * when their id comes after it, in the sort's order. So walking a list by
+ * Next-Range never skips nor repeats an item.
  */
 export interface RangeSpec {
   field: string;
@@ -19,6 +25,8 @@ export interface RangeSpec {
   endExclusive: boolean;
   max: number;
   order: 'asc' | 'desc';
+  /** With an exclusive start: ties with the start value count only after this id. */
+  afterId?: string;
 }
 
 export const DEFAULT_MAX = 200;
@@ -89,6 +97,8 @@ export function parseRange(header: string | undefined, shape: ListShape): RangeS
         throw rangeNotSatisfiable(`Invalid Range: order must be asc or desc, got ${JSON.stringify(value)}.`);
       }
       spec.order = value;
+    } else if (key === 'after_id' && value !== '') {
+      spec.afterId = value;
     } else {
       throw rangeNotSatisfiable(`Invalid Range: unknown parameter ${JSON.stringify(key)}.`);
     }
@@ -134,7 +144,8 @@ export function applyRange(items: Item[], spec: RangeSpec, shape: ListShape): Ra
     const v = item[field];
     if (start !== undefined) {
       const c = sign * compare(v, start);
-      if (c < 0 || (c === 0 && spec.startExclusive)) return false;
+      if (c < 0) return false;
+      if (c === 0 && spec.startExclusive && (spec.afterId === undefined || sign * compare(item.id, spec.afterId) <= 0)) return false;
     }
     if (end !== undefined) {
       const c = sign * compare(v, end);
@@ -154,7 +165,9 @@ export function applyRange(items: Item[], spec: RangeSpec, shape: ListShape): Ra
   };
   if (more) {
     const endPart = spec.end === undefined ? '' : `${spec.end}${spec.endExclusive ? '[' : ''}`;
-    headers['Next-Range'] = `${field} ]${String(last)}..${endPart}; ${params}`;
+    const lastId = page[page.length - 1]?.id;
+    const cursor = field !== 'id' && lastId !== undefined ? `, after_id=${String(lastId)}` : '';
+    headers['Next-Range'] = `${field} ]${String(last)}..${endPart}; ${params}${cursor}`;
   }
   return { status: more ? 206 : 200, items: page, headers };
 }

@@ -1,10 +1,12 @@
 import type { Platform } from '../platform.js';
 import { accountRoutes } from './account/routes.js';
+import { acmRoutes } from './acm/routes.js';
 import { attachmentRoutes } from './addon-attachments/routes.js';
 import { resumeProvisioning } from './addons/rules.js';
 import { addonRoutes } from './addons/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { appFeatureRoutes } from './app-features/routes.js';
+import { buildpackRoutes } from './buildpack-installations/routes.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { configVarRoutes } from './config-vars/routes.js';
 import { resumeVerification } from './domains/rules.js';
@@ -23,6 +25,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...catalogueRoutes,
   ...appRoutes,
   ...appFeatureRoutes,
+  ...acmRoutes,
+  ...buildpackRoutes,
   ...configVarRoutes,
   ...releaseRoutes,
   ...slugRoutes,

@@ -19,6 +19,8 @@ export interface Ctx {
   platform: Platform;
   /** `Accept-Expansion` fields (e.g. `plan`, `addon_service` on add-ons). */
   expand: ReadonlySet<string>;
+  /** `Accept-Inclusion` fields (e.g. `addon:plan`, `config_vars` on attachments). */
+  include: ReadonlySet<string>;
 }
 
 export type Json = Record<string, unknown>;
@@ -64,3 +66,26 @@ export const list = (items: Json[], ranges: readonly string[] = ['id']): Result 
 
 /** Request bodies arrive validated against the link schema; this only narrows the type. */
 export const bodyOf = <T>(ctx: Ctx): T => (ctx.body ?? {}) as T;
+
+/**
+ * A `normalize` for bodies whose link schema wants strings where real
+ * clients send references: `{id}` or `{name}` objects become the id (or the
+ * name), and `null` in an optional field is the field left out (the Heroku
+ * CLI sends `plan: {name}`, `addon: {name}, app: {name}` and `app: null`).
+ */
+export function refsAsStrings(...fields: string[]): (body: unknown) => unknown {
+  return (body) => {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+    const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+    for (const field of fields) {
+      const v = out[field];
+      if (v === null) delete out[field];
+      else if (typeof v === 'object' && !Array.isArray(v)) {
+        const ref = v as { id?: unknown; name?: unknown };
+        const key = typeof ref.id === 'string' ? ref.id : typeof ref.name === 'string' ? ref.name : undefined;
+        if (key !== undefined) out[field] = key;
+      }
+    }
+    return out;
+  };
+}

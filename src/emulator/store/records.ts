@@ -36,6 +36,16 @@ export interface AppRecord {
   version: number;
   /** App features switched from their default (off), by name; absent in older data files. */
   features?: Record<string, { enabled: boolean; updatedAt: string }>;
+  /** Buildpacks in order (`PUT /apps/{app}/buildpack-installations`); absent in older data files. */
+  buildpacks?: BuildpackRef[];
+  /** When each dyno (`web.1`) was last restarted or stopped, if after its formation last changed. */
+  dynoStarts?: Record<string, string>;
+}
+
+/** A buildpack as the API names it: a registry name (`heroku/nodejs`) or a URL, in both fields. */
+export interface BuildpackRef {
+  url: string;
+  name: string;
 }
 
 export interface ReleaseRecord {
@@ -139,6 +149,8 @@ export interface StoreSnapshot {
   format: 'dynoform-emulator';
   version: 1;
   savedAt: string;
+  /** The first journal (`FILE.journal.N`) that applies on top of this snapshot. */
+  journal?: number;
   accounts: AccountRecord[];
   apps: AppRecord[];
   releases: ReleaseRecord[];

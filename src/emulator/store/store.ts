@@ -11,22 +11,61 @@ import type {
   StoreSnapshot,
 } from './records.js';
 
+/** The persisted collections, by their name in the snapshot. */
+export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains'] as const;
+export type Collection = (typeof COLLECTIONS)[number];
+
 /**
- * The emulator's data: plain maps keyed by id, plus the few indexes the hot
- * paths need (app by name). No HTTP and no business rules here — those live
- * in platform.ts — so that persistence is a straight copy of the maps.
+ * A map that remembers which ids were set or deleted since persistence last
+ * took them (`takeDirty`), so that a save writes only what changed. A record
+ * changed in place must be `set` again to count.
+ */
+export class TrackedMap<T> extends Map<string, T> {
+  dirty = new Set<string>();
+
+  override set(id: string, value: T): this {
+    this.dirty?.add(id);
+    return super.set(id, value);
+  }
+
+  override delete(id: string): boolean {
+    this.dirty.add(id);
+    return super.delete(id);
+  }
+
+  takeDirty(): Set<string> {
+    const d = this.dirty;
+    this.dirty = new Set();
+    return d;
+  }
+}
+
+/**
+ * The emulator's data: maps keyed by id, plus the few indexes the hot paths
+ * need (app by name). No HTTP and no business rules here — those live in
+ * resources/<resource>/rules.ts — so that persistence is a straight copy of
+ * the maps, or of the records that changed.
  */
 export class Store {
-  readonly accounts = new Map<string, AccountRecord>();
-  readonly apps = new Map<string, AppRecord>();
+  readonly accounts = new TrackedMap<AccountRecord>();
+  readonly apps = new TrackedMap<AppRecord>();
   readonly appIdsByName = new Map<string, string>();
-  readonly releases = new Map<string, ReleaseRecord>();
-  readonly slugs = new Map<string, SlugRecord>();
-  readonly formations = new Map<string, FormationRecord>();
-  readonly addons = new Map<string, AddonRecord>();
-  readonly attachments = new Map<string, AttachmentRecord>();
-  readonly domains = new Map<string, DomainRecord>();
-  readonly drains = new Map<string, DrainRecord>();
+  readonly releases = new TrackedMap<ReleaseRecord>();
+  readonly slugs = new TrackedMap<SlugRecord>();
+  readonly formations = new TrackedMap<FormationRecord>();
+  readonly addons = new TrackedMap<AddonRecord>();
+  readonly attachments = new TrackedMap<AttachmentRecord>();
+  readonly domains = new TrackedMap<DomainRecord>();
+  readonly drains = new TrackedMap<DrainRecord>();
+
+  collection(name: Collection): TrackedMap<{ id: string }> {
+    return this[name] as TrackedMap<{ id: string }>;
+  }
+
+  /** Forgets what changed (after loading: everything loaded is saved already). */
+  clearDirty(): void {
+    for (const name of COLLECTIONS) this.collection(name).takeDirty();
+  }
 
   /** Bumped on every change, so persistence knows when there is something to save. */
   generation = 0;
@@ -102,6 +141,7 @@ export class Store {
     fill(store.attachments, s.attachments);
     fill(store.domains, s.domains);
     fill(store.drains, s.drains);
+    store.clearDirty();
     return store;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,20 +55,60 @@ describe('--data FILE', () => {
     }
   });
 
-  it('saves shortly after changes, not only at close', async () => {
+  it('journals changes shortly after they happen, not only at close, and only what changed', async () => {
     const file = join(dir, 'live.json');
     const emu = await startEmulator({ dataFile: file });
     try {
       await client(emu)('POST', '/apps', { body: { name: 'saved-early' } });
+      const journals = async () => (await readdir(dir)).filter((n) => n.startsWith('live.json.journal.'));
       let text = '';
       for (let i = 0; i < 50 && !text.includes('saved-early'); i++) {
         await tick(50);
-        text = await readFile(file, 'utf8').catch(() => '');
+        text = (await Promise.all((await journals()).map((n) => readFile(join(dir, n), 'utf8')))).join('');
       }
       expect(text).toContain('saved-early');
+      const before = text.length;
+      await client(emu)('PATCH', '/apps/saved-early/config-vars', { body: { ONE: '1' } });
       await emu.save();
+      const after = (await Promise.all((await journals()).map((n) => readFile(join(dir, n), 'utf8')))).join('');
+      // The app and one release: two lines, not the whole store again.
+      expect(after.slice(before).trim().split('\n').map((l) => JSON.parse(l).c).sort()).toEqual(['apps', 'releases']);
     } finally {
       await emu.close();
+    }
+    // A clean close leaves one self-contained file.
+    expect((await readdir(dir)).filter((n) => n.startsWith('live.json.'))).toEqual([]);
+    expect(await readFile(file, 'utf8')).toContain('saved-early');
+  });
+
+  it('comes back from a crash: snapshot plus journal, a torn last line ignored, a stale temporary file removed', async () => {
+    const file = join(dir, 'crash.json');
+    const first = await startEmulator({ dataFile: file, seed: 11 });
+    const call = client(first);
+    await call('POST', '/apps', { body: { name: 'before-crash' } });
+    await first.save();
+    await call('PATCH', '/apps/before-crash/config-vars', { body: { KEPT: 'yes' } });
+    await first.save();
+    const expected = (await call('GET', '/apps/before-crash/config-vars')).text;
+    const releases = (await call('GET', '/apps/before-crash/releases')).text;
+    // What a kill -9 leaves, copied aside before the clean close: journals only
+    // (no snapshot yet), plus a torn append and a half-written snapshot of a dead process.
+    const crashed = join(dir, 'crashed.json');
+    const journals = (await readdir(dir)).filter((n) => n.startsWith('crash.json.'));
+    expect(journals.length).toBeGreaterThan(0);
+    for (const n of journals) await copyFile(join(dir, n), join(dir, n.replace('crash.json', 'crashed.json')));
+    await appendFile(join(dir, journals[journals.length - 1]!.replace('crash.json', 'crashed.json')), '{"c":"apps","id":"torn');
+    await writeFile(join(dir, 'crashed.json.99999999.tmp'), '{"format":"dynoform-emu');
+    await first.close();
+
+    const second = await startEmulator({ dataFile: crashed, seed: 11 });
+    try {
+      const again = client(second);
+      expect((await again('GET', '/apps/before-crash/config-vars')).text).toBe(expected);
+      expect((await again('GET', '/apps/before-crash/releases')).text).toBe(releases);
+      expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await second.close();
     }
   });
 

@@ -15,7 +15,7 @@ describe('releases', () => {
     const res = await call('GET', '/apps/rel/releases', { headers: { Range: 'version ..; order=desc,max=1' } });
     expect(res.status).toBe(206);
     expect(res.body.map((r: any) => r.version)).toEqual([3]);
-    expect(res.headers.get('next-range')).toBe('version ]3..; max=1, order=desc');
+    expect(res.headers.get('next-range')).toBe(`version ]3..; max=1, order=desc, after_id=${res.body[0].id}`);
     expect(res.headers.get('accept-ranges')).toBe('version, id');
     const all = (await call('GET', '/apps/rel/releases')).body;
     expect(all.map((r: any) => [r.version, r.current])).toEqual([[1, false], [2, false], [3, true]]);

@@ -28,7 +28,7 @@ export function findAttachment(p: Platform, account: AccountRecord, key: string,
     : app
       ? pool.find((a) => a.name === key.toUpperCase())
       : undefined;
-  if (!found) throw notFound("Couldn't find that add-on attachment.", 'add-on attachment');
+  if (!found) throw notFound("Couldn't find that add-on attachment.", 'add_on attachment');
   return found;
 }
 
@@ -113,7 +113,7 @@ export function detach(p: Platform, account: AccountRecord, att: AttachmentRecor
 
 export function detachById(p: Platform, account: AccountRecord, att: AttachmentRecord): AttachmentRecord {
   const addon = p.store.addons.get(att.addonId);
-  if (!addon) throw notFound("Couldn't find that add-on.", 'add-on');
+  if (!addon) throw notFound("Couldn't find that add-on.", 'add_on');
   const onBilling = attachmentsOfAddon(p, addon).filter((a) => a.appId === addon.appId);
   if (att.appId === addon.appId && onBilling.length === 1) {
     throw invalidParams(`Cannot detach ${att.name}: it is the last attachment of ${addon.name} to its billing app. Remove the add-on instead.`);

@@ -5,7 +5,7 @@ import type { AddonRecord, AppRecord } from '../../store/records.js';
 import { userOf } from '../account/routes.js';
 import { appParam, appRef } from '../apps/routes.js';
 import { renderPlan, renderService } from '../catalogue/routes.js';
-import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef } from '../types.js';
+import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef, refsAsStrings } from '../types.js';
 import { attachmentsOf } from '../addon-attachments/rules.js';
 import { addonConfigVars, addonsOf, addonsOfApp, createAddon, deleteAddon, findAddon, serviceOf, updateAddon } from './rules.js';
 import { findApp } from '../apps/rules.js';
@@ -43,19 +43,6 @@ function mustBill(platform: Platform, addon: AddonRecord, app: AppRecord): void 
   throw invalidParams(`${addon.name} is billed to ${billing}, not ${app.name}: change or remove it there, or detach it from ${app.name}.`);
 }
 
-/** The Heroku CLI sends `plan: {name}`; the schema wants the id or name as a string. */
-function normalizePlan(body: unknown): unknown {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-  const b = body as Record<string, unknown>;
-  const plan = b.plan;
-  if (plan !== null && typeof plan === 'object' && !Array.isArray(plan)) {
-    const p = plan as { id?: unknown; name?: unknown };
-    const key = typeof p.id === 'string' ? p.id : typeof p.name === 'string' ? p.name : undefined;
-    if (key !== undefined) return { ...b, plan: key };
-  }
-  return body;
-}
-
 type AddonCreate = { plan: string; name?: string; attachment?: { name?: string }; config?: Record<string, string> };
 type Resolve = { addon: string; app?: string; addon_service?: string };
 
@@ -83,7 +70,7 @@ export const addonRoutes: RouteDef[] = [
   {
     method: 'POST',
     pattern: '/apps/{app}/addons',
-    normalize: normalizePlan,
+    normalize: refsAsStrings('plan'),
     handler: (ctx) => {
       const addon = createAddon(ctx.platform, accountOf(ctx), appParam(ctx), bodyOf<AddonCreate>(ctx));
       return created(renderAddon(ctx.platform, addon, ctx.expand));
@@ -100,7 +87,7 @@ export const addonRoutes: RouteDef[] = [
   {
     method: 'PATCH',
     pattern: '/apps/{app}/addons/{addon}',
-    normalize: normalizePlan,
+    normalize: refsAsStrings('plan'),
     handler: (ctx) => {
       const app = appParam(ctx);
       const addon = findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon'), app);
@@ -124,6 +111,7 @@ export const addonRoutes: RouteDef[] = [
   {
     method: 'POST',
     pattern: '/actions/addons/resolve',
+    normalize: refsAsStrings('app', 'addon_service'),
     handler: (ctx) => {
       const account = accountOf(ctx);
       const body = bodyOf<Resolve>(ctx);

@@ -29,7 +29,7 @@ export function findAddon(p: Platform, account: AccountRecord, key: string, app?
     const att = attachmentsOf(p, app).find((a) => a.name === key.toUpperCase());
     if (att) found = p.store.addons.get(att.addonId);
   }
-  if (!found) throw notFound("Couldn't find that add-on.", 'add-on');
+  if (!found) throw notFound("Couldn't find that add-on.", 'add_on');
   return found;
 }
 

@@ -31,6 +31,8 @@ export function setFeature(p: Platform, app: AppRecord, key: string, enabled: bo
   if (f.enabled === enabled) return f;
   const now = p.now();
   app.features = { ...app.features, [f.def.name]: { enabled, updatedAt: now } };
+  // Changed in place: putting it back is what tells the --data journal.
+  p.store.putApp(app);
   p.changed();
   return { ...f, enabled, updatedAt: now };
 }

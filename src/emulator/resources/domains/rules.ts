@@ -40,7 +40,9 @@ function verifyLater(p: Platform, id: string): void {
   p.later(() => {
     const cur = p.store.domains.get(id);
     if (cur?.status === 'pending') {
-      p.store.domains.set(id, { ...cur, status: 'succeeded', updatedAt: p.now() });
+      // With ACM on, the certificate comes with the verified DNS target.
+      const acmStatus = cur.acmStatus === 'pending' ? 'cert issued' : cur.acmStatus;
+      p.store.domains.set(id, { ...cur, status: 'succeeded', acmStatus, updatedAt: p.now() });
       p.changed();
     }
   });
@@ -55,7 +57,9 @@ export function createDomain(p: Platform, app: AppRecord, hostnameIn: string, sn
   if (existing) {
     throw invalidParams(existing.appId === app.id ? `Domain ${hostname} has already been added to this app.` : `${hostname} is currently in use by another app.`);
   }
-  const d = addDomainRecord(p, app, hostname, 'custom');
+  const added = addDomainRecord(p, app, hostname, 'custom');
+  const d: DomainRecord = app.acm ? { ...added, acmStatus: 'pending' } : added;
+  p.store.domains.set(d.id, d);
   verifyLater(p, d.id);
   p.changed();
   return d;

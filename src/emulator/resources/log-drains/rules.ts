@@ -13,7 +13,7 @@ export function findDrain(p: Platform, app: AppRecord, key: string): DrainRecord
   const found = isUuid(key)
     ? drains.find((d) => d.id === key.toLowerCase())
     : (drains.find((d) => d.token === key) ?? drains.find((d) => d.url === key));
-  if (!found) throw notFound("Couldn't find that log drain.", 'log-drain');
+  if (!found) throw notFound("Couldn't find that log drain.", 'log_drain');
   return found;
 }
 

@@ -4,7 +4,7 @@ import type { AccountRecord, AppRecord, ReleaseRecord } from '../../store/record
 import { attachmentKeys, attachmentsOf } from '../addon-attachments/rules.js';
 import { isUuid, planById, planName } from '../catalogue/data.js';
 import { syncFormation } from '../formation/rules.js';
-import { findSlug } from '../slugs/rules.js';
+import { releasableSlug } from '../slugs/rules.js';
 
 export function releasesOf(p: Platform, app: AppRecord): ReleaseRecord[] {
   return [...p.store.releases.values()].filter((r) => r.appId === app.id);
@@ -46,14 +46,19 @@ export function cutRelease(p: Platform, account: AccountRecord, app: AppRecord, 
   p.store.releases.set(release.id, release);
   app.releasedAt = now;
   app.updatedAt = now;
+  // The app changed in place (version, and whatever the caller set before
+  // cutting this release); putting it back tells persistence.
+  p.store.putApp(app);
   p.changed();
   return release;
 }
 
 /** `POST /apps/{app}/releases {slug}`: releases the slug; its process types become the formation. */
 export function deploy(p: Platform, account: AccountRecord, app: AppRecord, slugKey: string, description?: string): ReleaseRecord {
-  const slug = findSlug(p, app, slugKey);
+  const slug = releasableSlug(p, account, app, slugKey);
   app.slugId = slug.id;
+  // The app runs on the stack its slug was built for (a slug of another stack moves it).
+  app.stackId = slug.stackId;
   syncFormation(p, app, slug.processTypes);
   return cutRelease(p, account, app, description ?? `Deploy ${slug.commit ? slug.commit.slice(0, 8) : slug.id.slice(0, 8)}`);
 }
@@ -69,6 +74,7 @@ export function rollback(p: Platform, account: AccountRecord, app: AppRecord, re
   if (target.slugId !== app.slugId) {
     app.slugId = target.slugId;
     const slug = target.slugId ? p.store.slugs.get(target.slugId) : undefined;
+    if (slug) app.stackId = slug.stackId;
     syncFormation(p, app, slug?.processTypes ?? {});
   }
   return cutRelease(p, account, app, `Rollback to v${target.version}`);

@@ -1,6 +1,6 @@
-import { invalidParams, notFound } from '../../http/errors.js';
+import { forbidden, invalidParams, notFound } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
-import type { AppRecord, SlugRecord } from '../../store/records.js';
+import type { AccountRecord, AppRecord, SlugRecord } from '../../store/records.js';
 import { findStack, isUuid } from '../catalogue/data.js';
 
 const PROCESS_TYPE = /^[-\w]{1,128}$/;
@@ -30,7 +30,8 @@ export function createSlug(p: Platform, app: AppRecord, body: SlugCreate): SlugR
     id: p.uuid(),
     appId: app.id,
     processTypes: types,
-    stackId: stack?.id ?? app.stackId,
+    // What a build would use: the app's build stack (`heroku stack:set`).
+    stackId: stack?.id ?? app.buildStackId,
     commit: body.commit ?? null,
     commitDescription: body.commit_description ?? null,
     checksum: body.checksum ?? null,
@@ -47,5 +48,20 @@ export function createSlug(p: Platform, app: AppRecord, body: SlugCreate): SlugR
 export function findSlug(p: Platform, app: AppRecord, key: string): SlugRecord {
   const slug = isUuid(key) ? p.store.slugs.get(key.toLowerCase()) : undefined;
   if (!slug || slug.appId !== app.id) throw notFound("Couldn't find that slug.", 'slug');
+  return slug;
+}
+
+/**
+ * A slug to release on `app`: its own, or one of another app the caller can
+ * access (Heroku's "copying slugs" flow, e.g. promoting staging to
+ * production). Without access to the source app: 403, as Heroku answers.
+ */
+export function releasableSlug(p: Platform, account: AccountRecord, app: AppRecord, key: string): SlugRecord {
+  const slug = isUuid(key) ? p.store.slugs.get(key.toLowerCase()) : undefined;
+  if (!slug) throw notFound("Couldn't find that slug.", 'slug');
+  if (slug.appId === app.id) return slug;
+  const source = p.store.apps.get(slug.appId);
+  if (!source) throw notFound("Couldn't find that slug.", 'slug');
+  if (source.ownerId !== account.id) throw forbidden(`You do not have access to the app ${source.name}.`);
   return slug;
 }

@@ -64,10 +64,26 @@ describe('applyRange', () => {
     expect(r.headers['Next-Range']).toBeUndefined();
   });
 
+  it('breaks ties by id, so a walk by Next-Range on a non-unique field never skips an item', () => {
+    const tied = Array.from({ length: 9 }, (_, i) => ({ id: `id-${i}`, updated_at: i < 7 ? '2026-01-01T00:00:00Z' : '2026-01-01T00:00:01Z' }));
+    const tiedShape = { ranges: ['id', 'updated_at'] };
+    for (const order of ['asc', 'desc']) {
+      const seen: string[] = [];
+      let range: string | undefined = `updated_at ..; max=2, order=${order}`;
+      while (range !== undefined) {
+        const page = applyRange(tied, parseRange(range, tiedShape), tiedShape);
+        seen.push(...page.items.map((i) => String(i.id)));
+        range = page.headers['Next-Range'];
+      }
+      expect(new Set(seen).size).toBe(9);
+      expect(seen).toHaveLength(9);
+    }
+  });
+
   it('sorts by another field, descending, and keeps order in Next-Range', () => {
     const r = applyRange(items, parseRange('name ..; max=3, order=desc', shape), shape);
     expect(r.items.map((i) => i.name)).toEqual(['n9', 'n8', 'n7']);
-    expect(r.headers['Next-Range']).toBe('name ]n7..; max=3, order=desc');
+    expect(r.headers['Next-Range']).toBe('name ]n7..; max=3, order=desc, after_id=id-02');
     const next = applyRange(items, parseRange(r.headers['Next-Range'], shape), shape);
     expect(next.items.map((i) => i.name)).toEqual(['n6', 'n5', 'n4']);
   });
