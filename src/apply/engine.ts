@@ -50,7 +50,14 @@ export const DEFAULT_PROVISION_TIMEOUT_MS = 15 * 60_000;
 /** The outcome of executing one change, before it is reported. */
 type Outcome =
   | { ok: true; releases: number; warnings: string[] }
-  | { ok: false; conflict: boolean; message: string; code?: string };
+  | {
+      ok: false;
+      conflict: boolean;
+      message: string;
+      code?: string;
+      /** The API refused the token or the account (401/403): no further change can succeed. */
+      refused?: boolean;
+    };
 
 /**
  * Applies a plan; yields typed progress events, the last of which is
@@ -110,6 +117,8 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
   );
 
   let stateFailed: unknown;
+  /** The first 401/403: the run stops there and says it once. */
+  let refusedBy: string | undefined;
   const stopAll = new AbortController();
   const runSignal = anySignal(signal, stopAll.signal);
   const writer = new StateWriter(
@@ -193,6 +202,15 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
           emit({ type: 'change-done', changeId: c.id, address: c.address, action: c.action, outcome: 'succeeded', durationMs: Math.round(performance.now() - started) });
           return 'succeeded';
         }
+        if (outcome.refused) {
+          if (refusedBy === undefined) {
+            refusedBy = c.address;
+            // No new change starts: each would be refused the same way.
+            stopAll.abort('the API refused the credentials');
+          } else {
+            outcome.message = `not applied: the API refused the credentials (see ${refusedBy})`;
+          }
+        }
         const kind = outcome.conflict ? 'conflict' : 'failed';
         if (outcome.conflict) result.conflicts += 1;
         result.failed.push(report(c, kind, outcome.message));
@@ -212,7 +230,7 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
   );
 
   await writer.flush();
-  result.interrupted = interrupted && stateFailed === undefined;
+  result.interrupted = interrupted && stateFailed === undefined && refusedBy === undefined;
   const stats1 = deps.client.stats();
   result.requests = stats1.requests - stats0.requests;
   result.retries = stats1.retries - stats0.retries;
@@ -251,7 +269,10 @@ function failure(ctx: ExecContext, change: Change, err: unknown): Outcome {
     return { ok: false, conflict: true, code: 'conflict', message: clean(`changed since plan — run plan again (${err instanceof ConflictError ? err.message : '412 Precondition Failed'})`) };
   }
   if (err instanceof ChangeError) return { ok: false, conflict: false, code: err.code, message: clean(err.message) };
-  if (err instanceof HerokuApiError) return { ok: false, conflict: false, code: err.id, message: clean(err.message) };
+  if (err instanceof HerokuApiError) {
+    const refused = err.status === 401 || err.status === 403;
+    return { ok: false, conflict: false, code: err.id, message: clean(err.message), ...(refused ? { refused } : {}) };
+  }
   if (err instanceof NetworkError) return { ok: false, conflict: false, code: err.code, message: clean(err.message) };
   if (err instanceof AbortedError) {
     // Only a client built with an AbortSignal cuts requests short; the engine itself never does.

@@ -109,7 +109,9 @@ export async function runGraph(graph: ChangeGraph, hooks: SchedulerHooks, opts: 
         if (running === 0) {
           for (const node of pending.splice(0)) {
             settle(node, 'skipped');
-            hooks.skip(node, 'interrupted before it started');
+            // A run stopped for a stated reason (e.g. the API refused the token) says so; Ctrl-C has none.
+            const why = opts.signal?.reason;
+            hooks.skip(node, typeof why === 'string' ? `not started: ${why}` : 'interrupted before it started');
           }
         }
       } else {

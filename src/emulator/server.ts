@@ -177,7 +177,7 @@ export class HttpLayer {
 
     const token = tokenOf(header(req, 'authorization'));
     const account = token === undefined ? undefined : this.accountFor(token);
-    const bucket = this.limiter.bucket(account ? account.id : `anon:${req.socket.remoteAddress ?? ''}`, Date.now());
+    const bucket = this.limiter.bucket(account ? account.id : `anon:${req.socket.remoteAddress ?? ''}`, this.opts.rateLimitClock());
 
     const delay = this.latency.next();
     if (delay > 0) await sleep(delay);
@@ -229,7 +229,7 @@ export class HttpLayer {
     badOverride: string | undefined;
     requestId: string;
   }): Outcome {
-    const now = Date.now();
+    const now = this.opts.rateLimitClock();
     try {
       if (r.badOverride !== undefined) throw badRequest(`X-Http-Method-Override must be one of ${[...OVERRIDABLE].join(', ')}.`);
       if (!acceptsV3(header(r.req, 'accept'))) throw notAcceptable();
@@ -345,7 +345,7 @@ export class HttpLayer {
   }
 
   private errorOutcome(err: ApiError, requestId: string, bucket: TokenBucket): Outcome {
-    const headers = this.baseHeaders(requestId, bucket, Date.now());
+    const headers = this.baseHeaders(requestId, bucket, this.opts.rateLimitClock());
     const text = JSON.stringify(err.body());
     headers.ETag = etagOf(text);
     headers['Content-Length'] = String(Buffer.byteLength(text));

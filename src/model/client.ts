@@ -7,7 +7,18 @@ export type ClientEvent =
   /** The client is holding requests back: pacing to the refill rate under the reserve, or after a 429. */
   | { type: 'rate-limit-wait'; ms: number; remaining: number; reason?: 'pacing' | '429' }
   /** A request is sent again after a retryable failure. */
-  | { type: 'retry'; attempt: number; ms: number; reason: string; method: string; path: string }
+  | {
+      type: 'retry';
+      attempt: number;
+      ms: number;
+      /** Short words for a progress line, e.g. "connection refused" or "429 rate limited, Retry-After 30s". */
+      reason: string;
+      method: string;
+      path: string;
+      /** This retry's number, and the most there will be (absent: bounded by the deadline only, as for 429s). */
+      retry?: number;
+      of?: number;
+    }
   /** A `Warning-Message` from the API, or a client-side warning (each distinct message once). */
   | { type: 'warning'; message: string }
   /** One HTTP exchange finished; `status` is 0 when no response arrived. */

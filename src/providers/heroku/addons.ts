@@ -43,13 +43,13 @@ export function toAttachment(a: ApiAttachment): AttachmentRecord {
 
 /** Every add-on of the account (paged); `attachments` are empty until joined with listAttachments. */
 export async function listAddons(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<LiveAddon[]> {
-  const { items } = await client.list<ApiAddon>('/addons', opts);
+  const { items } = await client.list<ApiAddon>('/addons', { ...opts, shape: 'addon' });
   return items.map((a) => toLiveAddon(a));
 }
 
 /** Every add-on attachment of the account (paged). */
 export async function listAttachments(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<AttachmentRecord[]> {
-  const { items } = await client.list<ApiAttachment>('/addon-attachments', opts);
+  const { items } = await client.list<ApiAttachment>('/addon-attachments', { ...opts, shape: 'attachment' });
   return items.map(toAttachment);
 }
 
@@ -71,7 +71,7 @@ export async function getAddon(
   addonIdOrName: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<LiveAddon> {
-  const res = await client.get<ApiAddon>(`/apps/${seg(app)}/addons/${seg(addonIdOrName)}`, opts);
+  const res = await client.get<ApiAddon>(`/apps/${seg(app)}/addons/${seg(addonIdOrName)}`, { ...opts, shape: 'addon' });
   return toLiveAddon(res.body, res.etag);
 }
 
@@ -105,21 +105,21 @@ export async function createAddon(client: HerokuClient, app: string, spec: Addon
   if (spec.name) {
     const name = spec.name;
     readBack = async () => {
-      const got = (await orUndefined(() => client.get<ApiAddon>(`/addons/${seg(name)}`, { signal })))?.body;
+      const got = (await orUndefined(() => client.get<ApiAddon>(`/addons/${seg(name)}`, { signal, shape: 'addon' })))?.body;
       return matches(got) ? got : undefined;
     };
   } else if (spec.as) {
     const as = spec.as;
     readBack = async () => {
-      const at = await orUndefined(() => client.get<ApiAttachment>(`${appPath}/addon-attachments/${seg(as)}`, { signal }));
+      const at = await orUndefined(() => client.get<ApiAttachment>(`${appPath}/addon-attachments/${seg(as)}`, { signal, shape: 'attachment' }));
       if (!at) return undefined;
-      const got = (await orUndefined(() => client.get<ApiAddon>(`${appPath}/addons/${seg(at.body.addon.id)}`, { signal })))?.body;
+      const got = (await orUndefined(() => client.get<ApiAddon>(`${appPath}/addons/${seg(at.body.addon.id)}`, { signal, shape: 'addon' })))?.body;
       return matches(got) ? got : undefined;
     };
   } else {
-    const before = new Set((await client.list<ApiAddon>(`${appPath}/addons`, { signal })).items.map((a) => a.id));
+    const before = new Set((await client.list<ApiAddon>(`${appPath}/addons`, { signal, shape: 'addon' })).items.map((a) => a.id));
     readBack = async () => {
-      const now = (await client.list<ApiAddon>(`${appPath}/addons`, { signal })).items;
+      const now = (await client.list<ApiAddon>(`${appPath}/addons`, { signal, shape: 'addon' })).items;
       return now.find((a) => !before.has(a.id) && matches(a));
     };
   }
@@ -128,7 +128,7 @@ export async function createAddon(client: HerokuClient, app: string, spec: Addon
   if (spec.as) body.attachment = { name: spec.as };
   if (spec.name) body.name = spec.name;
   if (spec.config && Object.keys(spec.config).length) body.config = spec.config;
-  const res = await client.request<ApiAddon>('POST', `${appPath}/addons`, { body, ...opts, readBack });
+  const res = await client.request<ApiAddon>('POST', `${appPath}/addons`, { body, shape: 'addon', ...opts, readBack });
   return toLiveAddon(res.body, res.etag);
 }
 
@@ -145,10 +145,11 @@ export async function updateAddonPlan(
   let readBackEtag: string | undefined;
   const res = await client.request<ApiAddon>('PATCH', path, {
     body: { plan },
+    shape: 'addon',
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await orUndefined(() => client.get<ApiAddon>(path, { signal: opts.signal }));
+      const got = await orUndefined(() => client.get<ApiAddon>(path, { signal: opts.signal, shape: 'addon' }));
       readBackEtag = got?.etag;
       return got?.body.plan?.name === plan ? got.body : undefined;
     },

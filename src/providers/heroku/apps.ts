@@ -19,7 +19,7 @@ export function toAppSummary(a: ApiApp): AppSummary {
 
 /** Every app visible to the account (paged). */
 export async function listApps(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<AppSummary[]> {
-  const { items } = await client.list<ApiApp>('/apps', opts);
+  const { items } = await client.list<ApiApp>('/apps', { ...opts, shape: 'app' });
   return items.map(toAppSummary);
 }
 
@@ -28,7 +28,7 @@ export async function getApp(
   appIdOrName: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ app: AppSummary; etag?: string }> {
-  const res = await client.get<ApiApp>(`/apps/${seg(appIdOrName)}`, opts);
+  const res = await client.get<ApiApp>(`/apps/${seg(appIdOrName)}`, { ...opts, shape: 'app' });
   return { app: toAppSummary(res.body), ...(res.etag ? { etag: res.etag } : {}) };
 }
 
@@ -47,8 +47,9 @@ export async function createApp(
   if (spec.stack) body.stack = spec.stack;
   const res = await client.request<ApiApp>('POST', '/apps', {
     body,
+    shape: 'app',
     ...opts,
-    readBack: async () => (await orUndefined(() => client.get<ApiApp>(`/apps/${seg(spec.name)}`, opts)))?.body,
+    readBack: async () => (await orUndefined(() => client.get<ApiApp>(`/apps/${seg(spec.name)}`, { ...opts, shape: 'app' })))?.body,
   });
   return { app: toAppSummary(res.body), ...(res.etag ? { etag: res.etag } : {}) };
 }
@@ -74,10 +75,11 @@ export async function updateApp(
   const readBackId = update.name ?? appIdOrName;
   const res = await client.request<ApiApp>('PATCH', `/apps/${seg(appIdOrName)}`, {
     body,
+    shape: 'app',
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await orUndefined(() => client.get<ApiApp>(`/apps/${seg(readBackId)}`, opts));
+      const got = await orUndefined(() => client.get<ApiApp>(`/apps/${seg(readBackId)}`, { ...opts, shape: 'app' }));
       if (!got) return undefined;
       const a = toAppSummary(got.body);
       const applied =

@@ -9,12 +9,23 @@ export const DEFAULT_API_URL = 'https://api.heroku.com';
 
 type Env = Record<string, string | undefined>;
 
-/** True for `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http may reach. */
+/**
+ * True for `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http may
+ * reach. `localhost` is a name, so the transport also checks that it
+ * resolves to loopback before connecting; `*.localhost` is refused outright
+ * (whatever a resolver makes of it, the name alone proves nothing).
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1';
+  if (h === 'localhost') return true;
+  return isLoopbackAddress(h);
+}
+
+/** A literal 127.0.0.0/8 or ::1 address (also as IPv4-mapped IPv6). */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.toLowerCase().replace(/^::ffff:/, '');
+  if (isIP(a) === 4) return a.startsWith('127.');
+  if (isIP(a) === 6) return a === '::1' || a === '0:0:0:0:0:0:0:1';
   return false;
 }
 

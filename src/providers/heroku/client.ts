@@ -9,16 +9,40 @@ import {
   AbortedError,
   ConfigurationError,
   HerokuApiError,
+  InvalidResponseError,
   NetworkError,
   PreconditionFailedError,
   RateLimitedError,
+  UnauthorizedError,
   type ApiErrorDetails,
 } from './errors.js';
 import { RateBudget } from './rate-limit.js';
+import { isFatalNetworkCode, isTlsHandshakeFailure, nextStep, parseRetryAfter, type Attempt, type Outcome, type RetryConfig, type Step } from './retry-policy.js';
+import { tokenScrubber } from './scrub.js';
+import { shapeProblem, type ResponseShape } from './shapes.js';
 import { Transport, TransportError, type RawResponse } from './transport.js';
 
 export const ACCEPT_V3 = 'application/vnd.heroku+json; version=3';
 const RATE_LIMITS_PATH = '/account/rate-limits';
+/** No real account has a bucket near this; a larger `RateLimit-Remaining` is junk, not a pool to pace by. */
+const MAX_REMAINING = 1_000_000;
+/** A list longer than this is not an account's apps or add-ons but a server that will not stop. */
+const MAX_PAGES = 1000;
+
+/**
+ * Time as the client sees it. Injected so tests can run a rate-limit bucket
+ * faster than the wall clock (with an emulator on the same clock) and still
+ * assert on the waits the client computes.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
+};
 
 export interface HerokuClientOptions {
   apiUrl: URL | string;
@@ -39,6 +63,11 @@ export interface HerokuClientOptions {
   requestTimeoutMs?: number;
   /** Attempts after the first for 5xx and network failures (429s are bounded by the deadline only). Default 8. */
   maxRetries?: number;
+  /** Attempts after the first when the connection is refused. Default 5 (a few seconds in all). */
+  maxRefusedRetries?: number;
+  /** Largest response body read; a larger one is an error, not a memory spike. Default 64 MiB. */
+  maxBodyBytes?: number;
+  clock?: Clock;
   /** First back-off step for 5xx and network failures. Default 250 ms. */
   retryBaseMs?: number;
   /** First back-off step after a 429. Default 1 s. */
@@ -70,12 +99,16 @@ export interface ApiResponse<T> {
 export interface GetOptions {
   /** Send `If-None-Match`; a 304 resolves with `notModified: true`. */
   ifNoneMatch?: string;
+  /** Check the body against this shape (response-schemas.ts): a mismatch is an InvalidResponseError. */
+  shape?: ResponseShape;
   signal?: AbortSignal;
 }
 
 export interface ListOptions {
   /** First `Range` header; default `id ..; max=<pageSize>`. */
   range?: string;
+  /** Check every item against this shape. */
+  shape?: ResponseShape;
   signal?: AbortSignal;
 }
 
@@ -91,6 +124,10 @@ export interface RequestOptions<T> {
   readBack?: () => Promise<T | undefined>;
   /** dynoform address carried by PreconditionFailedError, e.g. `app.shop/config`. */
   address?: Address;
+  /** Check the (2xx) body against this shape. */
+  shape?: ResponseShape;
+  /** The shape describes each item of an array body. */
+  list?: boolean;
   signal?: AbortSignal;
 }
 
@@ -124,9 +161,13 @@ export class HerokuClient {
   private readonly userAgent: string;
   private readonly deadlineMs: number;
   private readonly requestTimeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly retryBaseMs: number;
-  private readonly rateLimitBaseMs: number;
+  private readonly retry: RetryConfig;
+  private readonly maxBodyBytes: number;
+  private readonly clock: Clock;
+  /** Removes the token, in every form a server could echo it, from text that came from a response. */
+  private readonly scrub: (text: string) => string;
+  /** Set by the first 401: every later call fails with it without being sent. */
+  private refusedToken: UnauthorizedError | undefined;
   private readonly pageSize: number;
   private readonly onEvent: (e: ClientEvent) => void;
   private readonly onDebug: ((line: string) => void) | undefined;
@@ -159,9 +200,16 @@ export class HerokuClient {
     this.concurrency = Math.floor(positive('concurrency', opts.concurrency, 10));
     this.deadlineMs = positive('deadlineMs', opts.deadlineMs, 600_000, 0);
     this.requestTimeoutMs = positive('requestTimeoutMs', opts.requestTimeoutMs, 60_000);
-    this.maxRetries = Math.floor(positive('maxRetries', opts.maxRetries, 8, 0));
-    this.retryBaseMs = positive('retryBaseMs', opts.retryBaseMs, 250, 0);
-    this.rateLimitBaseMs = positive('rateLimitBaseMs', opts.rateLimitBaseMs, 1000, 0);
+    this.retry = {
+      maxRetries: Math.floor(positive('maxRetries', opts.maxRetries, 8, 0)),
+      maxRefusedRetries: Math.floor(positive('maxRefusedRetries', opts.maxRefusedRetries, 5, 0)),
+      retryBaseMs: positive('retryBaseMs', opts.retryBaseMs, 250, 0),
+      rateLimitBaseMs: positive('rateLimitBaseMs', opts.rateLimitBaseMs, 1000, 0),
+      deadlineMs: this.deadlineMs,
+    };
+    this.maxBodyBytes = Math.floor(positive('maxBodyBytes', opts.maxBodyBytes, 64 * 1024 * 1024, 1024));
+    this.clock = opts.clock ?? realClock;
+    this.scrub = tokenScrubber(opts.token);
     this.pageSize = Math.floor(positive('pageSize', opts.pageSize, 1000));
     this.onEvent = opts.onEvent ?? (() => {});
     this.onDebug = opts.onDebug;
@@ -175,6 +223,7 @@ export class HerokuClient {
         bucketSize: positive('bucketSize', opts.bucketSize, 4500),
         refillPerHour: positive('refillPerHour', opts.refillPerHour, 4500),
         reserveFraction: opts.reserveFraction ?? 0.1,
+        now: () => this.clock.now(),
       });
     } catch (err) {
       throw new ConfigurationError(`HerokuClient: ${(err as Error).message}`);
@@ -188,29 +237,41 @@ export class HerokuClient {
     return this.call<T>('GET', path, opts);
   }
 
-  /** GET a whole list: sends `Range: id ..; max=<pageSize>` and follows `Next-Range` to the end. */
+  /**
+   * GET a whole list: sends `Range: id ..; max=<pageSize>` and follows
+   * `Next-Range` to the end. A server whose pages do not progress (a range
+   * given twice, a page with nothing new, more items than the page's
+   * `max`, endless pages) gets an InvalidResponseError, not an endless loop.
+   */
   async list<T>(path: string, opts: ListOptions = {}): Promise<{ items: T[]; etag?: string; pages: number }> {
     const items: T[] = [];
     let range = opts.range ?? `id ..; max=${this.pageSize}`;
     let pages = 0;
     let etag: string | undefined;
     const seen = new Set<string>();
+    const ids = new Set<unknown>();
     for (;;) {
-      const res = await this.call<T[]>('GET', path, { range, signal: opts.signal });
+      const res = await this.call<T[]>('GET', path, { range, signal: opts.signal, list: true, ...(opts.shape ? { shape: opts.shape } : {}) });
       pages += 1;
-      if (!Array.isArray(res.body)) {
-        throw new HerokuApiError(
-          { status: res.status, id: 'unexpected_body', apiMessage: 'expected a JSON array', method: 'GET', path, requestId: res.requestId },
-        );
+      const bad = (id: string, apiMessage: string): InvalidResponseError =>
+        new InvalidResponseError({ status: res.status, id, apiMessage, method: 'GET', path, ...(res.requestId ? { requestId: res.requestId } : {}) }, undefined, false);
+      if (!Array.isArray(res.body)) throw bad('unexpected_body', 'the body must be a JSON array');
+      const max = pageMax(header(res.headers, 'content-range')) ?? pageMax(range);
+      if (max !== undefined && res.body.length > max) throw bad('bad_page', `a page holds ${res.body.length} items, more than its announced max=${max}`);
+      let fresh = 0;
+      for (const item of res.body) {
+        const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+        if (id === undefined || !ids.has(id)) fresh += 1;
+        if (id !== undefined) ids.add(id);
       }
       items.push(...res.body);
       if (pages === 1) etag = res.etag;
       const next = header(res.headers, 'next-range');
       if (!next) break;
-      // A server that hands back a range it already gave would loop forever.
-      if (seen.has(next) || next === range) {
-        throw new HerokuApiError({ status: res.status, id: 'bad_next_range', apiMessage: `Next-Range repeats (${next})`, method: 'GET', path, requestId: res.requestId });
-      }
+      // A server that hands back a range it already gave, or pages with nothing new, would loop forever.
+      if (seen.has(next) || next === range) throw bad('bad_next_range', 'Next-Range repeats an earlier range');
+      if (fresh === 0) throw bad('bad_next_range', 'a page with Next-Range brought no new items');
+      if (pages >= MAX_PAGES) throw bad('bad_next_range', `more than ${MAX_PAGES} pages`);
       seen.add(next);
       range = next;
     }
@@ -231,10 +292,14 @@ export class HerokuClient {
   /** `GET /account/rate-limits` (not charged by the API); updates the budget and returns the remaining tokens. */
   async refreshRateLimit(signal?: AbortSignal): Promise<number> {
     this.primed = true;
-    const res = await this.call<{ remaining: number }>('GET', RATE_LIMITS_PATH, { free: true, signal });
-    const remaining = Number(res.body?.remaining);
-    if (!Number.isFinite(remaining)) {
-      throw new HerokuApiError({ status: res.status, id: 'unexpected_body', apiMessage: 'no "remaining" in the rate-limit response', method: 'GET', path: RATE_LIMITS_PATH, requestId: res.requestId });
+    const res = await this.call<{ remaining: number }>('GET', RATE_LIMITS_PATH, { free: true, signal, shape: 'rate-limit' });
+    const remaining = res.body.remaining;
+    if (remaining < 0 || remaining > MAX_REMAINING) {
+      throw new InvalidResponseError(
+        { status: res.status, id: 'unexpected_body', apiMessage: `must be a count from 0 to ${MAX_REMAINING}`, method: 'GET', path: RATE_LIMITS_PATH, ...(res.requestId ? { requestId: res.requestId } : {}) },
+        'remaining',
+        false,
+      );
     }
     this.budget.observeFree(remaining);
     return remaining;
@@ -273,79 +338,89 @@ export class HerokuClient {
 
   private async call<T>(method: Method, path: string, o: CallOptions<T>): Promise<ApiResponse<T>> {
     if (!path.startsWith('/')) throw new TypeError(`HerokuClient: path must start with "/" (got ${path})`);
+    // After a 401 every call would be refused the same way: say it once, send nothing more.
+    if (this.refusedToken) throw this.refusedToken;
     const signal = this.combine(o.signal);
     const body = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
     // Retrying these cannot do anything twice: reads, idempotent writes, and writes guarded by If-Match.
     const replayable = method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE' || (method === 'PATCH' && o.ifMatch !== undefined);
-    let attempt = 0;
-    let failures = 0;
-    let rateLimited = 0;
+    const attempt: Attempt = { number: 0, failures: 0, rateLimited: 0, refused: 0, elapsedMs: 0 };
     let waited429 = 0;
     let started: number | undefined;
     /** An earlier attempt may have been applied: a later 412/404 may be our own doing. */
     let maybeApplied = false;
 
-    /** Waits before the next attempt, or throws when the retries or the deadline are used up. */
-    const retryOrThrow = async (reason: string, toThrow: () => Error, after429: boolean): Promise<void> => {
-      const elapsed = started === undefined ? 0 : performance.now() - started;
-      const ms = after429 ? backoff(Math.min(rateLimited, 16), this.rateLimitBaseMs, 60_000) : backoff(failures, this.retryBaseMs, 30_000);
-      if ((!after429 && failures > this.maxRetries) || elapsed + ms > this.deadlineMs) throw toThrow();
-      this.onEvent({ type: 'retry', attempt: attempt + 1, ms, reason, method, path });
-      if (after429) {
-        this.recordWait(ms, '429');
-        waited429 += ms;
+    /** Waits before the next attempt, or throws what `toThrow` makes when the policy gives up. */
+    const retryOrThrow = async (outcome: Outcome, toThrow: (step: Extract<Step, { type: 'give-up' }>) => Error): Promise<void> => {
+      attempt.elapsedMs = started === undefined ? 0 : this.clock.now() - started;
+      const step = nextStep(this.retry, attempt, outcome);
+      if (step.type === 'give-up') throw toThrow(step);
+      this.onEvent({
+        type: 'retry',
+        attempt: attempt.number + 1,
+        ms: step.ms,
+        reason: step.reason,
+        method,
+        path,
+        retry: step.retry,
+        ...(step.of !== undefined ? { of: step.of } : {}),
+      });
+      if (step.rateLimit) {
+        this.recordWait(step.ms, '429');
+        waited429 += step.ms;
       }
-      await this.pause(ms, signal);
+      await this.pause(step.ms, signal);
     };
 
     for (;;) {
-      attempt += 1;
-      if (attempt > 1) this.counters.retries += 1;
+      attempt.number += 1;
+      if (attempt.number > 1) this.counters.retries += 1;
       let raw: RawResponse;
       const requestId = randomUUID();
       try {
         raw = await this.exchange(method, path, requestId, o, body, signal, () => {
-          started ??= performance.now();
+          started ??= this.clock.now();
         });
       } catch (err) {
         if (!(err instanceof TransportError)) throw err;
         if (err.code === 'ABORT_ERR' || signal?.aborted) throw new AbortedError();
-        failures += 1;
-        const netErr = (): NetworkError =>
-          new NetworkError(
-            `${method} ${path}: ${err.sent ? 'connection lost after the request was sent' : 'could not connect'} to ${this.apiUrl.host} ` +
-              `(${err.code}: ${err.message}) after ${attempt} attempt${attempt > 1 ? 's' : ''}` +
-              (err.sent && !replayable ? '; the write may or may not have happened — run plan to see the current state' : ''),
-            method,
-            path,
-            err.code,
-            err.sent,
-            { cause: err },
-          );
+        if (err.code === 'EBODYTOOLARGE') {
+          throw new InvalidResponseError({ status: 0, id: 'body_too_large', apiMessage: err.message, method, path }, undefined, method !== 'GET' && method !== 'HEAD');
+        }
+        if (err.code === 'ECONNREFUSED') attempt.refused += 1;
+        else attempt.failures += 1;
         if (err.sent) {
           maybeApplied = true;
           if (!replayable) {
-            if (!o.readBack) throw netErr();
+            if (!o.readBack) throw this.networkError(err, method, path, attempt.number, replayable);
             const found = await o.readBack();
             if (found !== undefined) return recoveredResponse(found, requestId);
           }
         }
-        await retryOrThrow(err.code, netErr, false);
+        await retryOrThrow({ type: 'network', code: err.code }, () => this.networkError(err, method, path, attempt.number, replayable));
         continue;
       }
 
-      const res = this.parse<T>(raw, method, path, requestId);
+      const res = this.parse<T>(raw, method, path, requestId, o.shape, o.list);
       if (raw.status >= 200 && raw.status < 300) return res;
       if (raw.status === 304 && o.ifNoneMatch !== undefined) return { ...res, notModified: true, body: undefined as T };
 
-      const details = errorDetails(raw, res, method, path);
-      // Belt and braces: an error page that echoed the Authorization header must not carry the token on.
-      if (this.token.length >= 8 && details.apiMessage.includes(this.token)) details.apiMessage = details.apiMessage.split(this.token).join('***');
+      const details = this.errorDetails(raw, res, method, path);
+      const retryAfterMs = parseRetryAfter(header(raw.headers, 'retry-after'));
+      const asked = retryAfterMs !== undefined ? { retryAfterMs } : {};
+      if (raw.status === 401) {
+        this.refusedToken = new UnauthorizedError(details, this.apiUrl.host);
+        throw this.refusedToken;
+      }
       if (raw.status === 429) {
         // The API did not process it, so any method may be sent again.
         this.counters.status429 += 1;
-        rateLimited += 1;
-        await retryOrThrow('429 rate_limit', () => new RateLimitedError(details, waited429), true);
+        attempt.rateLimited += 1;
+        await retryOrThrow(
+          { type: 'status', status: 429, id: details.id, ...asked },
+          // A Retry-After past the deadline is refused up front; otherwise the 429s simply kept coming.
+          (step) => new RateLimitedError(details, waited429, step.why === 'deadline' && retryAfterMs !== undefined ? step.ms : undefined),
+        );
         continue;
       }
       if (raw.status === 412) {
@@ -360,7 +435,7 @@ export class HerokuClient {
         return { status: 404, body: undefined as T, headers: res.headers, requestId: res.requestId ?? requestId, recovered: 'already-deleted' };
       }
       if (raw.status >= 500) {
-        failures += 1;
+        attempt.failures += 1;
         maybeApplied = true;
         if (!replayable) {
           // A 5xx to a create may still have created it: look before sending it again.
@@ -368,11 +443,31 @@ export class HerokuClient {
           const found = await o.readBack();
           if (found !== undefined) return recoveredResponse(found, requestId);
         }
-        await retryOrThrow(`${raw.status} ${details.id}`, () => new HerokuApiError(details), false);
+        await retryOrThrow({ type: 'status', status: raw.status, id: details.id, ...asked }, () => new HerokuApiError(details));
         continue;
       }
       throw new HerokuApiError(details);
     }
+  }
+
+  private networkError(err: TransportError, method: Method, path: string, attempts: number, replayable: boolean): NetworkError {
+    const host = this.apiUrl.host;
+    const tries = `after ${attempts} attempt${attempts > 1 ? 's' : ''}`;
+    let what: string;
+    if (isTlsHandshakeFailure(err.code)) what = `TLS handshake with ${host} failed: is it plain http? (use http:// for a local emulator)`;
+    else if (err.code === 'ENOTLOOPBACK') what = this.scrub(err.message);
+    else if (isFatalNetworkCode(err.code) && err.code !== 'ENOTFOUND') what = `the TLS certificate of ${host} was not accepted (${err.code})`;
+    else if (err.code === 'ENOTFOUND') what = `${this.apiUrl.hostname} does not resolve (ENOTFOUND): check --api-url / HEROKU_API_URL`;
+    else if (err.code === 'ECONNREFUSED') what = `connection refused by ${host} (ECONNREFUSED) ${tries}: is the API (or the emulator) running there?`;
+    else what = `${err.sent ? 'connection lost after the request was sent' : 'could not connect'} to ${host} (${err.code}: ${this.scrub(err.message)}) ${tries}`;
+    return new NetworkError(
+      `${method} ${path}: ${what}` + (err.sent && !replayable ? '; the write may or may not have happened — run plan to see the current state' : ''),
+      method,
+      path,
+      err.code,
+      err.sent,
+      { cause: err },
+    );
   }
 
   /** One attempt: budget, queue, socket. */
@@ -386,7 +481,7 @@ export class HerokuClient {
     onStart: () => void,
   ): Promise<RawResponse> {
     const charged = !o.free;
-    if (charged) await this.acquire(signal);
+    if (charged) await this.acquire(method, path, signal);
     let settled = false;
     const settle = (remaining: number | undefined, counted: boolean): void => {
       if (!charged || settled) return;
@@ -417,10 +512,10 @@ export class HerokuClient {
           const t0 = performance.now();
           this.onDebug?.(`→ ${method} ${path} Request-Id ${requestId}`);
           try {
-            const raw = await this.transport.send({ method, url, headers, body, timeoutMs: this.requestTimeoutMs, signal });
+            const raw = await this.transport.send({ method, url, headers, body, timeoutMs: this.requestTimeoutMs, maxBodyBytes: this.maxBodyBytes, signal });
             const ms = Math.round(performance.now() - t0);
             this.latencyMs = this.latencyMs === undefined ? ms : 0.8 * this.latencyMs + 0.2 * ms;
-            const remaining = intHeader(raw.headers, 'ratelimit-remaining');
+            const remaining = this.remainingHeader(raw, method, path);
             settle(remaining, raw.status !== 429);
             if (o.free && remaining !== undefined) this.budget.observeFree(remaining);
             this.warnFrom(raw);
@@ -445,7 +540,7 @@ export class HerokuClient {
   }
 
   /** Waits its turn for a token: FIFO, so pacing is fair and waits are reported once. */
-  private acquire(signal: AbortSignal | undefined): Promise<void> {
+  private acquire(method: Method, path: string, signal: AbortSignal | undefined): Promise<void> {
     const run = async (): Promise<void> => {
       if (!this.primed && !this.budget.known()) {
         // The first charged request learns the budget from the free endpoint, so a
@@ -465,6 +560,14 @@ export class HerokuClient {
         if (ms <= 1) {
           this.budget.take();
           return;
+        }
+        // However the estimate came about, no single pause may outlast the call's deadline.
+        if (ms > this.deadlineMs) {
+          throw new RateLimitedError(
+            { status: 429, id: 'rate_limit', apiMessage: 'the rate-limit budget is exhausted', method, path },
+            0,
+            ms,
+          );
         }
         this.recordWait(ms, 'pacing');
         await this.pause(ms, signal);
@@ -487,7 +590,7 @@ export class HerokuClient {
 
   private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
     try {
-      await sleep(ms, undefined, signal ? { signal } : undefined);
+      await this.clock.sleep(ms, signal);
     } catch {
       throw new AbortedError();
     }
@@ -500,28 +603,74 @@ export class HerokuClient {
     return both;
   }
 
-  private parse<T>(raw: RawResponse, method: string, path: string, requestId: string): ApiResponse<T> {
+  private parse<T>(raw: RawResponse, method: Method, path: string, requestId: string, shape: ResponseShape | undefined, list = false): ApiResponse<T> {
+    const etag = header(raw.headers, 'etag');
+    const rid = this.requestIdOf(raw) ?? requestId;
+    const invalid = (apiMessage: string, field?: string): InvalidResponseError =>
+      new InvalidResponseError({ status: raw.status, id: 'invalid_response', apiMessage, method, path, requestId: rid }, field, method !== 'GET' && method !== 'HEAD');
     let body: unknown;
     const text = raw.body.length ? raw.body.toString('utf8') : '';
     if (text !== '') {
       try {
         body = JSON.parse(text);
       } catch {
-        if (raw.status < 300) {
-          throw new HerokuApiError({ status: raw.status, id: 'invalid_json', apiMessage: 'the response is not JSON', method, path, requestId: header(raw.headers, 'request-id') ?? requestId });
-        }
+        if (raw.status < 300) throw invalid('the body is not JSON');
         body = text;
       }
     }
-    const etag = header(raw.headers, 'etag');
-    const rid = header(raw.headers, 'request-id')?.split(',')[0]?.trim() || requestId;
+    if (shape && raw.status >= 200 && raw.status < 300) {
+      const wrong = shapeProblem(shape, body, list);
+      if (wrong) throw invalid(wrong.problem, wrong.field);
+    }
     return { status: raw.status, body: body as T, ...(etag ? { etag } : {}), headers: raw.headers, requestId: rid };
+  }
+
+  /** The server's Request-Id when it looks like one (a hostile server could send anything, the token included). */
+  private requestIdOf(raw: RawResponse): string | undefined {
+    const v = header(raw.headers, 'request-id')?.split(',')[0]?.trim();
+    if (!v || !/^[A-Za-z0-9._:-]{1,128}$/.test(v)) return undefined;
+    const clean = this.scrub(v);
+    return clean === v ? v : undefined;
+  }
+
+  /** `RateLimit-Remaining` as a count, or undefined (with a warning, once) when it is not a plausible one. */
+  private remainingHeader(raw: RawResponse, method: Method, path: string): number | undefined {
+    const v = header(raw.headers, 'ratelimit-remaining');
+    if (v === undefined) return undefined;
+    const t = v.trim();
+    if (/^\d{1,7}$/.test(t) && Number(t) <= MAX_REMAINING) return Number(t);
+    this.warnOnce('ratelimit-remaining', `ignoring RateLimit-Remaining ${JSON.stringify(this.scrub(t).slice(0, 40))} from ${method} ${path}: not a count from 0 to ${MAX_REMAINING}`);
+    return undefined;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.onEvent({ type: 'warning', message });
+  }
+
+  private errorDetails(raw: RawResponse, res: ApiResponse<unknown>, method: string, path: string): ApiErrorDetails {
+    const b = res.body as { id?: unknown; message?: unknown; url?: unknown } | string | undefined;
+    const obj = typeof b === 'object' && b !== null ? b : {};
+    const id = typeof obj.id === 'string' && /^[a-z0-9_]{1,64}$/i.test(obj.id) ? this.scrub(obj.id) : `http_${raw.status}`;
+    const message = typeof obj.message === 'string' ? obj.message : typeof b === 'string' && b.length < 300 ? b.trim() : 'no message';
+    return {
+      status: raw.status,
+      id,
+      // One line, bounded, without the token: it is printed as it is.
+      apiMessage: this.scrub(oneLine(message)),
+      method,
+      path,
+      ...(res.requestId ? { requestId: res.requestId } : {}),
+      ...(typeof obj.url === 'string' && /^https:\/\/[^\s]{1,200}$/.test(obj.url) ? { url: this.scrub(obj.url) } : {}),
+    };
   }
 
   private warnFrom(raw: RawResponse): void {
     for (const name of ['warning-message', 'x-heroku-warning']) {
       const v = raw.headers[name];
-      for (const message of Array.isArray(v) ? v : v ? [v] : []) {
+      for (const text of Array.isArray(v) ? v : v ? [v] : []) {
+        const message = this.scrub(oneLine(text));
         if (this.warned.has(message)) continue;
         this.warned.add(message);
         this.onEvent({ type: 'warning', message });
@@ -539,31 +688,15 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
   return Array.isArray(v) ? v[0] : v;
 }
 
-function intHeader(h: Record<string, string | string[] | undefined>, name: string): number | undefined {
-  const v = header(h, name);
-  if (v === undefined) return undefined;
-  const n = Number.parseInt(v, 10);
-  return Number.isFinite(n) ? n : undefined;
+/** `max=N` of a Range or Content-Range header. */
+function pageMax(h: string | undefined): number | undefined {
+  const m = h === undefined ? null : /max=(\d{1,6})/.exec(h);
+  return m ? Number(m[1]) : undefined;
 }
 
-function errorDetails(raw: RawResponse, res: ApiResponse<unknown>, method: string, path: string): ApiErrorDetails {
-  const b = res.body as { id?: unknown; message?: unknown; url?: unknown } | string | undefined;
-  const obj = typeof b === 'object' && b !== null ? b : {};
-  const id = typeof obj.id === 'string' ? obj.id : `http_${raw.status}`;
-  const apiMessage = typeof obj.message === 'string' ? obj.message : typeof b === 'string' && b.length < 300 ? b.trim() : (raw.headers.status as string | undefined) ?? 'no message';
-  return {
-    status: raw.status,
-    id,
-    apiMessage,
-    method,
-    path,
-    ...(res.requestId ? { requestId: res.requestId } : {}),
-    ...(typeof obj.url === 'string' ? { url: obj.url } : {}),
-  };
-}
-
-/** Exponential back-off with jitter: half fixed, half random, so retries of many calls spread out. */
-export function backoff(attempt: number, baseMs: number, capMs: number): number {
-  const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + Math.random() * (exp / 2));
+/** Control characters out (a header or message could carry terminal escapes), at most 500 characters. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > 500 ? `${flat.slice(0, 500)}…` : flat;
 }

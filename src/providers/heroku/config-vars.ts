@@ -17,7 +17,7 @@ export async function getConfigVars(
   app: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<ConfigVarsResult> {
-  const res = await client.get<Record<string, string | null>>(`/apps/${seg(app)}/config-vars`, opts);
+  const res = await client.get<Record<string, string | null>>(`/apps/${seg(app)}/config-vars`, { ...opts, shape: 'config-vars' });
   return { vars: clean(res.body), ...(res.etag ? { etag: res.etag } : {}) };
 }
 
@@ -38,10 +38,11 @@ export async function patchConfigVars(
   const res = await client
     .request<Record<string, string | null>>('PATCH', path, {
       body: changes,
+      shape: 'config-vars',
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...opts,
       readBack: async () => {
-        const got = await client.get<Record<string, string | null>>(path, { signal: opts.signal });
+        const got = await client.get<Record<string, string | null>>(path, { signal: opts.signal, shape: 'config-vars' });
         const vars = clean(got.body);
         readBackEtag = got.etag;
         const applied = Object.entries(changes).every(([k, v]) => (v === null ? !(k in vars) : vars[k] === v));

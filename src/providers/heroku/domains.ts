@@ -16,7 +16,7 @@ export function toLiveDomain(d: ApiDomain, etag?: string): LiveDomain {
 
 /** All domains of an app, the built-in `kind: heroku` one included. */
 export async function listDomains(client: HerokuClient, app: string, opts: { signal?: AbortSignal } = {}): Promise<LiveDomain[]> {
-  const { items } = await client.list<ApiDomain>(`/apps/${seg(app)}/domains`, opts);
+  const { items } = await client.list<ApiDomain>(`/apps/${seg(app)}/domains`, { ...opts, shape: 'domain' });
   return items.map((d) => toLiveDomain(d));
 }
 
@@ -26,7 +26,7 @@ export async function getDomain(
   domainIdOrHostname: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<LiveDomain> {
-  const res = await client.get<ApiDomain>(`/apps/${seg(app)}/domains/${seg(domainIdOrHostname)}`, opts);
+  const res = await client.get<ApiDomain>(`/apps/${seg(app)}/domains/${seg(domainIdOrHostname)}`, { ...opts, shape: 'domain' });
   return toLiveDomain(res.body, res.etag);
 }
 
@@ -41,8 +41,9 @@ export async function createDomain(
   const hostname = spec.hostname.toLowerCase();
   const res = await client.request<ApiDomain>('POST', base, {
     body: { hostname, sni_endpoint: spec.sniEndpoint ?? null },
+    shape: 'domain',
     ...opts,
-    readBack: async () => (await orUndefined(() => client.get<ApiDomain>(`${base}/${seg(hostname)}`, { signal: opts.signal })))?.body,
+    readBack: async () => (await orUndefined(() => client.get<ApiDomain>(`${base}/${seg(hostname)}`, { signal: opts.signal, shape: 'domain' })))?.body,
   });
   return toLiveDomain(res.body, res.etag);
 }
@@ -60,10 +61,11 @@ export async function updateSni(
   let readBackEtag: string | undefined;
   const res = await client.request<ApiDomain>('PATCH', path, {
     body: { sni_endpoint: sniEndpoint },
+    shape: 'domain',
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await orUndefined(() => client.get<ApiDomain>(path, { signal: opts.signal }));
+      const got = await orUndefined(() => client.get<ApiDomain>(path, { signal: opts.signal, shape: 'domain' }));
       if (!got) return undefined;
       readBackEtag = got.etag;
       return toLiveDomain(got.body).sniEndpoint === sniEndpoint || got.body.sni_endpoint?.id === sniEndpoint ? got.body : undefined;

@@ -14,7 +14,7 @@ export function toLiveDrain(d: ApiDrain): LiveDrain {
 
 /** All log drains of an app, add-on drains included (marked with `addonId`). */
 export async function listDrains(client: HerokuClient, app: string, opts: { signal?: AbortSignal } = {}): Promise<LiveDrain[]> {
-  const { items } = await client.list<ApiDrain>(`/apps/${seg(app)}/log-drains`, opts);
+  const { items } = await client.list<ApiDrain>(`/apps/${seg(app)}/log-drains`, { ...opts, shape: 'drain' });
   return items.map(toLiveDrain);
 }
 
@@ -25,7 +25,7 @@ export async function getDrain(
   drainIdOrToken: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<LiveDrain> {
-  const res = await client.get<ApiDrain>(`/apps/${seg(app)}/log-drains/${seg(drainIdOrToken)}`, opts);
+  const res = await client.get<ApiDrain>(`/apps/${seg(app)}/log-drains/${seg(drainIdOrToken)}`, { ...opts, shape: 'drain' });
   return toLiveDrain(res.body);
 }
 
@@ -39,8 +39,9 @@ export async function createDrain(client: HerokuClient, app: string, url: string
   try {
     const res = await client.request<ApiDrain>('POST', base, {
       body: { url },
+      shape: 'drain',
       ...opts,
-      readBack: async () => (await client.list<ApiDrain>(base, { signal: opts.signal })).items.find((d) => d.url === url),
+      readBack: async () => (await client.list<ApiDrain>(base, { signal: opts.signal, shape: 'drain' })).items.find((d) => d.url === url),
     });
     return toLiveDrain(res.body);
   } catch (err) {

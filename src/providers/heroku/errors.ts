@@ -59,17 +59,65 @@ const HINTS: Record<number, string> = {
   404: ' — it may have been deleted or renamed outside dynoform',
 };
 
-/** 429 responses kept coming until the deadline. */
+/**
+ * 401: the API refused the token. The client stops sending after the first
+ * one (every later call fails with this error at once), so a run says once
+ * what to check instead of failing request by request.
+ */
+export class UnauthorizedError extends HerokuApiError {
+  override readonly name = 'UnauthorizedError';
+  constructor(d: ApiErrorDetails, apiHost: string) {
+    super(
+      d,
+      `401 unauthorized: check HEROKU_API_KEY (or the netrc entry for ${apiHost}) — ` +
+        `the API refused ${d.method} ${d.path}${d.requestId ? ` (Request-Id ${d.requestId})` : ''}`,
+    );
+  }
+}
+
+/**
+ * A response dynoform cannot rely on: not JSON, not the shape the schema
+ * describes, larger than the cap, or a list whose pages do not add up.
+ * Nothing is built from it.
+ */
+export class InvalidResponseError extends HerokuApiError {
+  override readonly name = 'InvalidResponseError';
+  constructor(
+    d: ApiErrorDetails,
+    /** The field at fault, e.g. `[0].url`; undefined when the body as a whole is. */
+    readonly field: string | undefined,
+    /** The request was a write: it may have been applied even though its answer is unusable. */
+    write: boolean,
+  ) {
+    super(
+      d,
+      `${d.method} ${d.path}${d.requestId ? ` (Request-Id ${d.requestId})` : ''}: unexpected response from the API: ` +
+        `${field !== undefined ? `${field} ` : ''}${d.apiMessage}` +
+        (write ? ' — the write may or may not have happened; run plan to see the current state' : ' — nothing was planned or written from it'),
+    );
+  }
+}
+
+/**
+ * 429 responses kept coming until the deadline, or the next wait (the API's
+ * Retry-After, or the client's own pacing) would end past it.
+ */
 export class RateLimitedError extends HerokuApiError {
   override readonly name = 'RateLimitedError';
   constructor(
     d: ApiErrorDetails,
     readonly waitedMs: number,
+    /** The wait that would have passed the deadline, when that is why it stopped. */
+    readonly refusedWaitMs?: number,
   ) {
+    const s = (ms: number): string => `${Math.round(ms / 1000)}s`;
+    const why =
+      refusedWaitMs !== undefined
+        ? `the Heroku API rate limit needs a wait of ${s(refusedWaitMs)}${waitedMs > 0 ? ` (after ${s(waitedMs)} of waiting)` : ''}, past the client deadline`
+        : `the Heroku API rate limit stayed exhausted after waiting ${s(waitedMs)}`;
     super(
       d,
-      `${d.method} ${d.path}: the Heroku API rate limit stayed exhausted after waiting ` +
-        `${Math.round(waitedMs / 1000)}s; wait for tokens to come back (GET /account/rate-limits shows them) ` +
+      `${d.method} ${d.path}: ${why}; wait for tokens to come back (GET /account/rate-limits shows them) ` +
         `or raise the client deadline${d.requestId ? ` (Request-Id ${d.requestId})` : ''}`,
     );
   }

@@ -20,7 +20,7 @@ export async function listFormation(
   app: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ items: LiveFormation[]; etag?: string }> {
-  const res = await client.list<ApiFormation>(`/apps/${seg(app)}/formation`, opts);
+  const res = await client.list<ApiFormation>(`/apps/${seg(app)}/formation`, { ...opts, shape: 'formation' });
   return { items: res.items.map(toLiveFormation), ...(res.etag ? { etag: res.etag } : {}) };
 }
 
@@ -49,10 +49,12 @@ export async function batchUpdateFormation(
   let readBackEtag: string | undefined;
   const res = await client.request<ApiFormation[]>('PATCH', path, {
     body,
+    shape: 'formation',
+    list: true,
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await client.list<ApiFormation>(path, { signal: opts.signal });
+      const got = await client.list<ApiFormation>(path, { signal: opts.signal, shape: 'formation' });
       readBackEtag = got.etag;
       const live = got.items.map(toLiveFormation);
       const applied = updates.every((u) => {

@@ -43,6 +43,9 @@ export async function readLiveState(
   // its failure alone is no reason to stop (the other reads report real trouble).
   const rateLimit = client.refreshRateLimit(signal).catch(() => undefined);
   const accountAddons = Promise.all([listAddons(client, { signal }), listAttachments(client, { signal })]);
+  // It may fail while /apps is still awaited; it is handled (and its error reported) below, not
+  // left to crash the process as an unhandled rejection.
+  accountAddons.catch(() => {});
   // Per-app reads start as soon as the app list is in; add-ons are only needed to assemble.
   const apps = await listApps(client, { signal }).catch(async (err: unknown) => {
     await Promise.allSettled([rateLimit, accountAddons]);

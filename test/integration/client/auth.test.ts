@@ -77,7 +77,7 @@ describe('auth against the emulator', () => {
       const err = await listApps(client).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HerokuApiError);
       expect((err as HerokuApiError).status).toBe(401);
-      expect((err as Error).message).toMatch(/401 unauthorized: .* — check HEROKU_API_KEY or the netrc entry/);
+      expect((err as Error).message).toMatch(/^401 unauthorized: check HEROKU_API_KEY \(or the netrc entry for 127\.0\.0\.1:\d+\) — the API refused GET /);
       const everything = [(err as Error).message, (err as Error).stack, JSON.stringify(err), ...lines, JSON.stringify(events)].join('\n');
       expect(lines.length).toBeGreaterThan(0);
       expect(everything).not.toContain(bad);

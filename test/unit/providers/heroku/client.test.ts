@@ -242,11 +242,11 @@ describe('HerokuClient on the wire', () => {
     const url = await serve(() => {});
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
-    const c = make(url, { maxRetries: 1 });
+    const c = make(url, { maxRefusedRetries: 1 });
     const err = await c.request('POST', '/apps', { body: {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).ambiguous).toBe(false);
-    expect((err as Error).message).toMatch(/could not connect .*ECONNREFUSED.* after 2 attempts/);
+    expect((err as Error).message).toMatch(/connection refused by .*ECONNREFUSED.* after 2 attempts/);
   });
 
   it('follows Next-Range to the end of a list', async () => {
