@@ -35,6 +35,10 @@ export interface ImportedAddon {
   plan: string;
   /** Attachment name on this app. */
   as: string;
+  /** Write `name:` (a name someone chose, not one Heroku generated). */
+  declareName?: boolean;
+  /** Provisioning options to declare (literals only: the loader reads no `${env:…}` there). */
+  config?: Record<string, string>;
 }
 
 export interface ImportedFormation {
@@ -46,6 +50,8 @@ export interface ImportedFormation {
 export interface ImportedDomain {
   id: string;
   hostname: string;
+  /** Declared certificate (name or id; null = none); undefined = not managed. */
+  sniEndpoint?: string | null;
 }
 
 export interface ImportedDrain {

@@ -21,9 +21,16 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (app.config.length > 0) {
       body['config'] = Object.fromEntries(app.config.map((c) => [c.key, c.envName !== undefined ? `\${env:${c.envName}}` : escapeLiteral(c.value)]));
     }
-    if (app.addons.length > 0) body['addons'] = Object.fromEntries(app.addons.map((a) => [a.key, { plan: a.plan, as: a.as }]));
+    if (app.addons.length > 0) {
+      body['addons'] = Object.fromEntries(
+        app.addons.map((a) => [
+          a.key,
+          { plan: a.plan, as: a.as, ...(a.declareName ? { name: a.name } : {}), ...(a.config ? { config: mapValues(a.config, escapeLiteral) } : {}) },
+        ]),
+      );
+    }
     if (app.formation.length > 0) body['formation'] = Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }]));
-    if (app.domains.length > 0) body['domains'] = app.domains.map((d) => d.hostname);
+    if (app.domains.length > 0) body['domains'] = app.domains.map((d) => (d.sniEndpoint !== undefined ? { hostname: d.hostname, sni_endpoint: d.sniEndpoint } : d.hostname));
     if (app.drains.length > 0) body['drains'] = app.drains.map((d) => (d.envName !== undefined ? `\${env:${d.envName}}` : escapeLiteral(d.url)));
     if (app.buildpacks) body['buildpacks'] = [...app.buildpacks];
     if (app.features.length > 0) body['features'] = Object.fromEntries(app.features.map((f) => [f, true]));
@@ -49,6 +56,10 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     });
   }
   return doc.toString({ lineWidth: 0 });
+}
+
+function mapValues(m: Record<string, string>, f: (v: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
 }
 
 function quoteAmbiguous(map: YAMLMap): void {

@@ -1,0 +1,371 @@
+import type { Diagnostic } from '../../model/diagnostic.js';
+import type { LiveApp } from '../../model/live.js';
+import { maskUrlUserinfo } from '../../util/mask.js';
+import {
+  assignEnvNames,
+  type ImportedAddon,
+  type ImportedApp,
+  type ImportedConfig,
+  type ImportedDomain,
+  type ImportedDrain,
+  type ImportedFormation,
+  type ImportOptions,
+  type ImportPlan,
+  type SizeCanonicaliser,
+} from '../build.js';
+import { DEFAULT_SECRET_RULE, secretReason } from '../secret-rule.js';
+import { isHerokuProvider, treatmentOf } from './kinds.js';
+import { isSensitive, type TfInstance, type TfState } from './state.js';
+
+/**
+ * Pure: a Terraform state plus the live apps it names → what `import
+ * --from-terraform` declares, and the report of what became of each
+ * Terraform address. The state decides *what* is declared (only what
+ * Terraform managed) and which values are sensitive; the live read decides
+ * the identities and values, exactly as `dynoform import` does, so that the
+ * first plan is empty. No value from the state ever reaches a message.
+ */
+
+export interface TerraformReportEntry {
+  address: string;
+  status: 'mapped' | 'no-yaml' | 'not-mapped' | 'later';
+  /** The YAML paths it became (`apps.shop.config.LOG_LEVEL`). */
+  yaml: string[];
+  /** For every status but `mapped`: why; for `mapped`, parts that were left out. */
+  reason?: string;
+}
+
+export interface TerraformImport {
+  plan: ImportPlan;
+  report: TerraformReportEntry[];
+}
+
+/** A `heroku_app` of the state, by id and name: the apps to read from the API. */
+export interface TerraformApp {
+  address: string;
+  id: string;
+  name: string;
+}
+
+const CONFIG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Heroku's generated add-on names: `postgresql-shrouded-09944`. Declaring one would only pin noise. */
+const GENERATED_ADDON_NAME = /^[a-z][a-z0-9]*-[a-z]+-\d{3,}$/;
+
+/** The managed `heroku_app` instances the state holds (current objects only). */
+export function terraformApps(state: TfState): TerraformApp[] {
+  return state.instances
+    .filter((i) => classify(i) === 'mapped' && i.type === 'heroku_app')
+    .flatMap((i) => {
+      const id = str(i.attributes['uuid']) ?? str(i.attributes['id']);
+      const name = str(i.attributes['name']);
+      return id && name ? [{ address: i.address, id, name }] : [];
+    });
+}
+
+type Classified = 'mapped' | TerraformReportEntry;
+
+function classify(i: TfInstance): Classified {
+  const entry = (status: TerraformReportEntry['status'], reason: string): TerraformReportEntry => ({ address: i.address, status, yaml: [], reason });
+  if (!isHerokuProvider(i.provider)) return entry('not-mapped', `not a Heroku resource (provider ${i.provider})`);
+  if (i.mode === 'data') return entry('not-mapped', 'a data source: Terraform reads it, it owns nothing');
+  if (i.deposed !== undefined) return entry('not-mapped', `a deposed object (${i.deposed}) that Terraform will destroy: not the resource's current object`);
+  const t = treatmentOf(i.type);
+  if (!t) return entry('not-mapped', `unknown resource type ${i.type}: not one of the Heroku provider's (5.x) that dynoform knows`);
+  if (t.kind === 'later') return entry('later', `not mapped yet: ${t.what} are not declarable in this version of dynoform; a later version will map them. Left as it is`);
+  if (t.kind === 'never') return entry('not-mapped', t.why);
+  return 'mapped';
+}
+
+interface AppBuild {
+  address: string;
+  live: LiveApp;
+  app: ImportedApp;
+  entry: TerraformReportEntry;
+  /** Where each config key came from, to catch two resources setting one key. */
+  configFrom: Map<string, string>;
+}
+
+export function mapTerraformState(
+  state: TfState,
+  liveApps: readonly LiveApp[],
+  opts: ImportOptions,
+  canonicalSize: SizeCanonicaliser,
+): TerraformImport {
+  const report: TerraformReportEntry[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const warn = (address: string, message: string) => diagnostics.push({ severity: 'warning', code: 'terraform-import', message: `${address}: ${message}` });
+  const rule = opts.secretRule ?? DEFAULT_SECRET_RULE;
+
+  const mapped: TfInstance[] = [];
+  for (const i of state.instances) {
+    const c = classify(i);
+    if (c === 'mapped') mapped.push(i);
+    else report.push(c);
+  }
+  const ofType = (t: string) => mapped.filter((i) => i.type === t);
+
+  // ---- apps
+  const liveById = new Map(liveApps.map((l) => [l.id, l]));
+  const apps = new Map<string, AppBuild>(); // by Terraform id (uuid)
+  const appIdAliases = new Map<string, string>(); // name or id → uuid: app_id may hold either
+  for (const i of ofType('heroku_app')) {
+    const a = i.attributes;
+    const id = str(a['uuid']) ?? str(a['id']);
+    const name = str(a['name']);
+    if (!id || !name) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: 'no app id or name in the state' });
+      continue;
+    }
+    const live = liveById.get(id);
+    if (!live) {
+      report.push({
+        address: i.address,
+        status: 'not-mapped',
+        yaml: [],
+        reason: `app ${name} (${id}) is not visible to this account: deleted or recreated outside Terraform? (\`terraform plan -refresh-only\` shows it)`,
+      });
+      continue;
+    }
+    if (live.name !== name) warn(i.address, `the app is now called ${live.name} (Terraform's state says ${name}): declared under its current name`);
+    const stateStack = str(a['stack']);
+    if (stateStack && stateStack !== live.buildStack && stateStack !== live.stack) {
+      warn(i.address, `stack is ${live.buildStack} on Heroku, ${stateStack} in Terraform's state: the YAML declares ${live.buildStack}`);
+    }
+    const partial: string[] = [];
+    const buildpacks = Array.isArray(a['buildpacks']) ? a['buildpacks'] : [];
+    if (buildpacks.length > 0) partial.push('buildpacks (not mapped yet: a later version will; they stay as they are)');
+    const org = Array.isArray(a['organization']) ? a['organization'] : [];
+    if (org.length > 0) partial.push('organization (not mapped yet: team-owned apps arrive with a later version; the app stays in its team)');
+    if (a['acm'] === true) partial.push('acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)');
+    if (str(a['space'])) partial.push('space (dynoform does not manage Private Spaces; the app stays in its space)');
+    if (a['internal_routing'] === true) partial.push('internal_routing (dynoform does not manage Private Spaces; it stays on)');
+    const app: ImportedApp = { key: live.name, live, region: live.region, stack: live.buildStack, config: [], addons: [], formation: [], domains: [], drains: [] };
+    const entry: TerraformReportEntry = { address: i.address, status: 'mapped', yaml: [`apps.${live.name}`], ...(partial.length ? { reason: `left out: ${partial.join('; ')}` } : {}) };
+    apps.set(id, { address: i.address, live, app, entry, configFrom: new Map() });
+    appIdAliases.set(id, id).set(name, id).set(live.name, id);
+    const plainId = str(a['id']);
+    if (plainId) appIdAliases.set(plainId, id);
+    report.push(entry);
+  }
+
+  /** The app a child resource belongs to, or a report entry saying why there is none. */
+  const appOf = (i: TfInstance): AppBuild | undefined => {
+    const ref = str(i.attributes['app_id']) ?? str(i.attributes['app']);
+    const id = ref !== undefined ? appIdAliases.get(ref) : undefined;
+    const b = id !== undefined ? apps.get(id) : undefined;
+    if (!b) {
+      report.push({
+        address: i.address,
+        status: 'not-mapped',
+        yaml: [],
+        reason: ref
+          ? `its app (${ref}) is not a heroku_app of this state that could be read: import that app (\`dynoform import APP\`), then declare this by hand`
+          : 'no app_id in the state',
+      });
+    }
+    return b;
+  };
+
+  // ---- config vars: on the app, and through associations
+  const addConfig = (b: AppBuild, inst: TfInstance, attr: string, alwaysSensitive: boolean): string[] => {
+    const vars = stringMap(inst.attributes[attr]);
+    const paths: string[] = [];
+    const addonVars = new Set(b.live.addonConfigVars);
+    for (const key of Object.keys(vars).sort()) {
+      if (addonVars.has(key)) {
+        warn(inst.address, `${attr}.${key} is set by an add-on attached to ${b.live.name}: left out (add-ons own their config vars)`);
+        continue;
+      }
+      if (!CONFIG_KEY.test(key)) {
+        warn(inst.address, `${attr}.${key} was left out: dynoform config keys must match ${CONFIG_KEY.source}`);
+        continue;
+      }
+      const earlier = b.configFrom.get(key);
+      if (earlier !== undefined) {
+        warn(inst.address, `${key} is also set by ${earlier} (the two fight in Terraform): declared once`);
+        continue;
+      }
+      const liveValue = b.live.config.vars[key];
+      if (liveValue === undefined) {
+        warn(inst.address, `${attr}.${key} is not set on ${b.live.name} now (removed outside Terraform?): left out; declare it again if it should exist`);
+        continue;
+      }
+      if (liveValue !== vars[key]) {
+        warn(inst.address, `${attr}.${key} differs between Terraform's state and ${b.live.name} (changed outside Terraform): the YAML declares the app's current value`);
+      }
+      b.configFrom.set(key, inst.address);
+      const sensitive = alwaysSensitive || isSensitive(inst, [attr, key]);
+      const c: ImportedConfig = { key, value: liveValue, ...(sensitive ? { sensitive: true } : {}) };
+      b.app.config.push(c);
+      paths.push(`apps.${b.app.key}.config.${key}`);
+    }
+    return paths;
+  };
+  for (const b of apps.values()) {
+    const inst = ofType('heroku_app').find((i) => i.address === b.address)!;
+    b.entry.yaml.push(...addConfig(b, inst, 'config_vars', false), ...addConfig(b, inst, 'sensitive_config_vars', true));
+  }
+  const associations: Array<{ inst: TfInstance; app: AppBuild }> = [];
+  for (const i of ofType('heroku_app_config_association')) {
+    const b = appOf(i);
+    if (!b) continue;
+    associations.push({ inst: i, app: b });
+    const yaml = [...addConfig(b, i, 'vars', false), ...addConfig(b, i, 'sensitive_vars', true)];
+    report.push({ address: i.address, status: 'mapped', yaml });
+  }
+  for (const i of ofType('heroku_config')) {
+    // Not a Heroku object: a value holder whose values reach an app only through an association.
+    const users = associations.filter((a) => sameVars(a.inst, i)).map((a) => `${a.inst.address} (apps.${a.app.app.key}.config)`);
+    report.push({
+      address: i.address,
+      status: 'no-yaml',
+      yaml: [],
+      reason: users.length
+        ? `not a Heroku object but a holder of values: they are declared through ${users.join(', ')}`
+        : 'not a Heroku object but a holder of values, and no heroku_app_config_association of this state applies them: nothing to declare',
+    });
+  }
+
+  // ---- add-ons
+  const addonOwner = new Map<string, AppBuild>(); // add-on id → billing app
+  for (const i of ofType('heroku_addon')) {
+    const b = appOf(i);
+    if (!b) continue;
+    const id = str(i.attributes['id']);
+    const live = b.live.addons.find((a) => a.id === id && a.state !== 'deprovisioned');
+    if (!id || !live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `add-on ${id ?? '(no id)'} is not on ${b.live.name} now (removed outside Terraform?)` });
+      continue;
+    }
+    if (live.appId !== b.live.id) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `add-on ${live.name} is billed to ${live.appName} now, not to ${b.live.name}` });
+      continue;
+    }
+    const as = live.attachments.filter((t) => t.appId === b.live.id).map((t) => t.name).sort()[0];
+    if (!as) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `add-on ${live.name} has no attachment on ${b.live.name}: dynoform declares add-ons by the attachment that names their config vars` });
+      continue;
+    }
+    const key = as.toLowerCase();
+    const statePlan = str(i.attributes['plan']);
+    if (statePlan && statePlan !== live.plan) warn(i.address, `plan is ${live.plan} on Heroku, ${statePlan} in Terraform's state: the YAML declares ${live.plan}`);
+    const addon: ImportedAddon = { key, id: live.id, name: live.name, plan: live.plan, as };
+    if (!GENERATED_ADDON_NAME.test(live.name)) addon.declareName = true;
+    const left: string[] = [];
+    const options = stringMap(i.attributes['config']);
+    const literal: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options).sort(([x], [y]) => (x < y ? -1 : 1))) {
+      // Provisioning options cannot read ${env:…}: a secret one is left out rather than written.
+      if (isSensitive(i, ['config', k]) || secretReason(rule, k, v)) left.push(`config.${k} (looks secret; provisioning options only matter when an add-on is created)`);
+      else literal[k] = v;
+    }
+    if (Object.keys(literal).length > 0) addon.config = literal;
+    b.app.addons.push(addon);
+    addonOwner.set(live.id, b);
+    report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.addons.${key}`], ...(left.length ? { reason: `left out: ${left.join('; ')}` } : {}) });
+  }
+  for (const i of ofType('heroku_addon_attachment')) {
+    const b = appOf(i);
+    if (!b) continue;
+    const addonId = str(i.attributes['addon_id']);
+    const name = str(i.attributes['name']);
+    const owner = addonId !== undefined ? addonOwner.get(addonId) : undefined;
+    const mine = owner && owner === b ? owner.app.addons.find((a) => a.id === addonId) : undefined;
+    if (mine && mine.as === name) {
+      report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.addons.${mine.key}.as`] });
+      continue;
+    }
+    const billed = owner ? `billed to ${owner.app.key}` : 'billed to an app outside this state';
+    report.push({
+      address: i.address,
+      status: 'later',
+      yaml: [],
+      reason:
+        owner === b
+          ? `not mapped yet: a second attachment (${name}) of an add-on on its own app is not declarable in this version; a later version will map it. Left as it is`
+          : `not mapped yet: attaching another app's add-on (${billed}, attached to ${b.app.key} as ${name ?? '?'}) is not declarable in this version; a later version will map shared add-ons. Left as it is`,
+    });
+  }
+
+  // ---- formation
+  for (const i of ofType('heroku_formation')) {
+    const b = appOf(i);
+    if (!b) continue;
+    const type = str(i.attributes['type']);
+    const live = b.live.formation.find((f) => f.type === type);
+    if (!type || !live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `process type ${type ?? '(none)'} is not in ${b.live.name}'s current release` });
+      continue;
+    }
+    const f: ImportedFormation = { type, quantity: live.quantity, size: canonicalSize(live.size) ?? live.size };
+    b.app.formation.push(f);
+    report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.formation.${type}`] });
+  }
+
+  // ---- domains
+  for (const i of ofType('heroku_domain')) {
+    const b = appOf(i);
+    if (!b) continue;
+    const hostname = str(i.attributes['hostname'])?.toLowerCase();
+    const live = b.live.domains.find((d) => d.kind === 'custom' && d.hostname.toLowerCase() === hostname);
+    if (!hostname || !live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `domain ${hostname ?? '(none)'} is not on ${b.live.name} now (removed outside Terraform?)` });
+      continue;
+    }
+    const d: ImportedDomain = { id: live.id, hostname };
+    // sni_endpoint_id is optional and computed in the provider: declared only when Terraform set one.
+    if (str(i.attributes['sni_endpoint_id'])) d.sniEndpoint = live.sniEndpoint;
+    b.app.domains.push(d);
+    report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.domains[${hostname}]`] });
+  }
+
+  // ---- drains
+  for (const i of ofType('heroku_drain')) {
+    const b = appOf(i);
+    if (!b) continue;
+    const id = str(i.attributes['id']);
+    const live = b.live.drains.find((d) => d.id === id && d.addonId === undefined);
+    if (!id || !live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `drain ${id ?? '(no id)'} is not on ${b.live.name} now (removed outside Terraform?)` });
+      continue;
+    }
+    const viaSensitive = str(i.attributes['sensitive_url']) !== undefined;
+    const sensitive = viaSensitive || isSensitive(i, ['url']);
+    const d: ImportedDrain = { id: live.id, url: live.url, maskedUrl: maskUrlUserinfo(live.url), ...(sensitive ? { sensitive: true } : {}) };
+    b.app.drains.push(d);
+    report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.drains[${d.maskedUrl}]`] });
+  }
+
+  const imported = [...apps.values()].map((b) => sortApp(b.app));
+  const env = assignEnvNames(imported, opts);
+  report.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
+  return { plan: { apps: imported, env, diagnostics }, report };
+}
+
+function sortApp(app: ImportedApp): ImportedApp {
+  const by = <T>(f: (t: T) => string) => (x: T, y: T) => (f(x) < f(y) ? -1 : f(x) > f(y) ? 1 : 0);
+  app.config.sort(by((c) => c.key));
+  app.addons.sort(by((a) => a.key));
+  app.formation.sort(by((f) => f.type));
+  app.domains.sort(by((d) => d.hostname));
+  app.drains.sort(by((d) => d.maskedUrl));
+  return app;
+}
+
+function sameVars(assoc: TfInstance, config: TfInstance): boolean {
+  const eq = (a: Record<string, string>, b: Record<string, string>) => {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+  };
+  return eq(stringMap(assoc.attributes['vars']), stringMap(config.attributes['vars'])) && eq(stringMap(assoc.attributes['sensitive_vars']), stringMap(config.attributes['sensitive_vars']));
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A map attribute of string values; anything else in it is not a config value and is dropped. */
+function stringMap(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
