@@ -80,6 +80,8 @@ export interface ImportedApp {
   buildpacks?: string[];
   /** Enabled features: the ones a user turned on (every app lists dozens that are off). */
   features: string[];
+  /** Features declared off (a Terraform heroku_app_feature with enabled = false). */
+  disabledFeatures?: string[];
 }
 
 export interface EnvVarNeeded {

@@ -42,6 +42,13 @@ export function inventoryForImport(app: ImportedApp, fp: Pick<Fingerprinter, 'sy
     ),
     formation: Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }])),
     ...(app.buildpacks ? { buildpacks: [...app.buildpacks] } : {}),
-    ...(app.features.length > 0 ? { features: Object.fromEntries(app.features.map((f) => [f, { enabled: true }])) } : {}),
+    ...(app.features.length + (app.disabledFeatures?.length ?? 0) > 0
+      ? {
+          features: Object.fromEntries([
+            ...app.features.map((f) => [f, { enabled: true }] as const),
+            ...(app.disabledFeatures ?? []).map((f) => [f, { enabled: false }] as const),
+          ]),
+        }
+      : {}),
   };
 }

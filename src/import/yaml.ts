@@ -33,7 +33,8 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (app.domains.length > 0) body['domains'] = app.domains.map((d) => (d.sniEndpoint !== undefined ? { hostname: d.hostname, sni_endpoint: d.sniEndpoint } : d.hostname));
     if (app.drains.length > 0) body['drains'] = app.drains.map((d) => (d.envName !== undefined ? `\${env:${d.envName}}` : escapeLiteral(d.url)));
     if (app.buildpacks) body['buildpacks'] = [...app.buildpacks];
-    if (app.features.length > 0) body['features'] = Object.fromEntries(app.features.map((f) => [f, true]));
+    const features = [...app.features.map((f) => [f, true] as const), ...(app.disabledFeatures ?? []).map((f) => [f, false] as const)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (features.length > 0) body['features'] = Object.fromEntries(features);
     apps[app.key] = body;
   }
   const doc = new Document({ version: 1, apps });

@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'state'
   /** A local file could not be read or written. */
   | 'file'
+  /** Import from Terraform: the file is not a Terraform state dynoform reads (format version, shape), or holds no app. */
+  | 'terraform-state'
   /** Import: an app is already managed in this state, or not visible to the account. */
   | 'conflict'
   | 'not-found';

@@ -123,7 +123,7 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
   }
 }
 
-function alreadyManaged(where: string, apps: Array<{ name: string; key: string }>): DynoformError {
+export function alreadyManaged(where: string, apps: Array<{ name: string; key: string }>): DynoformError {
   const list = apps.map((a) => (a.key === a.name ? a.name : `${a.name} (as app.${a.key})`)).join(', ');
   const forget = apps.map((a) => `dynoform state forget app.${a.key}`).join('; ');
   return new DynoformError(
@@ -138,7 +138,7 @@ function alreadyManaged(where: string, apps: Array<{ name: string; key: string }
  * inside the package (its examples), else the copy in a project-local
  * node_modules (the same path on every checkout), else this installation's.
  */
-function schemaRefFor(dir: string): string {
+export function schemaRefFor(dir: string): string {
   const packageRoot = dirname(dirname(SCHEMA_FILE));
   const rel = (to: string) => relative(dir, to).split('\\').join('/');
   if (!relative(packageRoot, dir).startsWith('..')) return rel(SCHEMA_FILE);

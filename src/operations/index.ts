@@ -9,6 +9,7 @@ export { plan, type PlanOptions, type PlanOutcome } from './plan.js';
 export { apply, applyAndWait, adoptLineage, STALE_PREFLIGHT_CODES, type ApplyOptions, type ApplyOutcome } from './apply.js';
 export { drift, type DriftOptions, type DriftOutcome } from './drift.js';
 export { importApps, type ImportOptions, type ImportOutcome } from './import.js';
+export { importFromTerraform, type TerraformImportOptions, type TerraformImportOutcome } from './import-terraform.js';
 export {
   state,
   stateForget,

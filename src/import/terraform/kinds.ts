@@ -21,10 +21,10 @@ const MAPPED: ReadonlySet<string> = new Set([
   'heroku_formation',
   'heroku_domain',
   'heroku_drain',
+  'heroku_app_feature',
 ]);
 
 const LATER: Readonly<Record<string, string>> = {
-  heroku_app_feature: 'app features',
   heroku_account_feature: 'account features',
   heroku_collaborator: 'collaborators',
   heroku_team_collaborator: 'team collaborators',

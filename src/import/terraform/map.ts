@@ -132,15 +132,41 @@ export function mapTerraformState(
       warn(i.address, `stack is ${live.buildStack} on Heroku, ${stateStack} in Terraform's state: the YAML declares ${live.buildStack}`);
     }
     const partial: string[] = [];
-    const buildpacks = Array.isArray(a['buildpacks']) ? a['buildpacks'] : [];
-    if (buildpacks.length > 0) partial.push('buildpacks (not mapped yet: a later version will; they stay as they are)');
+    const yamlPaths = [`apps.${live.name}`];
+    // Optional and computed in the provider: an empty list means Terraform did not manage the buildpacks.
+    const rawBuildpacks = Array.isArray(a['buildpacks']) ? a['buildpacks'] : [];
+    let buildpacks: string[] | undefined = rawBuildpacks.every((b): b is string => typeof b === 'string') && rawBuildpacks.length > 0 ? rawBuildpacks : undefined;
+    if (rawBuildpacks.length > 0 && !buildpacks) partial.push('buildpacks (not a list of names or URLs)');
+    if (buildpacks && isSensitive(i, ['buildpacks'])) {
+      partial.push('buildpacks (marked sensitive: the YAML takes no secret there)');
+      buildpacks = undefined;
+    } else if (buildpacks?.some((b) => maskUrlUserinfo(b) !== b)) {
+      partial.push('buildpacks (a URL holds credentials, which the YAML does not take)');
+      buildpacks = undefined;
+    } else if (buildpacks && live.buildpacks && !sameList(live.buildpacks.list, buildpacks)) {
+      warn(i.address, `buildpacks differ between Terraform's state and ${live.name}: the YAML declares the app's current list`);
+      buildpacks = [...live.buildpacks.list];
+    }
+    if (buildpacks) yamlPaths.push(`apps.${live.name}.buildpacks`);
     const org = Array.isArray(a['organization']) ? a['organization'] : [];
     if (org.length > 0) partial.push('organization (not mapped yet: team-owned apps arrive with a later version; the app stays in its team)');
     if (a['acm'] === true) partial.push('acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)');
     if (str(a['space'])) partial.push('space (dynoform does not manage Private Spaces; the app stays in its space)');
     if (a['internal_routing'] === true) partial.push('internal_routing (dynoform does not manage Private Spaces; it stays on)');
-    const app: ImportedApp = { key: live.name, live, region: live.region, stack: live.buildStack, config: [], addons: [], formation: [], domains: [], drains: [] };
-    const entry: TerraformReportEntry = { address: i.address, status: 'mapped', yaml: [`apps.${live.name}`], ...(partial.length ? { reason: `left out: ${partial.join('; ')}` } : {}) };
+    const app: ImportedApp = {
+      key: live.name,
+      live,
+      region: live.region,
+      stack: live.buildStack,
+      config: [],
+      addons: [],
+      formation: [],
+      domains: [],
+      drains: [],
+      ...(buildpacks ? { buildpacks } : {}),
+      features: [],
+    };
+    const entry: TerraformReportEntry = { address: i.address, status: 'mapped', yaml: yamlPaths, ...(partial.length ? { reason: `left out: ${partial.join('; ')}` } : {}) };
     apps.set(id, { address: i.address, live, app, entry, configFrom: new Map() });
     appIdAliases.set(id, id).set(name, id).set(live.name, id);
     const plainId = str(a['id']);
@@ -336,6 +362,30 @@ export function mapTerraformState(
     report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.drains[${d.maskedUrl}]`] });
   }
 
+  // ---- app features
+  for (const i of ofType('heroku_app_feature')) {
+    const b = appOf(i);
+    if (!b) continue;
+    const name = str(i.attributes['name']);
+    const stateEnabled = i.attributes['enabled'];
+    const live = b.live.features?.find((f) => f.name === name);
+    if (!name || (b.live.features && !live)) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `feature ${name ?? '(none)'} is not listed for ${b.live.name} (\`heroku labs -a ${b.live.name}\` lists them)` });
+      continue;
+    }
+    if (b.app.features.includes(name) || b.app.disabledFeatures?.includes(name)) {
+      warn(i.address, `feature ${name} is also declared by another heroku_app_feature: declared once`);
+      continue;
+    }
+    const enabled = live ? live.enabled : stateEnabled !== false;
+    if (live && typeof stateEnabled === 'boolean' && stateEnabled !== live.enabled) {
+      warn(i.address, `feature ${name} is ${live.enabled ? 'on' : 'off'} on ${b.live.name}, ${stateEnabled ? 'on' : 'off'} in Terraform's state: the YAML declares it ${live.enabled ? 'on' : 'off'}`);
+    }
+    if (enabled) b.app.features.push(name);
+    else (b.app.disabledFeatures ??= []).push(name);
+    report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.features.${name}`] });
+  }
+
   const imported = [...apps.values()].map((b) => sortApp(b.app));
   const env = assignEnvNames(imported, opts);
   report.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
@@ -349,7 +399,13 @@ function sortApp(app: ImportedApp): ImportedApp {
   app.formation.sort(by((f) => f.type));
   app.domains.sort(by((d) => d.hostname));
   app.drains.sort(by((d) => d.maskedUrl));
+  app.features.sort();
+  app.disabledFeatures?.sort();
   return app;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameVars(assoc: TfInstance, config: TfInstance): boolean {

@@ -183,12 +183,33 @@ describe('mapping each kind', () => {
     ]);
   });
 
-  it('heroku_app: buildpacks, organization and acm are reported as not mapped yet; maintenance (not in Terraform) is not declared', () => {
-    const r = run([app({ buildpacks: ['heroku/ruby'], organization: [{ name: 'acme', locked: false, personal: false }], acm: true })]);
+  it('heroku_app: buildpacks in order; organization and acm reported as not mapped yet; maintenance (not in Terraform) not declared', () => {
+    const r = run([app({ buildpacks: ['heroku/ruby', 'https://github.com/heroku/heroku-buildpack-pgbouncer'], organization: [{ name: 'acme', locked: false, personal: false }], acm: true })]);
+    expect(yamlOf(r).apps['shop']!['buildpacks']).toEqual(['heroku/ruby', 'https://github.com/heroku/heroku-buildpack-pgbouncer']);
+    expect(entry(r, 'heroku_app.shop').yaml).toEqual(['apps.shop', 'apps.shop.buildpacks']);
     expect(entry(r, 'heroku_app.shop').reason).toBe(
-      'left out: buildpacks (not mapped yet: a later version will; they stay as they are); organization (not mapped yet: team-owned apps arrive with a later version; the app stays in its team); acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)',
+      'left out: organization (not mapped yet: team-owned apps arrive with a later version; the app stays in its team); acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)',
     );
     expect(yamlOf(r).apps['shop']!['maintenance']).toBeUndefined();
+    const creds = run([app({ buildpacks: ['https://user:tok@example.com/bp.tgz'] })]);
+    expect(yamlOf(creds).apps['shop']!['buildpacks']).toBeUndefined();
+    expect(entry(creds, 'heroku_app.shop').reason).toBe('left out: buildpacks (a URL holds credentials, which the YAML does not take)');
+    expect(JSON.stringify(creds)).not.toContain('user:tok'); // the report names no credential
+  });
+
+  it('heroku_app_feature: on or off as the app has it, checked against the features the API lists', () => {
+    const feature = (name: string, fname: string, enabled: boolean): Res => ({ type: 'heroku_app_feature', name, attributes: { id: `f-${fname}`, app_id: APP_ID, name: fname, enabled } });
+    const l = live({
+      features: [
+        { id: 'f1', name: 'runtime-dyno-metadata', enabled: true, state: 'public', description: '' },
+        { id: 'f2', name: 'preboot', enabled: false, state: 'public', description: '' },
+      ],
+    });
+    const r = run([app(), feature('meta', 'runtime-dyno-metadata', true), feature('preboot', 'preboot', false), feature('nope', 'no-such-feature', true)], [l]);
+    expect(yamlOf(r).apps['shop']!['features']).toEqual({ preboot: false, 'runtime-dyno-metadata': true });
+    expect(entry(r, 'heroku_app_feature.meta').yaml).toEqual(['apps.shop.features.runtime-dyno-metadata']);
+    expect(entry(r, 'heroku_app_feature.nope')).toMatchObject({ status: 'not-mapped', reason: expect.stringContaining('feature no-such-feature is not listed for shop') });
+    expect(r.plan.apps[0]!.disabledFeatures).toEqual(['preboot']);
   });
 
   it('heroku_app: an app that no longer exists is not mapped, and its children say why', () => {
@@ -291,7 +312,7 @@ describe('refusals, each with its reason in the report', () => {
     { type: 'aws_s3_bucket', name: 'assets', attributes: { id: 'b' }, provider: 'provider["registry.terraform.io/hashicorp/aws"]' },
     { type: 'heroku_app', name: 'lookup', attributes: { id: APP_ID, name: 'shop' }, mode: 'data' },
     { type: 'heroku_pipeline', name: 'p', attributes: { id: 'p1', name: 'shop' } },
-    { type: 'heroku_app_feature', name: 'f', attributes: { id: 'f1', app_id: APP_ID, name: 'runtime-dyno-metadata', enabled: true } },
+    { type: 'heroku_collaborator', name: 'c', attributes: { id: 'c1', app_id: APP_ID, email: 'a@example.com' } },
   ]);
 
   it('an unknown resource type', () => {
@@ -306,7 +327,7 @@ describe('refusals, each with its reason in the report', () => {
     expect(entry(r, 'data.heroku_app.lookup').reason).toBe('a data source: Terraform reads it, it owns nothing');
     expect(entry(r, 'heroku_space.private').reason).toBe('dynoform does not manage Private Spaces');
     expect(entry(r, 'heroku_pipeline.p')).toMatchObject({ status: 'later', reason: expect.stringMatching(/^not mapped yet: pipelines .* a later version will map them/) });
-    expect(entry(r, 'heroku_app_feature.f').status).toBe('later');
+    expect(entry(r, 'heroku_collaborator.c').status).toBe('later');
   });
 
   it('the report lists every address, says what to do next, and holds no value of the state', () => {
