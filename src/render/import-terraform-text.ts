@@ -80,7 +80,13 @@ export function renderTerraformReport(v: TerraformReportView): string {
       `     Or keep Terraform read-only for a while: stop running terraform apply on these resources (terraform plan still shows drift), and remove them once dynoform runs.`,
     );
   }
-  if (unmapped.length > 0) out.push(`  ${n++}. The resources not mapped stay in Terraform: keep managing them there until dynoform maps their kinds.`);
+  if (unmapped.length > 0) {
+    out.push(`  ${n++}. The resources not mapped stay in Terraform: keep managing them there until dynoform maps their kinds.`);
+    const referring = unmapped.filter((e) => e.refersTo && e.refersTo.length > 0);
+    for (const e of referring) {
+      out.push(`     ${e.address} refers to ${e.refersTo!.join(', ')}: before removing ${e.refersTo!.length === 1 ? 'it' : 'them'}, replace the reference in the .tf files by the id (or a data source).`);
+    }
+  }
   return out.join('\n') + '\n';
 }
 

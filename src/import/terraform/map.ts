@@ -33,6 +33,11 @@ export interface TerraformReportEntry {
   yaml: string[];
   /** For every status but `mapped`: why; for `mapped`, parts that were left out. */
   reason?: string;
+  /**
+   * Not mapped, but referring (by id) to resources that were: once those
+   * leave Terraform, the references in the .tf files must be replaced.
+   */
+  refersTo?: string[];
 }
 
 export interface TerraformImport {
@@ -388,8 +393,34 @@ export function mapTerraformState(
 
   const imported = [...apps.values()].map((b) => sortApp(b.app));
   const env = assignEnvNames(imported, opts);
+  markReferences(state, report);
   report.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
   return { plan: { apps: imported, env, diagnostics }, report };
+}
+
+/** Sets `refersTo` on the entries left in Terraform whose attributes hold the id of a handed-over resource. */
+function markReferences(state: TfState, report: TerraformReportEntry[]): void {
+  const handedOver = new Set(report.filter((e) => e.status === 'mapped' || e.status === 'no-yaml').map((e) => e.address));
+  const byId = new Map<string, string>();
+  for (const i of state.instances) {
+    if (!handedOver.has(i.address)) continue;
+    for (const k of ['id', 'uuid']) {
+      const v = str(i.attributes[k]);
+      if (v) byId.set(v, i.address.replace(/\[[^\]]*\]$/, ''));
+    }
+  }
+  for (const e of report) {
+    if (e.status === 'mapped' || e.status === 'no-yaml') continue;
+    const inst = state.instances.find((i) => i.address === e.address);
+    if (!inst || inst.mode !== 'managed' || !isHerokuProvider(inst.provider)) continue;
+    const refs = new Set<string>();
+    for (const [k, v] of Object.entries(inst.attributes)) {
+      if (k === 'id' || typeof v !== 'string') continue;
+      const to = byId.get(v);
+      if (to) refs.add(to);
+    }
+    if (refs.size > 0) e.refersTo = [...refs].sort();
+  }
 }
 
 function sortApp(app: ImportedApp): ImportedApp {

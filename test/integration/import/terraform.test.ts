@@ -135,6 +135,7 @@ describe('dynoform import --from-terraform on the fixture of the real provider',
       expect(r.stderr).toContain('Mapped (31):');
       expect(r.stderr).toContain('terraform state rm heroku_addon.admin_cache');
       expect(r.stderr).toContain('keep Terraform read-only for a while');
+      expect(r.stderr).toContain('heroku_addon_attachment.jobs_storefront_db refers to heroku_addon.storefront_db, heroku_app.jobs: before removing them');
       for (const name of Object.keys(ENV)) expect(r.stderr).toContain(`  ${name} `);
 
       const plan = await w.run(['plan', '-f', yamlFile, '--state', stateFile, '--detailed-exitcode'], ENV);

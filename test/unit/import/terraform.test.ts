@@ -273,6 +273,10 @@ describe('mapping each kind', () => {
     expect(entry(r, 'heroku_addon_attachment.own')).toMatchObject({ status: 'mapped', yaml: ['apps.shop.addons.database.as'] });
     expect(entry(r, 'heroku_addon_attachment.shared')).toMatchObject({ status: 'later', reason: expect.stringMatching(/^not mapped yet: attaching another app's add-on \(billed to shop, attached to admin as SHOP_DB\).*a later version will map shared add-ons/) });
     expect(yamlOf(r).apps['admin']!['addons']).toBeUndefined();
+    // Left in Terraform but pointing at what leaves it: the report says to replace the references first.
+    expect(entry(r, 'heroku_addon_attachment.shared').refersTo).toEqual(['heroku_addon.db', 'heroku_app.admin']);
+    const text = renderTerraformReport({ source: 's', format: 'tfstate', report: r.report, diagnostics: [], env: [], yamlTo: 'y', planFile: 'y', state: 's', dryRun: false });
+    expect(text).toContain('heroku_addon_attachment.shared refers to heroku_addon.db, heroku_app.admin: before removing them, replace the reference in the .tf files by the id (or a data source).');
   });
 
   it('heroku_formation: quantity and size in the YAML\'s canonical spelling', () => {
