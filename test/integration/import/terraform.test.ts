@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CliWorld } from '../../helpers/cli-world.js';
+import { importFromTerraform, isDynoformError } from '../../../src/index.js';
 
 /**
  * The Done-when of #19 on the fixture made by the real Terraform provider:
@@ -165,6 +166,24 @@ describe('dynoform import --from-terraform on the fixture of the real provider',
     const fromFile = parse(await readFile(w.path('tfstate.yaml'), 'utf8'));
     expect(parse(r.stdout)).toEqual(fromFile);
     for (const s of secrets) expect((r.stdout + r.stderr).includes(s)).toBe(false);
+  });
+
+  it('as a library call: importFromTerraform returns the YAML and the report as values; a dry run touches nothing', async () => {
+    const out = await importFromTerraform({ from: SHOW, dryRun: true, cwd: w.dir, env: w.env, state: 'lib-state.json', out: 'lib.yaml' });
+    expect(out.dryRun).toBe(true);
+    expect(out.state).toBeUndefined();
+    expect(out.writtenTo).toBeUndefined();
+    expect(out.apps).toEqual(['acme-admin', 'acme-jobs', 'acme-orders-eu', 'acme-staging', 'acme-storefront']);
+    expect(out.report).toHaveLength(32);
+    expect(out.report.filter((e) => e.status === 'mapped').length).toBe(30);
+    expect(out.report.find((e) => e.address === 'heroku_formation.jobs_worker')).toEqual({ address: 'heroku_formation.jobs_worker', status: 'mapped', yaml: ['apps.acme-jobs.formation.worker'] });
+    expect(out.env.map((e) => e.name)).toEqual(Object.keys(ENV).sort());
+    expect(existsSync(w.path('lib-state.json'))).toBe(false);
+    expect(existsSync(w.path('lib.yaml'))).toBe(false);
+    for (const s of secrets) expect(JSON.stringify(out).includes(s)).toBe(false);
+
+    const err = await importFromTerraform({ from: 'missing.tfstate', cwd: w.dir, env: w.env }).catch((e: unknown) => e);
+    expect(isDynoformError(err) && err.code).toBe('terraform-state');
   });
 
   it('a workspace other than default reads terraform.tfstate.d/NAME; a remote backend is named with the command that makes a file', async () => {
