@@ -119,6 +119,27 @@ describe('every response of a full session matches the official schema', () => {
     await hit('POST', '/apps/{app}/formations/{type}/actions/stop', '/apps/conf-shop/formations/worker/actions/stop');
     await hit('DELETE', '/apps/{app}/dynos', '/apps/conf-shop/dynos');
     await hit('GET', '/apps/{app}/collaborators', '/apps/conf-shop/collaborators');
+    await hit('POST', '/apps/{app}/collaborators', '/apps/conf-shop/collaborators', { user: 'pat@example.com' });
+    await hit('GET', '/apps/{app}/collaborators/{collaborator}', '/apps/conf-shop/collaborators/pat@example.com');
+    await hit('DELETE', '/apps/{app}/collaborators/{collaborator}', '/apps/conf-shop/collaborators/pat@example.com');
+
+    // Teams, team apps and their collaborators.
+    await hit('POST', '/teams', '/teams', { name: 'conf-team' });
+    await hit('GET', '/teams', '/teams');
+    await hit('GET', '/teams/{team}', '/teams/conf-team');
+    await hit('GET', '/teams/{team}/members', '/teams/conf-team/members');
+    await hit('GET', '/teams/{team}/features', '/teams/conf-team/features');
+    await hit('GET', '/teams/{team}/features/{feature}', '/teams/conf-team/features/org-access-controls');
+    await hit('GET', '/teams/permissions', '/teams/permissions');
+    await hit('POST', '/teams/apps', '/teams/apps', { name: 'conf-team-app', team: 'conf-team', region: 'us' });
+    await hit('GET', '/teams/apps/{app}', '/teams/apps/conf-team-app');
+    await hit('PATCH', '/teams/apps/{app}', '/teams/apps/conf-team-app', { locked: true });
+    await hit('GET', '/teams/{team}/apps', '/teams/conf-team/apps');
+    await hit('POST', '/teams/apps/{app}/collaborators', '/teams/apps/conf-team-app/collaborators', { user: 'pat@example.com', permissions: ['view', 'deploy'] });
+    await hit('GET', '/teams/apps/{app}/collaborators', '/teams/apps/conf-team-app/collaborators');
+    await hit('GET', '/teams/apps/{app}/collaborators/{collaborator}', '/teams/apps/conf-team-app/collaborators/pat@example.com');
+    await hit('PATCH', '/teams/apps/{app}/collaborators/{collaborator}', '/teams/apps/conf-team-app/collaborators/pat@example.com', { permissions: ['view', 'operate'] });
+    await hit('DELETE', '/teams/apps/{app}/collaborators/{collaborator}', '/teams/apps/conf-team-app/collaborators/pat@example.com');
 
     // Add-ons and attachments.
     const db = await hit('POST', '/apps/{app}/addons', '/apps/conf-shop/addons', {

@@ -7,6 +7,9 @@ import { addonRoutes } from './addons/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { appFeatureRoutes } from './app-features/routes.js';
 import { buildpackRoutes } from './buildpack-installations/routes.js';
+import { collaboratorRoutes } from './collaborators/routes.js';
+import { teamAppRoutes } from './team-apps/routes.js';
+import { teamRoutes } from './teams/routes.js';
 import { catalogueRoutes } from './catalogue/routes.js';
 import { configVarRoutes } from './config-vars/routes.js';
 import { resumeVerification } from './domains/rules.js';
@@ -27,6 +30,10 @@ export const ROUTES: readonly RouteDef[] = [
   ...appFeatureRoutes,
   ...acmRoutes,
   ...buildpackRoutes,
+  // /teams/apps/… before /teams/{team}/…: an app may be called `members`.
+  ...teamAppRoutes,
+  ...collaboratorRoutes,
+  ...teamRoutes,
   ...configVarRoutes,
   ...releaseRoutes,
   ...slugRoutes,

@@ -34,6 +34,10 @@ export interface AppRecord {
   slugId: string | null;
   /** Version of the latest release. */
   version: number;
+  /** The owning team; absent or null for a personal app (owned by `ownerId`). */
+  teamId?: string | null;
+  /** Team apps: when locked, team members need an explicit collaborator entry. */
+  locked?: boolean;
   /** App features switched from their default (off), by name; absent in older data files. */
   features?: Record<string, { enabled: boolean; updatedAt: string }>;
   /** Buildpacks in order (`PUT /apps/{app}/buildpack-installations`); absent in older data files. */
@@ -144,6 +148,42 @@ export interface DrainRecord {
   updatedAt: string;
 }
 
+export type TeamRole = 'admin' | 'member' | 'viewer' | 'collaborator';
+
+export interface TeamRecord {
+  id: string;
+  name: string;
+  /** The account's default team for new apps (per team here: the emulator keeps one flag). */
+  default: boolean;
+  /** Team features switched on, e.g. `org-access-controls` (fine-grained app permissions). */
+  features: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One member of a team: its role decides what it may do with the team's apps. */
+export interface TeamMemberRecord {
+  id: string;
+  teamId: string;
+  accountId: string;
+  role: TeamRole;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AppPermission = 'view' | 'deploy' | 'operate' | 'manage';
+
+/** A collaborator on an app (personal or team); the owner and team admins are never records here. */
+export interface CollaboratorRecord {
+  id: string;
+  appId: string;
+  accountId: string;
+  /** Team apps: what the collaborator may do (`view` always included); personal apps: all but manage. */
+  permissions: AppPermission[];
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** The persisted form (`--data FILE`). */
 export interface StoreSnapshot {
   format: 'dynoform-emulator';
@@ -160,4 +200,8 @@ export interface StoreSnapshot {
   attachments: AttachmentRecord[];
   domains: DomainRecord[];
   drains: DrainRecord[];
+  /** Absent in data files written before teams existed. */
+  teams?: TeamRecord[];
+  teamMembers?: TeamMemberRecord[];
+  collaborators?: CollaboratorRecord[];
 }

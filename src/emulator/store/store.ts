@@ -9,10 +9,13 @@ import type {
   ReleaseRecord,
   SlugRecord,
   StoreSnapshot,
+  TeamRecord,
+  TeamMemberRecord,
+  CollaboratorRecord,
 } from './records.js';
 
 /** The persisted collections, by their name in the snapshot. */
-export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains'] as const;
+export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 /**
@@ -57,6 +60,9 @@ export class Store {
   readonly attachments = new TrackedMap<AttachmentRecord>();
   readonly domains = new TrackedMap<DomainRecord>();
   readonly drains = new TrackedMap<DrainRecord>();
+  readonly teams = new TrackedMap<TeamRecord>();
+  readonly teamMembers = new TrackedMap<TeamMemberRecord>();
+  readonly collaborators = new TrackedMap<CollaboratorRecord>();
 
   collection(name: Collection): TrackedMap<{ id: string }> {
     return this[name] as TrackedMap<{ id: string }>;
@@ -103,7 +109,10 @@ export class Store {
       this.addons.size +
       this.attachments.size +
       this.domains.size +
-      this.drains.size
+      this.drains.size +
+      this.teams.size +
+      this.teamMembers.size +
+      this.collaborators.size
     );
   }
 
@@ -121,6 +130,9 @@ export class Store {
       attachments: [...this.attachments.values()],
       domains: [...this.domains.values()],
       drains: [...this.drains.values()],
+      teams: [...this.teams.values()],
+      teamMembers: [...this.teamMembers.values()],
+      collaborators: [...this.collaborators.values()],
     };
   }
 
@@ -141,6 +153,9 @@ export class Store {
     fill(store.attachments, s.attachments);
     fill(store.domains, s.domains);
     fill(store.drains, s.drains);
+    fill(store.teams, s.teams);
+    fill(store.teamMembers, s.teamMembers);
+    fill(store.collaborators, s.collaborators);
     store.clearDirty();
     return store;
   }

@@ -1,6 +1,7 @@
 import { GENERATIONS, regionById, stackById } from '../catalogue/data.js';
 import type { Platform } from '../../platform.js';
-import type { AppRecord } from '../../store/records.js';
+import type { AppPermission, AppRecord } from '../../store/records.js';
+import { teamOwnerEmail } from '../teams/rules.js';
 import { userOf } from '../account/routes.js';
 import { accountOf, bodyOf, created, list, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
 import { appsOf, createApp, deleteApp, findApp, updateApp } from './rules.js';
@@ -14,6 +15,7 @@ export function renderApp(platform: Platform, app: AppRecord): Json {
   const region = regionById(app.regionId);
   const stack = stackById(app.stackId);
   const buildStack = stackById(app.buildStackId);
+  const team = app.teamId ? platform.store.teams.get(app.teamId) : undefined;
   return {
     acm: app.acm,
     archived_at: null,
@@ -26,9 +28,9 @@ export function renderApp(platform: Platform, app: AppRecord): Json {
     internal_routing: null,
     maintenance: app.maintenance,
     name: app.name,
-    owner: { email: owner?.email ?? '', id: app.ownerId },
-    organization: null,
-    team: null,
+    owner: team ? { email: teamOwnerEmail(team), id: team.id } : { email: owner?.email ?? '', id: app.ownerId },
+    organization: team ? { id: team.id, name: team.name } : null,
+    team: team ? { id: team.id, name: team.name } : null,
     region: { id: region.id, name: region.name },
     released_at: app.releasedAt,
     repo_size: null,
@@ -42,7 +44,19 @@ export function renderApp(platform: Platform, app: AppRecord): Json {
 
 export const appRef = (app: AppRecord): Json => ({ id: app.id, name: app.name });
 
-export const appParam = (ctx: Ctx): AppRecord => findApp(ctx.platform, accountOf(ctx), param(ctx, 'app'));
+/**
+ * The permission a request on an app takes: reads view; the app itself,
+ * its collaborators and add-ons manage; scaling operate; the rest deploy.
+ */
+export function permissionFor(method: string, path: string): AppPermission {
+  if (method === 'GET' || method === 'HEAD') return 'view';
+  const rest = path.replace(/^\/(?:teams\/)?apps\/[^/]+/, '');
+  if (rest === '' || /^\/(?:collaborators|addons|acm|sni-endpoints|webhooks)(?:\/|$)/.test(rest)) return 'manage';
+  if (/^\/(?:formation|dynos)(?:\/|$)/.test(rest)) return 'operate';
+  return 'deploy';
+}
+
+export const appParam = (ctx: Ctx): AppRecord => findApp(ctx.platform, accountOf(ctx), param(ctx, 'app'), permissionFor(ctx.method, ctx.path));
 
 const listApps = (ctx: Ctx, account = accountOf(ctx)) =>
   list(

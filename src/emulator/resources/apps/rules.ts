@@ -1,24 +1,56 @@
 import { forbidden, invalidParams, notFound } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
-import type { AccountRecord, AppRecord } from '../../store/records.js';
+import type { AccountRecord, AppPermission, AppRecord, CollaboratorRecord } from '../../store/records.js';
 import { attachmentsOf } from '../addon-attachments/rules.js';
 import { deleteAddon } from '../addons/rules.js';
 import { defaultStack, findRegion, findStack, isUuid } from '../catalogue/data.js';
 import { addDomainRecord, domainsOf } from '../domains/rules.js';
 import { cutRelease } from '../releases/rules.js';
 
-export function appsOf(p: Platform, account: AccountRecord): AppRecord[] {
-  return [...p.store.apps.values()].filter((a) => a.ownerId === account.id);
+const ALL: readonly AppPermission[] = ['view', 'deploy', 'operate', 'manage'];
+
+/**
+ * What the account may do with the app: everything as its owner or an
+ * admin of its team; a collaborator what its record says (on a personal
+ * app all but manage); a team member without a record views unlocked
+ * team apps; anyone else nothing.
+ */
+export function permissionsOn(p: Platform, account: AccountRecord, app: AppRecord): readonly AppPermission[] {
+  if (app.teamId) {
+    const member = [...p.store.teamMembers.values()].find((m) => m.teamId === app.teamId && m.accountId === account.id);
+    if (member?.role === 'admin') return ALL;
+    const collab = collaboratorOf(p, app, account);
+    if (collab) return collab.permissions;
+    return member && !app.locked ? ['view'] : [];
+  }
+  if (app.ownerId === account.id) return ALL;
+  return collaboratorOf(p, app, account) ? ['view', 'deploy', 'operate'] : [];
 }
 
-export function findApp(p: Platform, account: AccountRecord, key: string): AppRecord {
+function collaboratorOf(p: Platform, app: AppRecord, account: AccountRecord): CollaboratorRecord | undefined {
+  return [...p.store.collaborators.values()].find((c) => c.appId === app.id && c.accountId === account.id);
+}
+
+export function appsOf(p: Platform, account: AccountRecord): AppRecord[] {
+  return [...p.store.apps.values()].filter((a) => permissionsOn(p, account, a).length > 0);
+}
+
+/** `need`: the permission the request takes (reads need view). */
+export function findApp(p: Platform, account: AccountRecord, key: string, need: AppPermission = 'view'): AppRecord {
   const app = isUuid(key) ? p.store.apps.get(key.toLowerCase()) : p.store.appByName(key);
   if (!app) throw notFound("Couldn't find that app.", 'app');
-  if (app.ownerId !== account.id) throw forbidden(`You do not have access to the app ${app.name}.`);
+  const has = permissionsOn(p, account, app);
+  if (has.length === 0) throw forbidden(`You do not have access to the app ${app.name}.`);
+  if (!has.includes(need)) throw forbidden(`You do not have the ${need} permission on the app ${app.name}.`);
   return app;
 }
 
-export function createApp(p: Platform, account: AccountRecord, body: { name?: string; region?: string; stack?: string }): AppRecord {
+export function createApp(
+  p: Platform,
+  account: AccountRecord,
+  body: { name?: string; region?: string; stack?: string },
+  team?: { id: string; locked: boolean },
+): AppRecord {
   const name = body.name ?? p.names.app((n) => p.store.appIdsByName.has(n));
   if (p.store.appIdsByName.has(name)) throw invalidParams(`Name ${name} is already taken`);
   const region = findRegion(body.region ?? 'us');
@@ -43,6 +75,7 @@ export function createApp(p: Platform, account: AccountRecord, body: { name?: st
     processTypes: {},
     slugId: null,
     version: 0,
+    ...(team ? { teamId: team.id, locked: team.locked } : {}),
   };
   p.store.putApp(app);
   addDomainRecord(p, app, `${name}.herokuapp.com`, 'heroku');
@@ -89,6 +122,7 @@ export function deleteApp(p: Platform, account: AccountRecord, app: AppRecord): 
   drop(p.store.drains);
   drop(p.store.releases);
   drop(p.store.slugs);
+  drop(p.store.collaborators);
   p.store.deleteApp(app);
   p.changed();
   return app;

@@ -22,6 +22,4 @@ export const miscRoutes: RouteDef[] = [
       throw notFound("Couldn't find that pipeline coupling.", 'pipeline_coupling');
     },
   },
-  // Personal apps: the owner is not listed as a collaborator.
-  { method: 'GET', pattern: '/apps/{app}/collaborators', handler: (ctx) => (appParam(ctx), list([], ['id'])) },
 ];
