@@ -61,6 +61,14 @@ export const NEEDS = {
     fields: { id: 'req', url: 'req', token: 'req', addon: 'opt', 'addon.id': 'opt' },
   },
   'rate-limit': { definition: 'rate-limit', fields: { remaining: 'req' } },
+  buildpack: {
+    definition: 'buildpack-installation',
+    fields: { ordinal: 'req', buildpack: 'req', 'buildpack.url': 'req', 'buildpack.name': 'opt-null' },
+  },
+  feature: {
+    definition: 'app-feature',
+    fields: { id: 'req', name: 'req', enabled: 'req', state: 'opt', description: 'opt' },
+  },
 };
 
 const official = JSON.parse(readFileSync(SCHEMA, 'utf8'));

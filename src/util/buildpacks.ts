@@ -1,8 +1,12 @@
 import type { LiveBuildpacks } from '../model/live.js';
 
-/** One buildpack however it is spelled: case and a trailing slash do not make another. */
+/** One buildpack however it is spelled: case, a trailing slash and the `urn:buildpack:` form of a registry name do not make another. */
 export function buildpackKey(b: string | undefined): string {
-  return (b ?? '').trim().replace(/\/+$/, '').toLowerCase();
+  return (b ?? '')
+    .trim()
+    .replace(/^urn:buildpack:/i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 /**

@@ -199,6 +199,12 @@ export class HerokuCliShapes {
     await this.request('PATCH', `/apps/${app}/features/${feature}`, { enabled });
   }
 
+  /** `heroku buildpacks:set|add|remove …`: the CLI reads the list, then PUTs the whole new one. */
+  async buildpacksSet(app: string, ...buildpacks: string[]): Promise<void> {
+    await this.request('GET', `/apps/${app}/buildpack-installations`);
+    await this.request('PUT', `/apps/${app}/buildpack-installations`, { updates: buildpacks.map((buildpack) => ({ buildpack })) });
+  }
+
   configVars(app: string): Promise<Record<string, string>> {
     return this.request('GET', `/apps/${app}/config-vars`) as Promise<Record<string, string>>;
   }

@@ -35,6 +35,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     if (outcome.savedTo && opts.format === 'text') {
       ctx.stdout.write(`\nSaved the plan to ${opts.out}. Apply it with: dynoform apply ${opts.out}\n`);
     }
-    ctx.exitCode = opts.detailedExitcode && outcome.hasChanges ? ExitCode.changes : ExitCode.ok;
+    // A planner error (a feature the API does not list…) is the configuration's fault: the plan is shown, but it fails.
+    const planErrors = outcome.plan.diagnostics.some((d) => d.severity === 'error');
+    ctx.exitCode = planErrors ? ExitCode.error : opts.detailedExitcode && outcome.hasChanges ? ExitCode.changes : ExitCode.ok;
   });
 }

@@ -19,7 +19,7 @@ export function toLiveBuildpacks(items: ApiBuildpackInstallation[], etag?: strin
 
 /** One request; its ETag guards the replacing PUT. */
 export async function listBuildpacks(client: HerokuClient, app: string, opts: { signal?: AbortSignal } = {}): Promise<LiveBuildpacks> {
-  const res = await client.list<ApiBuildpackInstallation>(`/apps/${seg(app)}/buildpack-installations`, opts);
+  const res = await client.list<ApiBuildpackInstallation>(`/apps/${seg(app)}/buildpack-installations`, { ...opts, shape: 'buildpack' });
   return toLiveBuildpacks(res.items, res.etag);
 }
 
@@ -38,10 +38,12 @@ export async function setBuildpacks(
   const path = `/apps/${seg(app)}/buildpack-installations`;
   const res = await client.request<ApiBuildpackInstallation[]>('PUT', path, {
     body: { updates: buildpacks.map((buildpack) => ({ buildpack })) },
+    shape: 'buildpack',
+    list: true,
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await client.list<ApiBuildpackInstallation>(path, { signal: opts.signal });
+      const got = await client.list<ApiBuildpackInstallation>(path, { signal: opts.signal, shape: 'buildpack' });
       return sameBuildpacks(toLiveBuildpacks(got.items), buildpacks) ? got.items : undefined;
     },
   });

@@ -9,7 +9,7 @@ export function toLiveFeature(f: ApiAppFeature): LiveFeature {
 
 /** Every feature the app may use, enabled or not: one list read covers all of them and tells unknown names apart. */
 export async function listFeatures(client: HerokuClient, app: string, opts: { signal?: AbortSignal } = {}): Promise<LiveFeature[]> {
-  const res = await client.list<ApiAppFeature>(`/apps/${seg(app)}/features`, opts);
+  const res = await client.list<ApiAppFeature>(`/apps/${seg(app)}/features`, { ...opts, shape: 'feature' });
   return res.items.map(toLiveFeature);
 }
 
@@ -20,7 +20,7 @@ export async function getFeature(
   name: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ feature: LiveFeature; etag?: string }> {
-  const res = await client.get<ApiAppFeature>(`/apps/${seg(app)}/features/${seg(name)}`, opts);
+  const res = await client.get<ApiAppFeature>(`/apps/${seg(app)}/features/${seg(name)}`, { ...opts, shape: 'feature' });
   return { feature: toLiveFeature(res.body), ...(res.etag ? { etag: res.etag } : {}) };
 }
 
@@ -36,10 +36,11 @@ export async function setFeature(
   const path = `/apps/${seg(app)}/features/${seg(name)}`;
   const res = await client.request<ApiAppFeature>('PATCH', path, {
     body: { enabled },
+    shape: 'feature',
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await client.get<ApiAppFeature>(path, { signal: opts.signal });
+      const got = await client.get<ApiAppFeature>(path, { signal: opts.signal, shape: 'feature' });
       return got.body.enabled === enabled ? got.body : undefined;
     },
   });

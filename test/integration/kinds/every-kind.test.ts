@@ -17,6 +17,7 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
     await h.appsCreate('kinds-shop');
     await h.labs('kinds-shop', 'preboot', true);
     await h.labs('kinds-shop', 'runtime-dyno-metadata', true);
+    await h.buildpacksSet('kinds-shop', 'heroku/nodejs', 'https://github.com/heroku/heroku-buildpack-python');
   });
 
   afterAll(async () => {
@@ -28,6 +29,7 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
     expect(r.code, r.stderr).toBe(0);
     yamlText = await readFile(w.path('dynoform.yaml'), 'utf8');
     expect(yamlText).toContain('features:\n      preboot: true\n      runtime-dyno-metadata: true\n');
+    expect(yamlText).toContain('buildpacks:\n      - heroku/nodejs\n      - https://github.com/heroku/heroku-buildpack-python\n');
     const plan = await w.run(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes');
@@ -35,12 +37,16 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
 
   it('reports one outside edit per kind at its YAML line', async () => {
     await w.heroku.labs('kinds-shop', 'preboot', false);
+    await w.heroku.buildpacksSet('kinds-shop', 'heroku/nodejs');
     w.emulator.resetStats();
     const r = await w.run(['drift', '--format', 'json']);
     expect(r.code, r.stderr).toBe(2);
     expect(w.writes()).toEqual({});
     const doc = JSON.parse(r.stdout) as { items: Array<{ class: string; address: string; loc?: { line: number } }> };
     const brief = doc.items.map((i) => `${i.class} ${i.address} @${i.loc?.line}`);
-    expect(brief).toEqual([`changed-outside app.kinds-shop/feature.preboot @${lineOf(yamlText, 'preboot: true')}`]);
+    expect(brief).toEqual([
+      `changed-outside app.kinds-shop/buildpacks @${lineOf(yamlText, 'buildpacks:')}`,
+      `changed-outside app.kinds-shop/feature.preboot @${lineOf(yamlText, 'preboot: true')}`,
+    ]);
   });
 });
