@@ -90,24 +90,27 @@ async function measure(size) {
     env = { ...env, HEROKU_API_URL: emu.url };
     emu.resetStats();
     const plan = await run(['plan', '--detailed-exitcode'], env, dir);
-    const requests = emu.stats().requests;
+    const stats = emu.stats();
+    const requests = stats.requests;
+    const spanMs = stats.lastResponseAt - stats.firstRequestAt;
     await emu.close();
     if (plan.code !== 0) throw new Error(`the no-op plan of ${size} apps was not empty (exit ${plan.code}):\n${plan.out.slice(-2000)}`);
     const ideal = (requests / CONCURRENCY) * LATENCY;
-    return { size, requests, bound: 4 * size + 4, ms: plan.ms, ideal };
+    return { size, requests, bound: 4 * size + 4, ms: plan.ms, spanMs, ideal };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 console.log(`dynoform plan (no-op), emulator latency ${LATENCY} ms, client concurrency ${CONCURRENCY}`);
-console.log('apps   requests  (≤ 4N+4)   wall ms   ideal ms   ratio');
+console.log('apps   requests  (≤ 4N+4)   wall ms   span ms   ideal ms   span/ideal');
 for (const size of SIZES) {
   const r = await measure(size);
   console.log(
-    `${String(r.size).padStart(4)}   ${String(r.requests).padStart(8)}  ${`(≤ ${r.bound})`.padStart(9)}  ${r.ms.toFixed(0).padStart(8)}  ${r.ideal.toFixed(0).padStart(9)}   ${(r.ms / r.ideal).toFixed(2)}`,
+    `${String(r.size).padStart(4)}   ${String(r.requests).padStart(8)}  ${`(≤ ${r.bound})`.padStart(9)}  ${r.ms.toFixed(0).padStart(8)}  ${r.spanMs.toFixed(0).padStart(8)}  ${r.ideal.toFixed(0).padStart(9)}   ${(r.spanMs / r.ideal).toFixed(2).padStart(10)}`,
   );
 }
-console.log('(wall time is a child process, node start-up included; ideal = requests ÷ concurrency × latency)');
+console.log('(wall = the child process, node start-up included; span = first request to last answer, at the emulator;');
+console.log(' ideal = requests ÷ concurrency × latency)');
 console.log('');
 await import('./plan-diff.mjs');

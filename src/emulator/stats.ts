@@ -25,7 +25,17 @@ export interface EmulatorStats {
   preconditionFailed: number;
   notModified: number;
   faults: Record<FaultKind, number>;
+  /**
+   * When the first counted request arrived and the last answer was sent
+   * (milliseconds since the epoch, sub-millisecond precision), so a benchmark
+   * can measure the API span of a run without the client's start-up in it.
+   */
+  firstRequestAt?: number;
+  lastResponseAt?: number;
 }
+
+/** Wall-clock milliseconds with the monotonic clock's precision. */
+const nowMs = (): number => performance.timeOrigin + performance.now();
 
 const bump = (map: Record<string, number>, key: string): void => {
   map[key] = (map[key] ?? 0) + 1;
@@ -61,6 +71,7 @@ export class StatsRecorder {
   }
 
   request(method: string, route: string, path: string, isWrite: boolean): void {
+    this.s.firstRequestAt ??= nowMs();
     this.s.requests += 1;
     bump(this.s.byMethod, method);
     bump(this.s.byRoute, route);
@@ -71,6 +82,7 @@ export class StatsRecorder {
   }
 
   status(code: number): void {
+    this.s.lastResponseAt = nowMs();
     bump(this.s.byStatus, String(code));
     if (code === 429) this.s.rateLimited += 1;
     else if (code === 412) this.s.preconditionFailed += 1;
