@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
 import { asCliError } from './errors.js';
+import { stopReadProgress } from './options.js';
 import { VERSION } from '../operations/index.js';
 
 export interface MainOptions {
@@ -66,6 +67,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       // --help and --version end here with code 0.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
     }
+    stopReadProgress(ctx);
     const mapped = asCliError(err);
     if (mapped) {
       ctx.stderr.write(`Error: ${mapped.message}\n`);

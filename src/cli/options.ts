@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { CliError, type CliContext } from './context.js';
 import type { CommonOptions as OperationOptions, OperationEvent } from '../operations/index.js';
 import { formatDiagnostic } from '../operations/index.js';
+import { createReadProgressView, type ReadProgressView } from './views/read-progress.js';
 
 /** Options shared by every command that talks to the API and the state. */
 export interface CommonOptions {
@@ -56,7 +57,7 @@ export function parsePositiveInt(text: string | undefined, flag: string, fallbac
  * environment and signal from the context; the operation's diagnostics,
  * notices and debug lines printed on stderr as they happen.
  */
-export function operationOptions(ctx: CliContext, opts: CommonOptions, print: { phases?: boolean } = {}): OperationOptions {
+export function operationOptions(ctx: CliContext, opts: CommonOptions, print: { phases?: boolean; format?: string } = {}): OperationOptions {
   const lockTimeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
   return {
     cwd: ctx.cwd,
@@ -71,8 +72,11 @@ export function operationOptions(ctx: CliContext, opts: CommonOptions, print: { 
 }
 
 /** Diagnostics, notices and debug lines go to stderr; stdout is the command's output. */
-export function printOperationEvent(ctx: CliContext, e: OperationEvent, print: { phases?: boolean } = {}): void {
+export function printOperationEvent(ctx: CliContext, e: OperationEvent, print: { phases?: boolean; format?: string } = {}): void {
   switch (e.type) {
+    case 'read-estimate':
+    case 'read-progress':
+      return readProgressView(ctx, print.format === 'json' ? 'json' : 'text').onEvent(e);
     case 'diagnostic':
       ctx.stderr.write(formatDiagnostic(e.diagnostic) + '\n');
       break;
@@ -86,6 +90,20 @@ export function printOperationEvent(ctx: CliContext, e: OperationEvent, print: {
       if (print.phases && ctx.stderr.isTTY) ctx.stderr.write(`Reading the live state of ${e.apps} app(s)…\n`);
       break;
   }
+}
+
+const readViews = new WeakMap<CliContext, ReadProgressView>();
+
+/** The command's one view of its live reads (plan, apply and drift read at most once). */
+function readProgressView(ctx: CliContext, format: 'text' | 'json'): ReadProgressView {
+  let view = readViews.get(ctx);
+  if (!view) readViews.set(ctx, (view = createReadProgressView(ctx, format)));
+  return view;
+}
+
+/** Ends a live read-progress line, if one is shown: before the command prints its output or an error. */
+export function stopReadProgress(ctx: CliContext): void {
+  readViews.get(ctx)?.stop();
 }
 
 export function useColor(ctx: CliContext, stream: CliContext['stdout']): boolean {

@@ -133,7 +133,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
   try {
     const lock = await lockState(r, backend, 'apply', options.signal);
     try {
-      const { client, apiUrl } = await connect(r, { ...options, concurrency: Math.max(DEFAULTS.clientConcurrency, concurrency), abortInFlight: false }, (e) => {
+      const { client, apiUrl, listen } = await connect(r, { ...options, concurrency: Math.max(DEFAULTS.clientConcurrency, concurrency), abortInFlight: false }, (e) => {
         const wait = clientWait(e);
         if (wait) channel.push(wait);
       });
@@ -149,7 +149,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
           }
           channel.push({ type: 'plan', plan, saved: true });
         } else {
-          plan = (await computePlan(r, { desired, client, apiUrl, inventory })).plan;
+          plan = (await computePlan(r, { desired, client, apiUrl, inventory, listen })).plan;
           channel.push({ type: 'plan', plan, saved: false });
           if (!planHasChanges(plan)) {
             channel.push({ type: 'apply-skipped', reason: 'no-changes' });

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DriftClass, DriftReport } from '../model/drift.js';
 import { classifyDrift, hasDrift, parseDriftClasses } from '../drift/index.js';
-import { readLiveState } from '../providers/heroku/live.js';
+import { readLiveWithProgress } from './read-live.js';
 import { DynoformError, classifyError } from './errors.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { resolveCommon, type CommonOptions } from './options.js';
@@ -38,11 +38,11 @@ export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
   const desired = await loadDesired(r);
   const backend = openStateBackend(r, options.state);
   try {
-    const { client } = await connect(r, options);
+    const { client, listen } = await connect(r, options);
     try {
       const inventory = await readInventory(backend);
       // The same reads a plan makes, and nothing else.
-      const live = await readLiveState(client, desired, inventory, options.signal ? { signal: options.signal } : {});
+      const live = await readLiveWithProgress(r, { client, desired, inventory, listen, ...(options.signal ? { signal: options.signal } : {}) });
       const fingerprint = await prepareFingerprinter(inventory, desired, live);
       const report = classifyDrift({ desired, live, inventory, fingerprint });
       return {

@@ -13,7 +13,44 @@ export type OperationEvent =
   /** A warning of the operation itself: credentials, a taken-over lock, the API's Warning-Message. */
   | { type: 'notice'; message: string }
   | { type: 'debug'; message: string }
-  | { type: 'phase'; phase: 'read-live'; apps: number };
+  | { type: 'phase'; phase: 'read-live'; apps: number }
+  | ReadEstimateEvent
+  | ReadProgressEvent;
+
+/**
+ * Before the first live read: what the reads will cost (an upper bound: every
+ * declared app existing) against the rate-limit budget, and how long the
+ * client expects them to take. `paced` when the budget above the client's
+ * reserve cannot hold them, so the plan will wait for the refill.
+ */
+export interface ReadEstimateEvent {
+  type: 'read-estimate';
+  requests: number;
+  apps: number;
+  /** Tokens left, as the API said (absent when the free read failed). */
+  remaining?: number;
+  /** Tokens the client keeps in hand for other clients of the account. */
+  reserve: number;
+  /** Refill the client paces to (learned from the headers, else the profile). */
+  refillPerHour: number;
+  etaMs: number;
+  paced: boolean;
+}
+
+/** While the live reads run: after each app, and at each rate-limit pause. */
+export interface ReadProgressEvent {
+  type: 'read-progress';
+  appsRead: number;
+  appsTotal: number;
+  /** Requests sent so far by these reads. */
+  requests: number;
+  remaining?: number;
+  /** Set at a rate-limit pause: the refill rate being paced to, and this pause. */
+  pacedPerHour?: number;
+  waitMs?: number;
+  /** The client's estimate for the rest. */
+  etaMs: number;
+}
 
 /**
  * The stream `apply()` yields: the operation's own events, the plan about to

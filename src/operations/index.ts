@@ -26,7 +26,7 @@ export {
 } from './state.js';
 export { DynoformError, classifyError, isDynoformError, type ErrorCode } from './errors.js';
 export { DEFAULTS, type ClientTuning, type CommonOptions, type Env } from './options.js';
-export type { ApplyStreamEvent, OperationEvent } from './events.js';
+export type { ApplyStreamEvent, OperationEvent, ReadEstimateEvent, ReadProgressEvent } from './events.js';
 // Formatting helpers the views (the CLI's and a library user's) share.
 export { formatDiagnostic, countDiagnostics } from '../config/index.js';
 export { describeHolder, stableStringify } from '../state/index.js';

@@ -13,7 +13,6 @@ import type { ClientEvent } from '../model/client.js';
 import { loadDesiredState } from '../config/index.js';
 import { resolveApiUrl, resolveCredentials } from '../providers/heroku/auth.js';
 import { HerokuClient } from '../providers/heroku/client.js';
-import { readLiveState } from '../providers/heroku/live.js';
 import { describeHolder, lockOwner, openState, resolveStateSpec } from '../state/index.js';
 import type { StateBackend, StateLock } from '../state/backend.js';
 import { newInventory } from '../state/inventory.js';
@@ -23,6 +22,7 @@ import { createPlan } from '../planner/index.js';
 import { VERSION } from '../version.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { CommonOptions, Env, Resolved } from './options.js';
+import { readLiveWithProgress } from './read-live.js';
 
 /** Loads the YAML; reports every diagnostic, throws `invalid-config` when any is an error. */
 export async function loadDesired(r: Resolved, paths: string[] = r.paths): Promise<DesiredState> {
@@ -41,6 +41,8 @@ export interface Connection {
   apiUrl: URL;
   /** The API token: masked out of every error message. */
   token: string;
+  /** Hears the client's events (waits, retries, requests) from now on; returns the unsubscribe. */
+  listen(listener: (e: ClientEvent) => void): () => void;
 }
 
 /** Resolves the API URL and token and builds the one client of the operation. */
@@ -65,6 +67,7 @@ export async function connect(
   }
   const tuning = { ...rateLimitProfile(r.env), ...definedOnly(opts.client ?? {}) };
   const debug = r.env.DYNOFORM_DEBUG && r.env.DYNOFORM_DEBUG !== '0';
+  const listeners = new Set<(e: ClientEvent) => void>();
   const client = new HerokuClient({
     ...tuning,
     apiUrl,
@@ -76,12 +79,17 @@ export async function connect(
     onEvent: (e) => {
       if (e.type === 'warning') r.emit({ type: 'notice', message: e.message });
       onClientEvent?.(e);
+      for (const l of listeners) l(e);
     },
     // Reads may be cut short by the signal; apply lets requests in flight finish
     // (the engine stops starting new ones), so it passes abortInFlight: false.
     ...(opts.abortInFlight === false || !opts.signal ? {} : { signal: opts.signal }),
   });
-  return { client, apiUrl, token };
+  const listen = (l: (e: ClientEvent) => void): (() => void) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  };
+  return { client, apiUrl, token, listen };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -168,7 +176,16 @@ export interface PlanRun {
 /** Reads the live state of the declared and owned apps and plans against it (pure from there on). */
 export async function computePlan(
   r: Resolved,
-  args: { desired: DesiredState; client: HerokuClient; apiUrl: URL; inventory: Inventory; targets?: string[]; now?: Date; signal?: AbortSignal },
+  args: {
+    desired: DesiredState;
+    client: HerokuClient;
+    apiUrl: URL;
+    inventory: Inventory;
+    targets?: string[];
+    now?: Date;
+    signal?: AbortSignal;
+    listen?: Connection['listen'];
+  },
 ): Promise<PlanRun> {
   const { desired, client, apiUrl, inventory } = args;
   const targets = args.targets && args.targets.length > 0 ? args.targets : undefined;
@@ -177,7 +194,13 @@ export async function computePlan(
     if (unknown.length > 0) throw new DynoformError('invalid-option', `--target names no declared or managed app: ${unknown.join(', ')}`);
   }
   r.emit({ type: 'phase', phase: 'read-live', apps: Object.keys(desired.apps).length });
-  const live = await readLiveState(client, desired, inventory, args.signal ? { signal: args.signal } : {});
+  const live = await readLiveWithProgress(r, {
+    client,
+    desired,
+    inventory,
+    ...(args.listen ? { listen: args.listen } : {}),
+    ...(args.signal ? { signal: args.signal } : {}),
+  });
   const fingerprint = await prepareFingerprinter(inventory, desired, live);
   const plan = createPlan({
     desired,

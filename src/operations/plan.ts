@@ -43,7 +43,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
     // A saved plan is applied later against this state: hold the lock while it is made (issue 8).
     const lock = options.out !== undefined ? await lockState(r, backend, 'plan -o', options.signal) : undefined;
     try {
-      const { client, apiUrl } = await connect(r, options);
+      const { client, apiUrl, listen } = await connect(r, options);
       try {
         const inventory = await readInventory(backend);
         const run = await computePlan(r, {
@@ -51,6 +51,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
           client,
           apiUrl,
           inventory,
+          listen,
           ...(options.targets ? { targets: options.targets } : {}),
           ...(options.now ? { now: options.now } : {}),
           ...(options.signal ? { signal: options.signal } : {}),

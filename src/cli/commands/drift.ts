@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
 import { asCliError } from '../errors.js';
-import { addApiOptions, addFileOption, operationOptions, useColor, type CommonOptions } from '../options.js';
+import { addApiOptions, addFileOption, operationOptions, stopReadProgress, useColor, type CommonOptions } from '../options.js';
 import { drift } from '../../operations/index.js';
 import type { SourceLocation } from '../../model/diagnostic.js';
 import type { DriftReport } from '../../model/drift.js';
@@ -69,12 +69,13 @@ export function registerDrift(program: Command, ctx: CliContext): void {
 
 async function runDrift(ctx: CliContext, opts: DriftOptions): Promise<void> {
   const { report, counted, hasDrift: driftFound, count } = await drift({
-    ...operationOptions(ctx, opts),
+    ...operationOptions(ctx, opts, { format: opts.format === 'json' ? 'json' : 'text' }),
     ...(opts.classes !== undefined ? { classes: opts.classes } : {}),
   });
 
   const base = ctx.env.GITHUB_WORKSPACE && opts.format !== 'text' ? ctx.env.GITHUB_WORKSPACE : ctx.cwd;
   const renderOpts: DriftRenderOptions = { counted, displayPath: (file) => displayPath(base, resolve(ctx.cwd, file)) };
+  stopReadProgress(ctx);
   ctx.stdout.write(render(ctx, report, opts, renderOpts) + '\n');
 
   if (opts.format === 'github' && ctx.env.GITHUB_STEP_SUMMARY) {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../context.js';
-import { addApiOptions, addFileOption, addStateOptions, collectOption, operationOptions, type CommonOptions } from '../options.js';
+import { addApiOptions, addFileOption, addStateOptions, collectOption, operationOptions, stopReadProgress, type CommonOptions } from '../options.js';
 import { plan } from '../../operations/index.js';
 import { renderPlanView, type PlanFormat } from '../views/plan.js';
 
@@ -27,10 +27,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
   addStateOptions(cmd);
   cmd.action(async (opts: PlanOptions) => {
     const outcome = await plan({
-      ...operationOptions(ctx, opts, { phases: true }),
+      ...operationOptions(ctx, opts, { phases: true, format: opts.format }),
       ...(opts.target ? { targets: opts.target } : {}),
       ...(opts.out !== undefined ? { out: opts.out } : {}),
     });
+    stopReadProgress(ctx);
     ctx.stdout.write(renderPlanView(ctx, outcome.plan, opts.format, opts.color) + '\n');
     if (outcome.savedTo && opts.format === 'text') {
       ctx.stdout.write(`\nSaved the plan to ${opts.out}. Apply it with: dynoform apply ${opts.out}\n`);

@@ -2,7 +2,7 @@ import { terminalWidth, type CliContext } from '../context.js';
 import type { ApplyEvent } from '../../model/apply.js';
 import type { ApplyStreamEvent } from '../../operations/index.js';
 import { foldProgress, newProgress, renderApplySummary, renderEventLine, renderProgressLine, renderWaitLine } from '../../render/apply-text.js';
-import { printOperationEvent } from '../options.js';
+import { printOperationEvent, stopReadProgress } from '../options.js';
 import { renderPlanView } from './plan.js';
 
 /** Consumes `apply()`'s stream and prints it; `stop()` ends a live status line. */
@@ -21,8 +21,11 @@ export function createApplyView(ctx: CliContext, opts: { format: 'text' | 'json'
         case 'notice':
         case 'debug':
         case 'phase':
-          return printOperationEvent(ctx, e);
+        case 'read-estimate':
+        case 'read-progress':
+          return printOperationEvent(ctx, e, { format: opts.format });
         case 'plan':
+          stopReadProgress(ctx);
           if (opts.format === 'text') ctx.stdout.write(renderPlanView(ctx, e.plan, 'text', opts.color) + '\n\n');
           return;
         case 'apply-skipped':

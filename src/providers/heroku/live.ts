@@ -17,6 +17,8 @@ export interface ReadLiveOptions {
   signal?: AbortSignal;
   /** Called as each app finishes, for a progress line. */
   onApp?: (key: string, done: number, total: number) => void;
+  /** The caller has just read the (free) rate limit: do not read it again. */
+  primed?: boolean;
   /** Read these kinds of every app, declared or not (import: it writes what it finds). */
   everyApp?: ReadonlyArray<'buildpacks' | 'features'>;
 }
@@ -41,7 +43,7 @@ export async function readLiveState(
   const startRequests = client.stats().requests;
   // The rate-limit read is free and primes the budget; nothing waits for it, and
   // its failure alone is no reason to stop (the other reads report real trouble).
-  const rateLimit = client.refreshRateLimit(signal).catch(() => undefined);
+  const rateLimit = opts.primed ? Promise.resolve(undefined) : client.refreshRateLimit(signal).catch(() => undefined);
   const accountAddons = Promise.all([listAddons(client, { signal }), listAttachments(client, { signal })]);
   // It may fail while /apps is still awaited; it is handled (and its error reported) below, not
   // left to crash the process as an unhandled rejection.

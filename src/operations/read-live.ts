@@ -1,0 +1,97 @@
+/**
+ * Reading the live state with a running account of it: before the first
+ * read, what the reads will cost against the rate-limit budget (so a plan
+ * that must wait says so up front), and while they run, how far they got.
+ * Both are events; the views decide how to show them.
+ */
+import type { ClientEvent } from '../model/client.js';
+import type { DesiredState } from '../model/desired.js';
+import type { Inventory } from '../model/inventory.js';
+import type { LiveState } from '../model/live.js';
+import type { HerokuClient } from '../providers/heroku/client.js';
+import { readLiveState, type ReadLiveOptions } from '../providers/heroku/live.js';
+import type { ReadEstimateEvent, ReadProgressEvent } from './events.js';
+import type { Resolved } from './options.js';
+
+/** Reads besides the per-app ones: the free rate-limit read, the app, add-on and attachment lists (one page each). */
+const ACCOUNT_READS = 4;
+/** Per existing app: config vars, formation, domains, drains (more for the kinds it declares). */
+const READS_PER_APP = 4;
+
+export interface ReadLiveArgs {
+  client: HerokuClient;
+  desired: DesiredState;
+  inventory: Inventory | undefined;
+  /** Subscribes to the client's events (from `connect`), so waits show in the progress. */
+  listen?: (listener: (e: ClientEvent) => void) => () => void;
+  apps?: string[];
+  everyApp?: ReadLiveOptions['everyApp'];
+  signal?: AbortSignal;
+}
+
+export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Promise<LiveState> {
+  const { client, desired } = args;
+  const start = client.stats().requests;
+  const apps = (args.apps ?? Object.keys(desired.apps)).filter((k) => desired.apps[k] !== undefined).length;
+  // An upper bound before the app list is in: every declared app existing.
+  const needed = ACCOUNT_READS + READS_PER_APP * apps;
+
+  // The rate-limit read is free; awaiting it costs one round trip and makes
+  // the estimate (and the client's pacing from the first request) right.
+  await client.refreshRateLimit(args.signal).catch(() => undefined);
+  const estimate = (): ReadEstimateEvent => {
+    const budget = client.budgetInfo();
+    const etaMs = client.estimateMs(needed - 1); // the rate-limit read is free, and done
+    return {
+      type: 'read-estimate',
+      requests: needed,
+      apps,
+      ...(budget.remaining !== undefined ? { remaining: budget.remaining } : {}),
+      reserve: budget.reserve,
+      refillPerHour: budget.observedRefillPerHour ?? budget.refillPerHour,
+      etaMs,
+      // The budget cannot hold the reads above the client's reserve: the plan will be paced.
+      paced: budget.remaining !== undefined && needed > budget.remaining - budget.reserve,
+    };
+  };
+  r.emit(estimate());
+
+  let appsRead = 0;
+  let appsTotal = apps;
+  let waitingMs = 0;
+  const progress = (): ReadProgressEvent => {
+    const sent = client.stats().requests - start;
+    const budget = client.budgetInfo();
+    const left = Math.max(0, ACCOUNT_READS + READS_PER_APP * appsTotal - sent);
+    return {
+      type: 'read-progress',
+      appsRead,
+      appsTotal,
+      requests: sent,
+      ...(budget.remaining !== undefined ? { remaining: budget.remaining } : {}),
+      ...(waitingMs > 0 ? { pacedPerHour: budget.observedRefillPerHour ?? budget.refillPerHour, waitMs: waitingMs } : {}),
+      etaMs: client.estimateMs(left),
+    };
+  };
+  const unlisten = args.listen?.((e) => {
+    if (e.type !== 'rate-limit-wait') return;
+    waitingMs = e.ms;
+    r.emit(progress());
+    waitingMs = 0;
+  });
+  try {
+    return await readLiveState(client, desired, args.inventory, {
+      primed: true,
+      ...(args.apps ? { apps: args.apps } : {}),
+      ...(args.everyApp ? { everyApp: args.everyApp } : {}),
+      ...(args.signal ? { signal: args.signal } : {}),
+      onApp: (_key, done, total) => {
+        appsRead = done;
+        appsTotal = total;
+        r.emit(progress());
+      },
+    });
+  } finally {
+    unlisten?.();
+  }
+}
