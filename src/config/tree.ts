@@ -14,7 +14,6 @@ import {
 } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { Code } from './codes.js';
-import { readFast } from './fast.js';
 import { FORBIDDEN_KEYS } from './rules.js';
 import { lineColOf } from './text.js';
 
@@ -94,8 +93,6 @@ export function toPlain(n: PNode): unknown {
 }
 
 export interface ReadLimits {
-  /** Try the fast reader for plain documents first (off only to compare the two in tests). */
-  fast: boolean;
   /** Deepest nesting accepted; the format itself needs about six levels. */
   maxDepth: number;
   /**
@@ -121,7 +118,6 @@ export interface ReadLimits {
 }
 
 export const DEFAULT_LIMITS: ReadLimits = {
-  fast: true,
   maxDepth: 64,
   maxAliasCount: 10_000,
   maxAliasNodes: 200_000,
@@ -363,10 +359,6 @@ class Walker {
  * for any input.
  */
 export function readYaml(src: Source, text: string, diagnostics: Diagnostic[], limits: ReadLimits = DEFAULT_LIMITS): PNode | undefined {
-  if (limits.fast) {
-    const plain = readFast(src, text, limits);
-    if (plain) return plain;
-  }
   const refusal = preflight(src, text, limits);
   if (refusal) {
     diagnostics.push(refusal);

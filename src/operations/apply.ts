@@ -148,6 +148,11 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
             throw new DynoformError('stale', `the plan was made against ${saved.apiUrl}, not ${apiUrl.toString()}`);
           }
           channel.push({ type: 'plan', plan, saved: true });
+          // A plan made now learned the rate-limit budget while reading; a saved one learns
+          // it here (a free request), so the engine's request count is the plan's own.
+          if (planHasChanges(plan)) await client.refreshRateLimit(signal).catch((err: unknown) => {
+            if (signal.aborted) throw err;
+          });
         } else {
           plan = (await computePlan(r, { desired, client, apiUrl, inventory, listen })).plan;
           channel.push({ type: 'plan', plan, saved: false });

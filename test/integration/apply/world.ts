@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { applyPlan, preflight, type ApplyOptions } from '../../../src/apply/index.js';
+import { applyPlan, type ApplyOptions as EngineOptions } from '../../../src/apply/index.js';
 import { loadDesiredState } from '../../../src/config/index.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../src/emulator/index.js';
 import type { ApplyEvent, ApplyResult } from '../../../src/model/apply.js';
@@ -10,12 +10,13 @@ import type { DesiredState } from '../../../src/model/desired.js';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
 import type { Inventory } from '../../../src/model/inventory.js';
 import type { Change, Plan } from '../../../src/model/plan.js';
-import { createPlan, planHasChanges } from '../../../src/planner/index.js';
+import { apply, DynoformError, plan, type ApplyStreamEvent, type CommonOptions } from '../../../src/operations/index.js';
+import { planHasChanges } from '../../../src/planner/index.js';
 import { HerokuClient } from '../../../src/providers/heroku/client.js';
-import { readLiveState } from '../../../src/providers/heroku/live.js';
 import { createFileBackend, type StateBackend } from '../../../src/state/index.js';
 import { newInventory } from '../../../src/state/inventory.js';
-import { createFingerprinter, saltForLineage, type Fingerprinter } from '../../../src/util/fingerprint.js';
+import { createFingerprinter, saltForLineage } from '../../../src/util/fingerprint.js';
+import { fingerprintInputs } from '../../../src/util/fingerprint-inputs.js';
 
 export interface PlanRun {
   plan: Plan;
@@ -31,8 +32,8 @@ export interface ApplyRun {
 
 /**
  * One test's world: an emulator on loopback, the real client, a file state
- * in a temp dir, a YAML file and its environment. `plan()` and `apply()` do
- * what `dynoform plan` / `dynoform apply` do, minus printing.
+ * in a temp dir, a YAML file and its environment. `plan()` and `apply()` call
+ * the library's operations, the very code `dynoform plan` / `dynoform apply` run.
  */
 export class World {
   env: Record<string, string> = {};
@@ -83,75 +84,92 @@ export class World {
     return (await this.state.read()) ?? newInventory();
   }
 
-  private async fingerprinter(inventory: Inventory, desired: DesiredState, extra: Array<{ value: string; secret: boolean }> = []): Promise<Fingerprinter> {
-    const fp = createFingerprinter(saltForLineage(inventory.lineage));
-    const values = Object.values(desired.apps).flatMap((a) => [
-      ...Object.values(a.config).map((v) => ({ value: v.value, secret: v.secret })),
-      ...a.drains.map((d) => ({ value: d.url, secret: d.secret })),
-    ]);
-    await fp.prepare([...values, ...extra]);
-    return fp;
+  /** The options every operation of this world gets: its folder, environment, state, emulator and token. */
+  options(): CommonOptions {
+    return {
+      cwd: this.dir,
+      env: this.env,
+      state: join(this.dir, 'state.json'),
+      apiUrl: this.emulator.url,
+      token: 'test-token',
+      // Retries after injected faults need not wait 250 ms.
+      client: { retryBaseMs: 5 },
+    };
   }
 
-  /** `dynoform plan`: load, read live, plan (no lock needed to read). */
+  /** `dynoform plan`, through the library's plan(). */
   async plan(): Promise<PlanRun> {
-    const desired = await this.load();
-    const inventory = await this.inventory();
-    const live = await readLiveState(this.client, desired, inventory);
-    // Owned live values are fingerprinted too, as the CLI does, to tell "changed outside" from "unchanged".
-    const ownedLive = Object.entries(live.apps).flatMap(([key, app]) =>
-      Object.entries(inventory.apps[key]?.config ?? {}).flatMap(([k, meta]) => {
-        const v = app.config.vars[k];
-        return v === undefined ? [] : [{ value: v, secret: meta.secret }];
-      }),
-    );
-    const fp = await this.fingerprinter(inventory, desired, ownedLive);
-    const plan = createPlan({
-      desired,
-      live,
-      inventory,
-      fingerprint: (value, secret) => fp.sync(value, secret),
-      options: { apiUrl: this.emulator.url, dynoformVersion: 'test', now: '2026-01-01T00:00:00.000Z' },
-    });
-    return { plan, desired, inventory };
+    const out = await plan({ ...this.options(), now: new Date('2026-01-01T00:00:00.000Z') });
+    return { plan: out.plan, desired: await this.load(), inventory: await this.inventory() };
   }
 
-  /** `dynoform apply PLANFILE`: lock, re-load the YAML, preflight, then the engine. */
+  /**
+   * `dynoform apply PLANFILE`, through the library's apply(): lock, re-load
+   * the YAML, preflight, then the engine. A preflight refusal comes back as
+   * its diagnostics with no events. `skipPreflight` calls the engine itself,
+   * to test its own defences against a plan the operation would refuse.
+   */
   async apply(
     plan: Plan,
-    options: Partial<ApplyOptions> & { skipPreflight?: boolean; onEvent?: (e: ApplyEvent) => void } = {},
+    options: Partial<EngineOptions> & { skipPreflight?: boolean; onEvent?: (e: ApplyEvent) => void } = {},
   ): Promise<ApplyRun> {
+    const { skipPreflight, onEvent, ...rest } = options;
+    if (skipPreflight) return this.applyWithoutPreflight(plan, options);
+    const events: ApplyEvent[] = [];
+    const diagnostics: Diagnostic[] = [];
+    let result: ApplyResult | undefined;
+    let planned = false;
+    try {
+      for await (const e of apply({ ...this.options(), plan, concurrency: 4, provisionTimeoutMs: 30_000, ...rest, allowDestroy: rest.allowDestroy ?? false })) {
+        if (e.type === 'plan') planned = true;
+        // The YAML's own warnings come before the plan; preflight's after it.
+        else if (e.type === 'diagnostic') {
+          if (planned) diagnostics.push(e.diagnostic);
+        } else if (isApplyEvent(e)) {
+          events.push(e);
+          onEvent?.(e);
+          if (e.type === 'apply-done') result = e.result;
+        }
+      }
+    } catch (err) {
+      if (err instanceof DynoformError && (err.code === 'stale' || err.code === 'refused') && err.diagnostics.length > 0) {
+        return { diagnostics: err.diagnostics, events: [] };
+      }
+      throw err;
+    }
+    return { diagnostics, events, ...(result ? { result } : {}) };
+  }
+
+  private async applyWithoutPreflight(plan: Plan, options: Partial<EngineOptions> & { onEvent?: (e: ApplyEvent) => void }): Promise<ApplyRun> {
     const lock = await this.state.lock({ who: 'test', operation: 'apply' });
     try {
       const inventory = lock.current ?? newInventory();
       const desired = await this.load();
-      const fingerprint = await this.fingerprinter(inventory, desired);
-      const allowDestroy = options.allowDestroy ?? false;
-      const diagnostics = preflight(plan, { inventory, desired, fingerprint, allowDestroy });
-      if (diagnostics.length > 0 && !options.skipPreflight) return { diagnostics, events: [] };
+      const fingerprint = createFingerprinter(saltForLineage(inventory.lineage));
+      await fingerprint.prepare(fingerprintInputs(desired));
       const events: ApplyEvent[] = [];
       let result: ApplyResult | undefined;
-      const { skipPreflight: _s, onEvent, ...rest } = options;
+      const { onEvent, ...rest } = options;
       for await (const e of applyPlan(plan, {
         client: this.client,
         desired,
         inventory,
         lock,
         fingerprint,
-        options: { concurrency: 4, provisionTimeoutMs: 30_000, ...rest, allowDestroy },
+        options: { concurrency: 4, provisionTimeoutMs: 30_000, ...rest, allowDestroy: rest.allowDestroy ?? false },
       })) {
         events.push(e);
         onEvent?.(e);
         if (e.type === 'apply-done') result = e.result;
       }
-      return { diagnostics, events, ...(result ? { result } : {}) };
+      return { diagnostics: [], events, ...(result ? { result } : {}) };
     } finally {
       await lock.release();
     }
   }
 
   /** plan → apply → plan again: the second plan must have nothing left to do. */
-  async converge(options: Partial<ApplyOptions> = {}): Promise<{ first: PlanRun; run: ApplyRun; second: PlanRun }> {
+  async converge(options: Partial<EngineOptions> = {}): Promise<{ first: PlanRun; run: ApplyRun; second: PlanRun }> {
     const first = await this.plan();
     const run = await this.apply(first.plan, options);
     expect(run.diagnostics).toEqual([]);
@@ -186,4 +204,10 @@ export function executable(plan: Plan): Change[] {
 
 export function eventsOf<T extends ApplyEvent['type']>(events: ApplyEvent[], type: T): Extract<ApplyEvent, { type: T }>[] {
   return events.filter((e): e is Extract<ApplyEvent, { type: T }> => e.type === type);
+}
+
+const OPERATION_EVENTS = new Set<ApplyStreamEvent['type']>(['diagnostic', 'notice', 'debug', 'phase', 'plan', 'apply-skipped']);
+
+function isApplyEvent(e: ApplyStreamEvent): e is ApplyEvent {
+  return !OPERATION_EVENTS.has(e.type);
 }

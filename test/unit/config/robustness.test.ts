@@ -57,7 +57,6 @@ describe('robustness', () => {
 
 describe('limits before the yaml library', () => {
   it('refuses a file with more tokens than the yaml parser is given', () => {
-    // An anchor keeps the fast reader out of it: this is the yaml path's guard.
     const text = 'version: 1\napps:\n  shop: &a\n    config: { A: x, B: y, C: z }\n';
     const diagnostics: Diagnostic[] = [];
     expect(readYaml(new Source('t.yaml'), text, diagnostics, { ...DEFAULT_LIMITS, maxTokens: 20 })).toBeUndefined();
