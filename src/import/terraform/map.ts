@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../model/diagnostic.js';
 import type { LiveApp } from '../../model/live.js';
+import { sameBuildpacks } from '../../util/buildpacks.js';
 import { maskUrlUserinfo } from '../../util/mask.js';
 import {
   assignEnvNames,
@@ -148,7 +149,7 @@ export function mapTerraformState(
     } else if (buildpacks?.some((b) => maskUrlUserinfo(b) !== b)) {
       partial.push('buildpacks (a URL holds credentials, which the YAML does not take)');
       buildpacks = undefined;
-    } else if (buildpacks && live.buildpacks && !sameList(live.buildpacks.list, buildpacks)) {
+    } else if (buildpacks && live.buildpacks && !sameBuildpacks(live.buildpacks, buildpacks)) {
       warn(i.address, `buildpacks differ between Terraform's state and ${live.name}: the YAML declares the app's current list`);
       buildpacks = [...live.buildpacks.list];
     }
@@ -433,10 +434,6 @@ function sortApp(app: ImportedApp): ImportedApp {
   app.features.sort();
   app.disabledFeatures?.sort();
   return app;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameVars(assoc: TfInstance, config: TfInstance): boolean {

@@ -197,6 +197,16 @@ describe('mapping each kind', () => {
     expect(JSON.stringify(creds)).not.toContain('user:tok'); // the report names no credential
   });
 
+  it('heroku_app: buildpacks as Terraform spells them when they are the live list; the live list (with a warning) when not', () => {
+    const l = live({ buildpacks: { list: ['heroku/ruby'], urls: ['https://buildpack-registry.s3.amazonaws.com/buildpacks/heroku/ruby.tgz'] } });
+    const same = run([app({ buildpacks: ['urn:buildpack:heroku/ruby'] })], [l]);
+    expect(yamlOf(same).apps['shop']!['buildpacks']).toEqual(['urn:buildpack:heroku/ruby']);
+    expect(same.plan.diagnostics).toEqual([]);
+    const differs = run([app({ buildpacks: ['heroku/python'] })], [l]);
+    expect(yamlOf(differs).apps['shop']!['buildpacks']).toEqual(['heroku/ruby']);
+    expect(differs.plan.diagnostics[0]!.message).toBe("heroku_app.shop: buildpacks differ between Terraform's state and shop: the YAML declares the app's current list");
+  });
+
   it('heroku_app_feature: on or off as the app has it, checked against the features the API lists', () => {
     const feature = (name: string, fname: string, enabled: boolean): Res => ({ type: 'heroku_app_feature', name, attributes: { id: `f-${fname}`, app_id: APP_ID, name: fname, enabled } });
     const l = live({
