@@ -27,7 +27,8 @@ export interface ReadLiveOptions {
  * Reads what the plan needs and nothing more: one free rate-limit read, the
  * account-wide lists of apps, add-ons and attachments (paged), then for each
  * declared app that exists its config vars, formation, domains and drains —
- * all concurrently through the client's queue. A declared app is found by
+ * all concurrently through the client's queue, those of apps the state
+ * knows (by id) without waiting for the app list. A declared app is found by
  * the id in the inventory first (so a rename in YAML still finds it), else
  * by name. Undeclared apps are never read. Requests: 4 + 4 per app (more
  * only when a list spans pages), plus one per app for each further kind
@@ -48,9 +49,40 @@ export async function readLiveState(
   // It may fail while /apps is still awaited; it is handled (and its error reported) below, not
   // left to crash the process as an unhandled rejection.
   accountAddons.catch(() => {});
-  // Per-app reads start as soon as the app list is in; add-ons are only needed to assemble.
+  // Every slot busy from the first request: the per-app reads that need no
+  // more than an app id start now for the apps the state knows, before the
+  // app list is in. (Config vars wait for the list; add-ons are only needed
+  // to assemble.) An owned app that turns out to be gone costs its early
+  // reads, answered 404 and discarded.
+  const keys = (opts.apps ?? Object.keys(desired.apps)).filter((k) => desired.apps[k] !== undefined);
+  const startReads = (key: string, appId: string): AppReads => {
+    const d = desired.apps[key]!;
+    const inv = inventory?.apps[key];
+    const reads: AppReads = {
+      appId,
+      formation: listFormation(client, appId, { signal }),
+      domains: listDomains(client, appId, { signal }),
+      drains: listDrains(client, appId, { signal }),
+      buildpacks:
+        opts.everyApp?.includes('buildpacks') || d.buildpacks !== undefined || inv?.buildpacks !== undefined ? listBuildpacks(client, appId, { signal }) : undefined,
+      features:
+        opts.everyApp?.includes('features') || Object.keys(d.features ?? {}).length > 0 || Object.keys(inv?.features ?? {}).length > 0
+          ? listFeatures(client, appId, { signal })
+          : undefined,
+    };
+    // Awaited (or discarded) below; until then a rejection must not count as unhandled.
+    for (const r of settleable(reads)) r.catch(() => undefined);
+    return reads;
+  };
+  const early = new Map<string, AppReads>();
+  for (const key of keys) {
+    const knownId = inventory?.apps[key]?.id;
+    if (knownId !== undefined) early.set(key, startReads(key, knownId));
+  }
+  const everyEarly = (): Array<Promise<unknown>> => [...early.values()].flatMap(settleable);
+
   const apps = await listApps(client, { signal }).catch(async (err: unknown) => {
-    await Promise.allSettled([rateLimit, accountAddons]);
+    await Promise.allSettled([rateLimit, accountAddons, ...everyEarly()]);
     throw err;
   });
 
@@ -63,13 +95,15 @@ export async function readLiveState(
     byName.set(a.name, a);
   }
 
-  const keys = (opts.apps ?? Object.keys(desired.apps)).filter((k) => desired.apps[k] !== undefined);
-  const targets: Array<{ key: string; app: AppSummary }> = [];
+  const targets: Array<{ key: string; app: AppSummary; reads: AppReads }> = [];
+  const discarded: AppReads[] = [];
   for (const key of keys) {
     const d = desired.apps[key]!;
     const knownId = inventory?.apps[key]?.id;
     const app = (knownId !== undefined ? byId.get(knownId) : undefined) ?? byName.get(d.name);
-    if (app) targets.push({ key, app });
+    const started = early.get(key);
+    if (started && started.appId !== app?.id) discarded.push(started);
+    if (app) targets.push({ key, app, reads: started && started.appId === app.id ? started : startReads(key, app.id) });
   }
 
   // Owned apps that left the YAML are not read in full: the list already
@@ -81,27 +115,22 @@ export async function readLiveState(
   }
 
   let done = 0;
-  const perApp = targets.map(async ({ key, app }) => {
-    const d = desired.apps[key]!;
-    const inv = inventory?.apps[key];
-    const optional = Promise.all([
-      opts.everyApp?.includes('buildpacks') || d.buildpacks !== undefined || inv?.buildpacks !== undefined ? listBuildpacks(client, app.id, { signal }) : undefined,
-      opts.everyApp?.includes('features') || Object.keys(d.features ?? {}).length > 0 || Object.keys(inv?.features ?? {}).length > 0 ? listFeatures(client, app.id, { signal }) : undefined,
-    ]);
-    const parts = await Promise.all([
-      getConfigVars(client, app.id, { signal }),
-      listFormation(client, app.id, { signal }),
-      listDomains(client, app.id, { signal }),
-      listDrains(client, app.id, { signal }),
+  const perApp = targets.map(async ({ key, app, reads }) => {
+    const config = getConfigVars(client, app.id, { signal });
+    const [parts, buildpacks, features] = await Promise.all([
+      Promise.all([config, reads.formation, reads.domains, reads.drains]),
+      reads.buildpacks,
+      reads.features,
     ]).catch(async (err: unknown) => {
-      await optional.catch(() => undefined);
+      await Promise.allSettled([config, ...settleable(reads)]);
       throw err;
     });
-    const [buildpacks, features] = await optional;
     done += 1;
     opts.onApp?.(key, done, targets.length);
     return { key, app, parts, extra: { ...(buildpacks ? { buildpacks } : {}), ...(features ? { features } : {}) } };
   });
+  // The reads of an app that is gone only have to end; what they found (404s) does not matter.
+  await Promise.allSettled(discarded.flatMap(settleable));
   const settled = await Promise.allSettled([rateLimit, accountAddons, ...perApp]);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -135,6 +164,20 @@ export async function readLiveState(
     ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
     requests: client.stats().requests - startRequests,
   };
+}
+
+/** The reads of one app that need only its id, started together. */
+interface AppReads {
+  appId: string;
+  formation: ReturnType<typeof listFormation>;
+  domains: ReturnType<typeof listDomains>;
+  drains: ReturnType<typeof listDrains>;
+  buildpacks: ReturnType<typeof listBuildpacks> | undefined;
+  features: ReturnType<typeof listFeatures> | undefined;
+}
+
+function settleable(r: AppReads): Array<Promise<unknown>> {
+  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : [])];
 }
 
 /**
