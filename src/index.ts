@@ -37,6 +37,8 @@ export type {
   Env,
   ErrorCode,
   OperationEvent,
+  ReadEstimateEvent,
+  ReadProgressEvent,
   ApplyStreamEvent,
   ValidateOptions,
   ValidateOutcome,
