@@ -123,6 +123,11 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > DEFAULTS.maxConcurrency) {
     throw new DynoformError('invalid-option', `concurrency must be a whole number from 1 to ${DEFAULTS.maxConcurrency} (got ${concurrency})`);
   }
+  const provisionTimeoutMs = options.provisionTimeoutMs ?? DEFAULTS.provisionTimeoutMs;
+  if (!(Number.isFinite(provisionTimeoutMs) && provisionTimeoutMs > 0)) {
+    throw new DynoformError('invalid-option', `provisionTimeoutMs must be a positive number of milliseconds (got ${String(provisionTimeoutMs)})`);
+  }
+  if (options.plan && options.planFile !== undefined) throw new DynoformError('invalid-option', 'give either plan or planFile, not both');
 
   let saved = options.plan;
   if (!saved && options.planFile !== undefined) saved = await readPlanFile(r, options.planFile);
@@ -192,7 +197,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
           options: {
             allowDestroy: options.allowDestroy === true,
             concurrency,
-            provisionTimeoutMs: options.provisionTimeoutMs ?? DEFAULTS.provisionTimeoutMs,
+            provisionTimeoutMs,
             signal,
           },
         })) {

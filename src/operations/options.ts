@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import type { OperationEvent } from './events.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PROVISION_TIMEOUT_MS } from '../apply/index.js';
+import { DynoformError } from './errors.js';
 
 /** Environment variables, as `process.env`. */
 export type Env = Record<string, string | undefined>;
@@ -72,7 +73,14 @@ export interface Resolved {
   emit: (e: OperationEvent) => void;
 }
 
+/** Checks the options a caller passed (a library user's code is outside input too) and fills in the defaults. */
 export function resolveCommon(opts: CommonOptions): Resolved {
+  if (opts.files !== undefined && (!Array.isArray(opts.files) || opts.files.some((f) => typeof f !== 'string' || f.trim() === ''))) {
+    throw new DynoformError('invalid-option', 'files must be a list of file or folder paths');
+  }
+  if (opts.lockTimeoutMs !== undefined && !(Number.isFinite(opts.lockTimeoutMs) && opts.lockTimeoutMs >= 0)) {
+    throw new DynoformError('invalid-option', `lockTimeoutMs must be a number of milliseconds, 0 or more (got ${String(opts.lockTimeoutMs)})`);
+  }
   const cwd = opts.cwd ?? process.cwd();
   const filesGiven = opts.files !== undefined && opts.files.length > 0;
   const files = filesGiven ? opts.files! : DEFAULTS.files;
