@@ -1,10 +1,11 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
-import { formatAddress } from '../util/address.js';
+import { formatAddress, formatPipelineAddress } from '../util/address.js';
 import { AppBuilder } from './build.js';
 import { Code } from './codes.js';
 import { combineDefaults, expandShorthands, mergeUnder } from './merge.js';
 import { validateAgainstSchema } from './schema.js';
+import { buildPipelines, type PipelineEntry } from './pipelines.js';
 import { mapSchemaErrors } from './schema-errors.js';
 import { binaryCheck, DEFAULT_MAX_FILE_BYTES, tooLarge } from './text.js';
 import { entryLoc, kindName, nodeLoc, readYaml, Source, toPlain, type PEntry, type PMap } from './tree.js';
@@ -46,6 +47,8 @@ interface ParsedFile {
    */
   spoiled: Map<string, Set<string>>;
   defaultsFailed: boolean;
+  /** Pipelines with a schema error: left out (their errors are reported already). */
+  spoiledPipelines: Set<string>;
 }
 
 function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnostic[], unlisted: Map<string, number>): ParsedFile | undefined {
@@ -72,7 +75,7 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
     });
     return undefined;
   }
-  const parsed: ParsedFile = { root, spoiled: new Map(), defaultsFailed: false };
+  const parsed: ParsedFile = { root, spoiled: new Map(), defaultsFailed: false, spoiledPipelines: new Set() };
   const ajvErrors = validateAgainstSchema(toPlain(root));
   let kept = Math.min(ajvErrors.length, MAX_SCHEMA_ERRORS);
   // Do not cut through the errors of one anyOf (its branches come first): a stray branch error reads as noise.
@@ -87,13 +90,14 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
       parsed.spoiled.set(m.scope.key, parts);
     }
     if (m.scope.kind === 'defaults') parsed.defaultsFailed = true;
+    if (m.scope.kind === 'pipeline') parsed.spoiledPipelines.add(m.scope.key);
   }
   // With an unknown top-level key (`app:`), "did you mean apps" already says it.
-  if (!root.entries.has('apps') && !root.entries.has('defaults') && !schemaErrors.some((m) => m.scope.kind === 'file')) {
+  if (!root.entries.has('apps') && !root.entries.has('defaults') && !root.entries.has('pipelines') && !schemaErrors.some((m) => m.scope.kind === 'file')) {
     diagnostics.push({
       severity: 'error',
       code: Code.noApps,
-      message: 'the file declares neither apps: nor defaults:',
+      message: 'the file declares none of apps:, defaults: and pipelines:',
       ...nodeLoc(root),
     });
   }
@@ -261,11 +265,38 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
   }
   crossAppChecks(Object.values(apps), diagnostics);
 
+  const pipelineEntries: PipelineEntry[] = [];
+  const pipelinesAt = new Map<string, PEntry>();
+  let anyPipelines = false;
+  for (const p of parsed) {
+    const section = p.root.entries.get('pipelines');
+    if (!section || section.node.kind !== 'map') continue;
+    anyPipelines = true;
+    for (const [key, entry] of section.node.entries) {
+      const first = pipelinesAt.get(key);
+      if (first) {
+        const at = entryLoc(first);
+        diagnostics.push({
+          severity: 'error',
+          code: Code.duplicatePipeline,
+          message: `pipeline ${JSON.stringify(key)} is declared twice (first at ${where(at)})`,
+          ...entryLoc(entry),
+          address: formatPipelineAddress(key),
+          related: [at],
+        });
+        continue;
+      }
+      pipelinesAt.set(key, entry);
+      if (!p.spoiledPipelines.has(key)) pipelineEntries.push({ key, entry });
+    }
+  }
+  const pipelines = buildPipelines(pipelineEntries, new Set(declared.keys()), diagnostics);
+
   const files = sources.map((s) => s.file);
   const capped = capDiagnostics(sortDiagnostics(diagnostics, files), unlisted);
   const sorted = sortDiagnostics(capped.diagnostics, files);
   const result: ConfigResult = { diagnostics: sorted, files, apps: [...declared.keys()] };
   if (capped.hidden > 0) result.unlistedErrors = capped.hidden;
-  if (!sorted.some((d) => d.severity === 'error')) result.desired = { apps, files };
+  if (!sorted.some((d) => d.severity === 'error')) result.desired = { apps, files, ...(anyPipelines ? { pipelines } : {}) };
   return result;
 }

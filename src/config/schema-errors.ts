@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
-import type { ResourceKind } from '../model/address.js';
-import { formatAddress } from '../util/address.js';
+import type { AppChildKind } from '../model/address.js';
+import { formatAddress, formatPipelineAddress } from '../util/address.js';
 import { Code } from './codes.js';
 import { closest, didYouMean } from './suggest.js';
 import { entryLoc, kindName, nodeLoc, type PNode } from './tree.js';
@@ -12,6 +12,8 @@ export type Scope =
   /** `path` is below the app: ['config', 'PORT'], ['domains', '0'], ['regoin'], or [] for the whole app. */
   | { kind: 'app'; key: string; path: string[] }
   | { kind: 'defaults' }
+  /** Anything under `pipelines.<key>`: that pipeline is left out. */
+  | { kind: 'pipeline'; key: string }
   | { kind: 'file' };
 
 export interface MappedError {
@@ -81,10 +83,14 @@ function contextOf(segs: string[]): Context {
     return { scope: { kind: 'app', key, path: rest }, owner: `app ${q(key)}`, rest, address: addressOf(key, rest) };
   }
   if (segs[0] === 'defaults') return { scope: { kind: 'defaults' }, owner: 'defaults', rest: segs.slice(1) };
+  if (segs[0] === 'pipelines' && segs.length >= 2) {
+    const key = segs[1]!;
+    return { scope: { kind: 'pipeline', key }, owner: `pipeline ${q(key)}`, rest: segs.slice(2), address: formatPipelineAddress(key) };
+  }
   return { scope: { kind: 'file' }, owner: 'the file', rest: segs };
 }
 
-const KIND_OF_FIELD: Record<string, ResourceKind> = { config: 'config', addons: 'addon', formation: 'formation' };
+const KIND_OF_FIELD: Record<string, AppChildKind> = { config: 'config', addons: 'addon', formation: 'formation' };
 
 function addressOf(app: string, rest: string[]): string {
   const kind = rest[0] === undefined ? undefined : KIND_OF_FIELD[rest[0]];
@@ -109,6 +115,7 @@ function noun(ctx: Context): string {
   const r = ctx.rest;
   if (ctx.scope.kind === 'file') return r.length === 0 ? 'the top level' : `"${r.join('.')}"`;
   if (r.length === 0) return ctx.owner;
+  if (ctx.scope.kind === 'pipeline') return r[0] === 'stages' && r[1] !== undefined ? `stage ${r[1]} of ${ctx.owner}` : `${r[0]} of ${ctx.owner}`;
   const [field, a, b, c] = r;
   switch (field) {
     case 'config':
@@ -238,8 +245,18 @@ function describe(e: ErrorObject, root: PNode): MappedError {
       if (ctx.scope.kind === 'app') ctx.scope = { ...ctx.scope, path: [...ctx.rest, key] };
       const candidates = parentProperties(e);
       if (ctx.scope.kind === 'file' && segs.length === 0) {
-        const hint = didYouMean(key, candidates) || ' (expected version, apps and defaults)';
+        const hint = didYouMean(key, candidates) || ' (expected version, apps, defaults and pipelines)';
         return out(Code.unknownKey, `unknown top-level key ${q(key)}${hint}`, at);
+      }
+      if ((ctx.scope.kind === 'app' || ctx.scope.kind === 'defaults') && depth === 0 && (key === 'pipeline' || key === 'stage')) {
+        return out(
+          Code.couplingInApp,
+          `${n} cannot name its pipeline or stage: couplings are declared in one place, under pipelines.<name>.stages.<stage> (a list of app keys); move it there`,
+          at,
+        );
+      }
+      if (ctx.scope.kind === 'pipeline' && depth === 1 && ctx.rest[0] === 'stages') {
+        return out(Code.unknownStage, `unknown stage ${q(key)} in ${n}${didYouMean(key, candidates) || ''} (stages are review, development, staging and production)`, at);
       }
       if (ctx.scope.kind === 'defaults' && depth === 0 && key === 'name') {
         return out(Code.unknownKey, 'defaults cannot set name: every app has its own', at);

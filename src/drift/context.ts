@@ -1,3 +1,4 @@
+import type { AppChildKind } from '../model/address.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
 import type { SourceLocation } from '../model/diagnostic.js';
 import type { DriftItem } from '../model/drift.js';
@@ -34,7 +35,7 @@ export interface AppScope {
 }
 
 /** An item as a classifier reports it; the scope adds the app and the address. */
-export type NewItem = Omit<DriftItem, 'address' | 'app'>;
+export type NewItem = Omit<DriftItem, 'address' | 'app' | 'kind'> & { kind: 'app' | AppChildKind };
 
 export function makeItem(app: string, n: NewItem): DriftItem {
   const item: DriftItem = {

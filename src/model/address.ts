@@ -5,14 +5,19 @@
  * `app.shop/buildpacks` (the whole ordered list), `app.shop/feature.preboot`.
  * A drain's URL may carry credentials, so its address always uses the URL
  * with userinfo replaced by `***`.
+ * Top-level sections have their own roots: `pipeline.shop`,
+ * `pipeline.shop/coupling.<app key>`.
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'pipeline' | 'coupling';
+
+/** The kinds that live inside an app. */
+export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature';
 
 export interface ParsedAddress {
   app: string;
-  kind: ResourceKind;
+  kind: 'app' | AppChildKind;
   /** The key within the app (config key, add-on key, process type, hostname, masked drain URL); absent for the app itself. */
   key?: string;
 }

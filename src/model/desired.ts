@@ -95,9 +95,39 @@ export interface DesiredApp {
   fieldLocs?: Record<string, SourceLocation>;
 }
 
+/** The stages an app can be coupled in, in pipeline order. */
+export const PIPELINE_STAGES = ['review', 'development', 'staging', 'production'] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+export interface DesiredCoupling {
+  /** The key of the app under `apps:` (the coupling's handle). */
+  app: string;
+  stage: PipelineStage;
+  /** The list entry naming the app. */
+  loc?: SourceLocation;
+}
+
+export interface DesiredPipeline {
+  /** The key under `pipelines:`: its stable handle in state and addresses (`pipeline.<key>`). */
+  key: string;
+  /** The Heroku pipeline name: the optional `name:` field, else the key. Changing it renames the pipeline. */
+  name: string;
+  /** Owning team by name; undefined = the owner is not managed (a new pipeline belongs to the account's user). */
+  team?: string;
+  /** Default true: deleting the pipeline needs `protect: false` applied first (as an app). */
+  protect: boolean;
+  /** Keyed by app key: one coupling per app. */
+  couplings: Record<string, DesiredCoupling>;
+  loc?: SourceLocation;
+  /** Locations of `name`, `team`, `protect`, `stages` and `stages.<stage>`. */
+  fieldLocs?: Record<string, SourceLocation>;
+}
+
 export interface DesiredState {
   /** Keyed by app key. */
   apps: Record<string, DesiredApp>;
+  /** Keyed by pipeline key; absent when the files declare no `pipelines:`. */
+  pipelines?: Record<string, DesiredPipeline>;
   /** The files that were read, in order. */
   files: string[];
 }

@@ -63,6 +63,25 @@ export interface InventoryApp {
   features?: Record<string, { enabled: boolean }>;
 }
 
+export interface InventoryCoupling {
+  id: string;
+  appId: string;
+  /** Stage last applied. */
+  stage: string;
+}
+
+export interface InventoryPipeline {
+  /** The YAML key of the pipeline; the name may change. */
+  key: string;
+  id: string;
+  name: string;
+  /** Consent to deletion, as for apps. */
+  protect: boolean;
+  created: boolean;
+  /** Keyed by the app's YAML key. */
+  couplings: Record<string, InventoryCoupling>;
+}
+
 export const INVENTORY_VERSION = 1;
 
 export interface Inventory {
@@ -73,4 +92,6 @@ export interface Inventory {
   serial: number;
   /** Keyed by the app's YAML key. */
   apps: Record<string, InventoryApp>;
+  /** Keyed by the pipeline's YAML key; absent until one is owned. */
+  pipelines?: Record<string, InventoryPipeline>;
 }

@@ -106,6 +106,29 @@ export interface LiveApp {
 /** An app as the account-wide app list shows it (no per-app reads). */
 export type LiveAppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance'>;
 
+export interface LivePipeline {
+  id: string;
+  name: string;
+  /** Null for pipelines created before owners existed. */
+  owner: { id: string; type: 'user' | 'team' } | null;
+}
+
+export interface LiveCoupling {
+  id: string;
+  appId: string;
+  pipelineId: string;
+  stage: string;
+}
+
+/** Read only when the YAML declares pipelines or the state owns some. */
+export interface LivePipelines {
+  pipelines: LivePipeline[];
+  /** Every coupling visible to the account (one per app). */
+  couplings: LiveCoupling[];
+  /** Team name → id, read only when a declared pipeline names its team. */
+  teamIds?: Record<string, string>;
+}
+
 export interface LiveState {
   /** Apps that were read in full (declared apps that exist). */
   apps: Record<string, LiveApp>;
@@ -116,6 +139,7 @@ export interface LiveState {
   undeclared?: Record<string, LiveAppSummary>;
   /** Every app name visible to the account (from `GET /apps`), name → id. */
   appIds: Record<string, string>;
+  pipelines?: LivePipelines;
   /** `RateLimit-Remaining` after reading. */
   rateLimitRemaining?: number;
   /** Requests the read took. */

@@ -3,9 +3,9 @@
  * serialising, listing addresses and forgetting entries. No I/O here.
  */
 import { randomUUID } from 'node:crypto';
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address, AppChildKind, ResourceKind } from '../model/address.js';
 import { INVENTORY_VERSION, type Inventory, type InventoryApp } from '../model/inventory.js';
-import { formatAddress, parseAddress } from '../util/address.js';
+import { formatAddress, formatPipelineAddress, parseAddress, parsePipelineAddress } from '../util/address.js';
 import { LITERAL_PREFIX, SECRET_PREFIX } from '../util/fingerprint.js';
 import { maskUrlUserinfo } from '../util/mask.js';
 
@@ -20,9 +20,11 @@ export function cloneInventory(inv: Inventory): Inventory {
 }
 
 /** Order of the kinds inside an app in `listAddresses`. */
-const CHILD_KINDS: readonly Exclude<ResourceKind, 'app'>[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature'];
+type RecordKind = Exclude<AppChildKind, 'buildpacks'>;
 
-function childKeys(app: InventoryApp, kind: Exclude<ResourceKind, 'app'>): string[] {
+const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature'];
+
+function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
   switch (kind) {
     case 'config':
       return Object.keys(app.config).sort();
@@ -58,6 +60,10 @@ export function listAddresses(inv: Inventory): Address[] {
     for (const kind of CHILD_KINDS) for (const k of childKeys(app, kind)) out.push(formatAddress(key, kind, k));
     if (app.buildpacks) out.push(formatAddress(key, 'buildpacks'));
   }
+  for (const key of Object.keys(inv.pipelines ?? {}).sort()) {
+    out.push(formatPipelineAddress(key));
+    for (const app of Object.keys(inv.pipelines![key]!.couplings).sort()) out.push(formatPipelineAddress(key, app));
+  }
   return out;
 }
 
@@ -80,6 +86,8 @@ export interface InventoryMatch {
  * URL, then all of them match (callers refuse the ambiguity).
  */
 export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
+  const pipeline = parsePipelineAddress(address.trim());
+  if (pipeline) return findPipelineAddress(inv, pipeline);
   const parsed = parseAddress(address.trim());
   if (!parsed) return [];
   const app = inv.apps[parsed.app];
@@ -104,7 +112,7 @@ export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
   return [{ address: formatAddress(parsed.app, parsed.kind, parsed.key), app: parsed.app, kind: parsed.kind, key: parsed.key, entry: copy(entry) }];
 }
 
-function recordOf(app: InventoryApp, kind: Exclude<ResourceKind, 'app' | 'buildpacks'>): Record<string, unknown> {
+function recordOf(app: InventoryApp, kind: RecordKind): Record<string, unknown> {
   switch (kind) {
     case 'feature':
       return app.features ?? {};
@@ -119,6 +127,24 @@ function recordOf(app: InventoryApp, kind: Exclude<ResourceKind, 'app' | 'buildp
     case 'formation':
       return app.formation;
   }
+}
+
+/** `pipeline.<key>` (with its couplings) or `pipeline.<key>/coupling.<app>`; `app` of the match is the pipeline key. */
+function findPipelineAddress(inv: Inventory, parsed: { pipeline: string; coupling?: string }): InventoryMatch[] {
+  const p = inv.pipelines?.[parsed.pipeline];
+  if (!p) return [];
+  if (parsed.coupling === undefined) return [{ address: formatPipelineAddress(parsed.pipeline), app: parsed.pipeline, kind: 'pipeline', entry: structuredClone(p) }];
+  const c = p.couplings[parsed.coupling];
+  if (!c || !Object.hasOwn(p.couplings, parsed.coupling)) return [];
+  return [
+    {
+      address: formatPipelineAddress(parsed.pipeline, parsed.coupling),
+      app: parsed.pipeline,
+      kind: 'coupling',
+      key: parsed.coupling,
+      entry: structuredClone(c),
+    },
+  ];
 }
 
 export interface ForgetResult {
@@ -138,6 +164,18 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
   const next = cloneInventory(inv);
   const removed: Address[] = [];
   for (const m of matches) {
+    if (m.kind === 'pipeline' || m.kind === 'coupling') {
+      const p = next.pipelines?.[m.app];
+      if (!p) continue;
+      if (m.kind === 'pipeline') {
+        removed.push(m.address, ...Object.keys(p.couplings).sort().map((a) => formatPipelineAddress(m.app, a)));
+        delete next.pipelines![m.app];
+      } else if (m.key !== undefined) {
+        removed.push(m.address);
+        delete p.couplings[m.key];
+      }
+      continue;
+    }
     const app = next.apps[m.app];
     if (!app) continue;
     if (m.kind === 'app') {
@@ -198,6 +236,25 @@ export function checkInventory(value: unknown): string | undefined {
     if (!isObject(app)) return `apps.${key}: must be an object`;
     const problem = checkApp(app);
     if (problem) return `apps.${key}.${problem}`;
+  }
+  if (value.pipelines !== undefined) {
+    if (!isObject(value.pipelines)) return 'pipelines: must be an object';
+    for (const [key, p] of Object.entries(value.pipelines)) {
+      if (!isObject(p)) return `pipelines.${key}: must be an object`;
+      const problem = checkPipeline(p);
+      if (problem) return `pipelines.${key}.${problem}`;
+    }
+  }
+  return undefined;
+}
+
+function checkPipeline(p: Record<string, unknown>): string | undefined {
+  for (const f of ['key', 'id', 'name'] as const) if (typeof p[f] !== 'string') return `${f}: must be a string`;
+  for (const f of ['protect', 'created'] as const) if (typeof p[f] !== 'boolean') return `${f}: must be true or false`;
+  if (!isObject(p.couplings)) return 'couplings: must be an object';
+  for (const [k, c] of Object.entries(p.couplings)) {
+    if (!isObject(c)) return `couplings.${k}: must be an object`;
+    for (const f of ['id', 'appId', 'stage'] as const) if (typeof c[f] !== 'string') return `couplings.${k}.${f}: must be a string`;
   }
   return undefined;
 }
