@@ -14,7 +14,7 @@ import { executeChange, registerRebases } from './execute/index.js';
 import { Rebases } from './execute/rebase.js';
 import { buildGraph, type GraphNode } from './graph.js';
 import { applyToInventory, type AppliedEffect } from './inventory-update.js';
-import { isDestructive, preflight } from './preflight.js';
+import { consentOf, isDestructive, preflight } from './preflight.js';
 import { runGraph } from './scheduler.js';
 import { StateWriter } from './state-writer.js';
 import { anySignal } from '../util/signal.js';
@@ -169,8 +169,9 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
     }
     if (c.op.type === 'none') return c.reason ?? 'nothing to do';
     if (isDestructive(c)) {
-      if (!options.allowDestroy) return `deleting ${c.kind === 'app' ? 'an app' : 'an add-on'} destroys its data: needs --allow-destroy`;
-      if (writer.inventory.apps[c.app]?.protect !== false) return `app.${c.app} is protected in state: apply protect: false first`;
+      if (!options.allowDestroy) return `deleting ${c.kind === 'app' ? 'an app' : c.kind === 'pipeline' ? 'a pipeline' : 'an add-on'} destroys ${c.kind === 'pipeline' ? 'its couplings' : 'its data'}: needs --allow-destroy`;
+      const consent = consentOf(writer.inventory, c);
+      if (!consent.consented) return `${consent.holder} is protected in state: apply protect: false first`;
     }
     return undefined;
   };

@@ -36,6 +36,7 @@ export function tierOf(change: Change): Tier {
   const isDelete = change.action === 'delete';
   switch (change.kind) {
     case 'app':
+    case 'pipeline':
       return isDelete ? { chain: 'delete', rank: 2 } : { chain: 'forward', rank: 0 };
     case 'addon':
       return isDelete ? { chain: 'delete', rank: 1 } : { chain: 'forward', rank: 1 };

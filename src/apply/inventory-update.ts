@@ -3,11 +3,13 @@ import type {
   InventoryAddon,
   InventoryApp,
   InventoryConfigKey,
+  InventoryCoupling,
   InventoryDomain,
   InventoryDrain,
 } from '../model/inventory.js';
 import type { Change, FormationUpdate } from '../model/plan.js';
-import { parseAddress } from '../util/address.js';
+import { forgetAddress } from '../state/inventory.js';
+import { parseAddress, parsePipelineAddress } from '../util/address.js';
 
 /**
  * What a successful change established, as learned from the API responses:
@@ -44,6 +46,10 @@ export type AppliedEffect =
   | { type: 'drain-deleted'; id: string }
   | { type: 'buildpacks'; buildpacks: string[] }
   | { type: 'feature'; name: string; enabled: boolean }
+  | { type: 'pipeline'; key: string; id: string; name: string; created: boolean; protect: boolean }
+  | { type: 'pipeline-deleted'; key: string }
+  | { type: 'coupling'; key: string; app: string; coupling: InventoryCoupling }
+  | { type: 'coupling-deleted'; key: string; app: string }
   /** Drop whatever the change's address names from state (it vanished outside dynoform). */
   | { type: 'forget' };
 
@@ -62,6 +68,13 @@ function emptyApp(key: string, id: string, name: string, created: boolean): Inve
  * backend, which bumps it on every write.
  */
 export function applyToInventory(inv: Inventory, change: Change, effect: AppliedEffect): Inventory {
+  if (effect.type === 'pipeline' || effect.type === 'pipeline-deleted' || effect.type === 'coupling' || effect.type === 'coupling-deleted') {
+    return applyToPipelines(inv, change, effect);
+  }
+  if (effect.type === 'forget' && parsePipelineAddress(change.address)) {
+    const { inventory } = forgetAddress(inv, change.address);
+    return inventory;
+  }
   const apps = { ...inv.apps };
   const next: Inventory = { ...inv, apps };
   const key = change.app;
@@ -131,6 +144,39 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
       break;
   }
   return next;
+}
+
+type PipelineEffect = Extract<AppliedEffect, { type: 'pipeline' | 'pipeline-deleted' | 'coupling' | 'coupling-deleted' }>;
+
+function applyToPipelines(inv: Inventory, change: Change, effect: PipelineEffect): Inventory {
+  const pipelines = { ...(inv.pipelines ?? {}) };
+  const next: Inventory = { ...inv, pipelines };
+  const prev = pipelines[effect.key];
+  switch (effect.type) {
+    case 'pipeline':
+      pipelines[effect.key] = {
+        key: effect.key,
+        id: effect.id,
+        name: effect.name,
+        protect: effect.protect,
+        created: prev ? prev.created || effect.created : effect.created,
+        // A pipeline adopted under a new id starts without couplings: the old ones belonged to the vanished one.
+        couplings: prev && prev.id === effect.id ? { ...prev.couplings } : {},
+      };
+      return next;
+    case 'pipeline-deleted':
+      delete pipelines[effect.key];
+      return next;
+    case 'coupling':
+    case 'coupling-deleted': {
+      if (!prev) throw new InventoryUpdateError(`${change.address}: pipeline.${effect.key} is not in state, so ${change.action} cannot be recorded`);
+      const p = { ...prev, couplings: { ...prev.couplings } };
+      if (effect.type === 'coupling') p.couplings[effect.app] = { ...effect.coupling };
+      else delete p.couplings[effect.app];
+      pipelines[effect.key] = p;
+      return next;
+    }
+  }
 }
 
 function cloneApp(a: InventoryApp): InventoryApp {

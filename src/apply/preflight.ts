@@ -29,7 +29,23 @@ export const PreflightCode = {
 
 /** A deletion that destroys data (not a mere removal from state). */
 export function isDestructive(change: Change): boolean {
-  return change.action === 'delete' && (change.op.type === 'app.delete' || change.op.type === 'addon.delete');
+  return change.action === 'delete' && (change.op.type === 'app.delete' || change.op.type === 'addon.delete' || change.op.type === 'pipeline.delete');
+}
+
+/** What a destructive change destroys, for messages. */
+export function destroys(change: Change): string {
+  if (change.kind === 'app') return 'the app and all its data';
+  if (change.kind === 'pipeline') return 'the pipeline with its couplings';
+  return 'the add-on and its data';
+}
+
+/** Whether the state records consent to the deletion (`protect: false` applied), and where it lives. */
+export function consentOf(inventory: Inventory, change: Change): { consented: boolean; holder: string } {
+  if (change.op.type === 'pipeline.delete') {
+    const key = change.app.replace(/^pipeline\./, '');
+    return { consented: inventory.pipelines?.[key]?.protect === false, holder: change.app };
+  }
+  return { consented: inventory.apps[change.app]?.protect === false, holder: `app.${change.app}` };
 }
 
 /**
@@ -68,7 +84,7 @@ export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
       if (!r.ok) out.push({ severity: 'error', code: r.code, message: r.message, address: change.address, ...locOf(change, ref.configKey) });
     }
     if (isDestructive(change)) {
-      const what = change.kind === 'app' ? 'the app and all its data' : 'the add-on and its data';
+      const what = destroys(change);
       if (!input.allowDestroy) {
         out.push({
           severity: 'error',
@@ -77,12 +93,13 @@ export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
           message: `${change.address}: the plan deletes ${what}; run apply with --allow-destroy to confirm, or plan again without the deletion`,
         });
       }
-      if (inventory.apps[change.app]?.protect !== false) {
+      const consent = consentOf(inventory, change);
+      if (!consent.consented) {
         out.push({
           severity: 'error',
           code: PreflightCode.destroyProtected,
           address: change.address,
-          message: `${change.address}: app.${change.app} is protected in state; apply \`protect: false\` first, then plan the deletion`,
+          message: `${change.address}: ${consent.holder} is protected in state; apply \`protect: false\` first, then plan the deletion`,
         });
       }
     }

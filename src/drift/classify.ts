@@ -12,8 +12,9 @@ import { classifyDrains } from './drains.js';
 import { classifyFormation } from './formation.js';
 import { classifyBuildpacks } from './buildpacks.js';
 import { classifyFeatures } from './features.js';
+import { classifyPipelines } from './pipelines.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'pipeline', 'coupling'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -47,6 +48,7 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyFeatures(scope);
   }
 
+  items.push(...classifyPipelines(desired, live, inventory));
   items.sort(compareItems);
   return { items, summary: summarize(items), apps: keys, diagnostics: notes(input) };
 }

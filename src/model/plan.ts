@@ -97,6 +97,21 @@ export type Operation =
   | { type: 'buildpacks.set'; buildpacks: string[]; send: boolean }
   /** PATCH of one feature; `send: false` only records an already-equal feature as owned. */
   | { type: 'feature.set'; name: string; enabled: boolean; send: boolean }
+  /** `protect` is the declared consent to deletion, recorded in state only. `owner` is set when the YAML names a team. */
+  | { type: 'pipeline.create'; name: string; owner?: { id: string; type: 'team' }; protect: boolean }
+  /** `name` only when it changes (a rename). */
+  | { type: 'pipeline.update'; pipelineId: string; name?: string; protect: boolean }
+  | { type: 'pipeline.adopt'; pipelineId: string; name?: string; protect: boolean }
+  | { type: 'pipeline.delete'; pipelineId: string }
+  /**
+   * Couples an app: the ids are those known at plan time; an app or pipeline
+   * created earlier in the same apply is found in state by its key.
+   */
+  | { type: 'coupling.create'; app: string; stage: string; appId?: string; pipelineId?: string }
+  | { type: 'coupling.update'; couplingId: string; app: string; appId: string; stage: string }
+  /** `stage` is declared; the live coupling is moved to it when `liveStage` differs. */
+  | { type: 'coupling.adopt'; couplingId: string; app: string; appId: string; stage: string; liveStage: string }
+  | { type: 'coupling.delete'; couplingId: string; app: string }
   /**
    * The object is in state but no longer exists live (deleted outside
    * dynoform) and is not to be recreated: apply only removes it from state,

@@ -10,6 +10,7 @@ import { planDrains } from './drains.js';
 import { planBuildpacks } from './buildpacks.js';
 import { planFeatures } from './features.js';
 import { planFormation } from './formation.js';
+import { planPipelines } from './pipelines.js';
 
 /**
  * desired × live × inventory → Plan. Pure: no I/O, no clock, no randomness;
@@ -63,6 +64,16 @@ export function createPlan(input: PlannerInput): Plan {
       }
     }
     changes.push(...wire(staged));
+  }
+  if (live.pipelines && !targets) {
+    const appChanges = new Map(changes.map((c) => [c.id, c]));
+    changes.push(...planPipelines({ desired, live: live.pipelines, inventory, appIds: live.appIds, appChanges, diagnostics }));
+  } else if (targets && (Object.keys(desired.pipelines ?? {}).length > 0 || Object.keys(inventory.pipelines ?? {}).length > 0)) {
+    diagnostics.push({
+      severity: 'info',
+      code: 'target-skips-pipelines',
+      message: 'pipelines are not planned when --target limits the plan to apps',
+    });
   }
   uniqueIds(changes);
 

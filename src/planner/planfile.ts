@@ -76,7 +76,7 @@ function isObject(v: unknown): v is Obj {
 }
 
 const ACTIONS = new Set(['create', 'update', 'delete', 'adopt', 'replace-refused', 'blocked', 'waiting', 'noop']);
-const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature']);
+const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'pipeline', 'coupling']);
 const OPS = new Set([
   'app.create',
   'app.update',
@@ -97,6 +97,14 @@ const OPS = new Set([
   'drain.delete',
   'buildpacks.set',
   'feature.set',
+  'pipeline.create',
+  'pipeline.update',
+  'pipeline.adopt',
+  'pipeline.delete',
+  'coupling.create',
+  'coupling.update',
+  'coupling.adopt',
+  'coupling.delete',
   'state.forget',
   'none',
 ]);

@@ -1,6 +1,7 @@
 import type { DriftItem, DriftReport } from '../model/drift.js';
 import { paint, type Style } from './ansi.js';
 import { CLASS_LABEL, formatLoc, formatTransition, headline, splitCounted, type DriftRenderOptions } from './drift-common.js';
+import { scopeAddress } from './plan-common.js';
 
 const STYLE: Record<DriftItem['class'], Style> = { 'changed-outside': 'yellow', missing: 'red', pending: 'cyan', unmanaged: 'dim' };
 
@@ -24,10 +25,10 @@ export function renderDriftText(report: DriftReport, opts: DriftTextOptions): st
       if (item.app !== app) {
         if (app !== undefined) lines.push('');
         app = item.app;
-        lines.push(paint(`app.${app}`, 'bold', color));
+        lines.push(paint(scopeAddress(app), 'bold', color));
       }
       const label = paint(CLASS_LABEL[item.class].padEnd(LABEL_WIDTH), STYLE[item.class], color);
-      const what = item.address.slice(`app.${item.app}`.length).replace(/^\//, '') || '(app)';
+      const what = item.address.slice(scopeAddress(item.app).length).replace(/^\//, '') || `(${item.kind})`;
       const field = item.field ? ` ${item.field}` : '';
       lines.push(`  ${label} ${what}${field}: ${item.message}`);
       const transition = formatTransition(item);

@@ -111,6 +111,17 @@ export function isEmpty(plan: Plan): boolean {
   return plan.changes.length === 0;
 }
 
+/** How a group of changes is titled: `app shop`, or `pipeline shop` for a pipeline's scope (`pipeline.shop`). */
+export function scopeTitle(scope: string): string {
+  const dot = scope.indexOf('.');
+  return dot > 0 ? `${scope.slice(0, dot)} ${scope.slice(dot + 1)}` : `app ${scope}`;
+}
+
+/** The address of a scope's root: `app.shop`, or the scope itself for top-level sections (`pipeline.shop`). */
+export function scopeAddress(scope: string): string {
+  return scope.includes('.') ? scope : `app.${scope}`;
+}
+
 /** Changes grouped by app key, apps in sorted order, changes in plan order. */
 export function byApp(plan: Plan): [string, Change[]][] {
   const groups = new Map<string, Change[]>();

@@ -1,6 +1,6 @@
 import type { Action, Change, Plan } from '../model/plan.js';
 import { paint, type Style } from './ansi.js';
-import { NO_CHANGES, byApp, detailLines, diagnosticLine, isEmpty, isForget, plural, summaryLine, symbolFor, verbFor } from './plan-common.js';
+import { NO_CHANGES, byApp, scopeTitle, detailLines, diagnosticLine, isEmpty, isForget, plural, summaryLine, symbolFor, verbFor } from './plan-common.js';
 
 export interface PlanTextOptions {
   /** ANSI colors; the CLI decides (TTY, NO_COLOR). */
@@ -40,7 +40,7 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     const maxValue = opts.width !== undefined ? Math.max(24, opts.width - 30) : undefined;
     out.push('dynoform will perform the following actions:');
     for (const [app, changes] of byApp(plan)) {
-      out.push('', paint(`# app ${app}`, 'bold', color));
+      out.push('', paint(`# ${scopeTitle(app)}`, 'bold', color));
       for (const c of changes) out.push(...changeBlock(c, color, maxValue));
     }
   }

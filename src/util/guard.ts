@@ -37,3 +37,11 @@ export function buildpacksGuard(b: { urls: readonly string[] }): string {
 export function featureGuard(f: { id: string; name: string; enabled: boolean }): string {
   return digest({ id: f.id, name: f.name, enabled: f.enabled });
 }
+
+export function pipelineGuard(p: { id: string; name: string; owner: { id: string; type: string } | null }): string {
+  return digest({ id: p.id, name: p.name, owner: p.owner ? `${p.owner.type}:${p.owner.id}` : null });
+}
+
+export function couplingGuard(c: { id: string; pipelineId: string; stage: string }): string {
+  return digest({ id: c.id, pipelineId: c.pipelineId, stage: c.stage });
+}

@@ -8,6 +8,7 @@ import { executeDrain } from './drain.js';
 import { executeFormation, formationRebase } from './formation.js';
 import { executeBuildpacks } from './buildpacks.js';
 import { executeFeature } from './feature.js';
+import { executeCoupling, executePipeline } from './pipeline.js';
 
 /** Runs one planned operation against the API; returns what the state must record. */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ExecSuccess> {
@@ -40,6 +41,16 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
       return executeBuildpacks(ctx, change, op);
     case 'feature.set':
       return executeFeature(ctx, change, op);
+    case 'pipeline.create':
+    case 'pipeline.update':
+    case 'pipeline.adopt':
+    case 'pipeline.delete':
+      return executePipeline(ctx, change, op);
+    case 'coupling.create':
+    case 'coupling.update':
+    case 'coupling.adopt':
+    case 'coupling.delete':
+      return executeCoupling(ctx, change, op);
     case 'state.forget':
       return { releases: 0, effect: { type: 'forget' } };
     case 'none':

@@ -71,3 +71,21 @@ export interface ApiAppFeature {
   state: string;
   description: string;
 }
+
+export interface ApiPipeline {
+  id: string;
+  name: string;
+  owner: { id: string; type: 'user' | 'team' } | null;
+}
+
+export interface ApiPipelineCoupling {
+  id: string;
+  stage: string;
+  app: { id: string };
+  pipeline: { id: string };
+}
+
+export interface ApiTeam {
+  id: string;
+  name: string;
+}

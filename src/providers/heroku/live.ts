@@ -1,6 +1,6 @@
 import type { DesiredState } from '../../model/desired.js';
 import type { Inventory } from '../../model/inventory.js';
-import type { LiveAddon, LiveApp, LiveState } from '../../model/live.js';
+import type { LiveAddon, LiveApp, LivePipelines, LiveState } from '../../model/live.js';
 import { listAddons, listAttachments, joinAttachments, type AttachmentRecord } from './addons.js';
 import { listApps, type AppSummary } from './apps.js';
 import type { HerokuClient } from './client.js';
@@ -10,6 +10,7 @@ import { listDrains } from './drains.js';
 import { listFormation } from './formation.js';
 import { listBuildpacks } from './buildpacks.js';
 import { listFeatures } from './features.js';
+import { listCouplings, listPipelines, listTeamIds } from './pipelines.js';
 
 export interface ReadLiveOptions {
   /** Only these app keys are read in full (plan --target); default all declared apps. */
@@ -49,6 +50,8 @@ export async function readLiveState(
   // It may fail while /apps is still awaited; it is handled (and its error reported) below, not
   // left to crash the process as an unhandled rejection.
   accountAddons.catch(() => {});
+  const pipelines = opts.apps === undefined ? readPipelines(client, desired, inventory, signal) : Promise.resolve(undefined);
+  pipelines.catch(() => {});
   // Every slot busy from the first request: the per-app reads that need no
   // more than an app id start now for the apps the state knows, before the
   // app list is in. (Config vars wait for the list; add-ons are only needed
@@ -82,7 +85,7 @@ export async function readLiveState(
   const everyEarly = (): Array<Promise<unknown>> => [...early.values()].flatMap(settleable);
 
   const apps = await listApps(client, { signal }).catch(async (err: unknown) => {
-    await Promise.allSettled([rateLimit, accountAddons, ...everyEarly()]);
+    await Promise.allSettled([rateLimit, accountAddons, pipelines, ...everyEarly()]);
     throw err;
   });
 
@@ -131,7 +134,7 @@ export async function readLiveState(
   });
   // The reads of an app that is gone only have to end; what they found (404s) does not matter.
   await Promise.allSettled(discarded.flatMap(settleable));
-  const settled = await Promise.allSettled([rateLimit, accountAddons, ...perApp]);
+  const settled = await Promise.allSettled([rateLimit, accountAddons, pipelines, ...perApp]);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   const [addons, attachments] = await accountAddons;
@@ -157,8 +160,10 @@ export async function readLiveState(
   }
 
   const remaining = client.rateLimitRemaining();
+  const livePipelines = await pipelines;
   return {
     apps: Object.fromEntries(read),
+    ...(livePipelines ? { pipelines: livePipelines } : {}),
     ...(Object.keys(undeclared).length > 0 ? { undeclared } : {}),
     appIds,
     ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
@@ -178,6 +183,28 @@ interface AppReads {
 
 function settleable(r: AppReads): Array<Promise<unknown>> {
   return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : [])];
+}
+
+/**
+ * Pipelines and couplings, only when the YAML declares a pipeline or the
+ * state owns one: two account-wide lists whatever their number (plus the
+ * team list when a declared pipeline names its team).
+ */
+async function readPipelines(
+  client: HerokuClient,
+  desired: DesiredState,
+  inventory: Inventory | undefined,
+  signal: AbortSignal | undefined,
+): Promise<LivePipelines | undefined> {
+  const declared = Object.values(desired.pipelines ?? {});
+  if (declared.length === 0 && Object.keys(inventory?.pipelines ?? {}).length === 0) return undefined;
+  const wantTeams = declared.some((p) => p.team !== undefined);
+  const [pipelines, couplings, teamIds] = await Promise.all([
+    listPipelines(client, { signal }),
+    listCouplings(client, { signal }),
+    wantTeams ? listTeamIds(client, { signal }) : Promise.resolve(undefined),
+  ]);
+  return { pipelines, couplings, ...(teamIds ? { teamIds } : {}) };
 }
 
 /**
