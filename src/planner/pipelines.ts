@@ -57,7 +57,9 @@ export function planPipelines(w: PipelineWorld): Change[] {
     if (head) out.push(head);
     // A refused pipeline (unknown team, other owner) is left alone, couplings and all.
     if (head?.action === 'replace-refused') continue;
-    const pipelineDep = head && EXECUTABLE.has(head.action) && (head.action === 'create' || head.action === 'adopt') ? [head.id] : [];
+    // Couplings wait for the pipeline's own change: its create or adoption, and a rename too (a coupling's
+    // representation names its pipeline, so its ETag changes with the name).
+    const pipelineDep = head && EXECUTABLE.has(head.action) ? [head.id] : [];
     const liveHere = found ? w.live.couplings.filter((c) => c.pipelineId === found.id) : [];
 
     for (const c of Object.values(d.couplings).sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0))) {
@@ -79,6 +81,7 @@ export function planPipelines(w: PipelineWorld): Change[] {
       if (d.couplings[app]) continue;
       const liveC = w.live.couplings.find((x) => x.id === oc.id);
       const change = liveC ? deleteCoupling(key, app, oc, liveC, d) : forgetCoupling(key, app, oc);
+      if (liveC) change.dependsOn = [...pipelineDep];
       out.push(change);
       if (liveC) deletions.set(liveC.appId, change);
     }

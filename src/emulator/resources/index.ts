@@ -18,6 +18,7 @@ import { dynoRoutes } from './dynos/routes.js';
 import { formationRoutes } from './formation/routes.js';
 import { drainRoutes } from './log-drains/routes.js';
 import { miscRoutes } from './misc/routes.js';
+import { pipelineRoutes } from './pipelines/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { slugRoutes } from './slugs/routes.js';
 import type { RouteDef } from './types.js';
@@ -43,6 +44,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...attachmentRoutes,
   ...domainRoutes,
   ...drainRoutes,
+  ...pipelineRoutes,
   ...miscRoutes,
 ];
 

@@ -185,6 +185,26 @@ export interface CollaboratorRecord {
 }
 
 /** The persisted form (`--data FILE`). */
+export interface PipelineRecord {
+  id: string;
+  /** Unique per owner. */
+  name: string;
+  ownerId: string;
+  ownerType: 'user' | 'team';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CouplingRecord {
+  id: string;
+  /** One coupling per app. */
+  appId: string;
+  pipelineId: string;
+  stage: 'test' | 'review' | 'development' | 'staging' | 'production';
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface StoreSnapshot {
   format: 'dynoform-emulator';
   version: 1;
@@ -204,4 +224,7 @@ export interface StoreSnapshot {
   teams?: TeamRecord[];
   teamMembers?: TeamMemberRecord[];
   collaborators?: CollaboratorRecord[];
+  /** Absent in data files written before pipelines existed. */
+  pipelines?: PipelineRecord[];
+  couplings?: CouplingRecord[];
 }

@@ -3,9 +3,11 @@ import type {
   AddonRecord,
   AppRecord,
   AttachmentRecord,
+  CouplingRecord,
   DomainRecord,
   DrainRecord,
   FormationRecord,
+  PipelineRecord,
   ReleaseRecord,
   SlugRecord,
   StoreSnapshot,
@@ -15,7 +17,7 @@ import type {
 } from './records.js';
 
 /** The persisted collections, by their name in the snapshot. */
-export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators'] as const;
+export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators', 'pipelines', 'couplings'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 /**
@@ -63,6 +65,8 @@ export class Store {
   readonly teams = new TrackedMap<TeamRecord>();
   readonly teamMembers = new TrackedMap<TeamMemberRecord>();
   readonly collaborators = new TrackedMap<CollaboratorRecord>();
+  readonly pipelines = new TrackedMap<PipelineRecord>();
+  readonly couplings = new TrackedMap<CouplingRecord>();
 
   collection(name: Collection): TrackedMap<{ id: string }> {
     return this[name] as TrackedMap<{ id: string }>;
@@ -112,7 +116,9 @@ export class Store {
       this.drains.size +
       this.teams.size +
       this.teamMembers.size +
-      this.collaborators.size
+      this.collaborators.size +
+      this.pipelines.size +
+      this.couplings.size
     );
   }
 
@@ -133,6 +139,8 @@ export class Store {
       teams: [...this.teams.values()],
       teamMembers: [...this.teamMembers.values()],
       collaborators: [...this.collaborators.values()],
+      pipelines: [...this.pipelines.values()],
+      couplings: [...this.couplings.values()],
     };
   }
 
@@ -156,6 +164,8 @@ export class Store {
     fill(store.teams, s.teams);
     fill(store.teamMembers, s.teamMembers);
     fill(store.collaborators, s.collaborators);
+    fill(store.pipelines, s.pipelines);
+    fill(store.couplings, s.couplings);
     store.clearDirty();
     return store;
   }

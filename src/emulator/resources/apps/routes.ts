@@ -91,4 +91,20 @@ export const appRoutes: RouteDef[] = [
       return ok(body);
     },
   },
+  // `heroku pipelines:info` reads a pipeline's apps through this filter (team-app shape).
+  {
+    method: 'POST',
+    pattern: '/filters/apps',
+    handler: (ctx) => {
+      const ids = new Set((bodyOf<{ in?: { id?: string[] } }>(ctx).in?.id ?? []).map((i) => i.toLowerCase()));
+      const apps = appsOf(ctx.platform, accountOf(ctx)).filter((a) => ids.has(a.id));
+      return list(
+        apps.map((a) => {
+          const { acm: _acm, generation: _generation, organization: _organization, ...rest } = renderApp(ctx.platform, a);
+          return { ...rest, joined: false, locked: false };
+        }),
+        ['id', 'name', 'updated_at'],
+      );
+    },
+  },
 ];

@@ -5,6 +5,7 @@ import { attachmentsOf } from '../addon-attachments/rules.js';
 import { deleteAddon } from '../addons/rules.js';
 import { defaultStack, findRegion, findStack, isUuid } from '../catalogue/data.js';
 import { addDomainRecord, domainsOf } from '../domains/rules.js';
+import { dropCouplingsOfApp } from '../pipelines/rules.js';
 import { cutRelease } from '../releases/rules.js';
 
 const ALL: readonly AppPermission[] = ['view', 'deploy', 'operate', 'manage'];
@@ -123,6 +124,7 @@ export function deleteApp(p: Platform, account: AccountRecord, app: AppRecord): 
   drop(p.store.releases);
   drop(p.store.slugs);
   drop(p.store.collaborators);
+  dropCouplingsOfApp(p, app.id);
   p.store.deleteApp(app);
   p.changed();
   return app;

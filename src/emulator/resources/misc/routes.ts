@@ -13,13 +13,4 @@ export const miscRoutes: RouteDef[] = [
       throw notFound("Couldn't find that SNI endpoint.", 'sni_endpoint');
     },
   },
-  // An app outside a pipeline answers 404 here, which is what the Heroku CLI expects.
-  {
-    method: 'GET',
-    pattern: '/apps/{app}/pipeline-couplings',
-    handler: (ctx) => {
-      appParam(ctx);
-      throw notFound("Couldn't find that pipeline coupling.", 'pipeline_coupling');
-    },
-  },
 ];
