@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { LiveAddon, LiveApp } from '../model/live.js';
 import { maskUrlUserinfo } from '../util/mask.js';
+import type { ImportedPipeline } from './pipelines.js';
 import { DEFAULT_SECRET_RULE, describeSecretReason, envNameFor, secretReason, valueSecretReason, type SecretReason, type SecretRule } from './secret-rule.js';
 
 /**
@@ -94,6 +95,8 @@ export interface EnvVarNeeded {
 
 export interface ImportPlan {
   apps: ImportedApp[];
+  /** With `import --pipeline`: the pipelines, coupling the apps above. */
+  pipelines?: ImportedPipeline[];
   /** Environment variables the YAML refers to, sorted by name. */
   env: EnvVarNeeded[];
   /** Things left out and why. */

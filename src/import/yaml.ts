@@ -1,5 +1,6 @@
-import { Document, isMap, isPair, isScalar, Scalar, type YAMLMap } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Scalar, type YAMLMap } from 'yaml';
 import type { ImportPlan } from './build.js';
+import { pipelinesSection } from './pipelines.js';
 
 export interface ImportYamlOptions {
   includeValues: boolean;
@@ -37,7 +38,7 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (features.length > 0) body['features'] = Object.fromEntries(features);
     apps[app.key] = body;
   }
-  const doc = new Document({ version: 1, apps });
+  const doc = new Document({ version: 1, apps, ...(plan.pipelines && plan.pipelines.length > 0 ? { pipelines: pipelinesSection(plan.pipelines) } : {}) });
   const by = opts.writtenBy ?? 'dynoform import';
   doc.commentBefore = ` yaml-language-server: $schema=${opts.schemaRef}\n Written by \`${by}\`${
     opts.includeValues
@@ -55,6 +56,14 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
       const config = pair.value.get('config', true);
       if (isMap(config)) quoteAmbiguous(config);
     });
+  }
+  const pipelinesNode = doc.get('pipelines', true);
+  if (isMap(pipelinesNode)) {
+    pipelinesNode.spaceBefore = true;
+    for (const pair of pipelinesNode.items) {
+      const stages = isMap(pair.value) ? pair.value.get('stages', true) : undefined;
+      if (isMap(stages)) for (const s of stages.items) if (isSeq(s.value)) s.value.flow = true;
+    }
   }
   return doc.toString({ lineWidth: 0 });
 }

@@ -126,3 +126,14 @@ export async function updateCouplingStage(client: HerokuClient, id: string, stag
 export async function deleteCoupling(client: HerokuClient, id: string, ifMatch?: string, opts: WriteOptions = {}): Promise<void> {
   await client.request<ApiPipelineCoupling>('DELETE', `/pipeline-couplings/${seg(id)}`, { ...(ifMatch !== undefined ? { ifMatch } : {}), ...opts });
 }
+
+/** One pipeline by name or id; undefined when the account cannot see it. */
+export async function findPipeline(client: HerokuClient, nameOrId: string, opts: { signal?: AbortSignal } = {}): Promise<LivePipeline | undefined> {
+  return (await getPipeline(client, nameOrId, opts))?.value;
+}
+
+/** The couplings of one pipeline. */
+export async function listPipelineCouplings(client: HerokuClient, pipelineId: string, opts: { signal?: AbortSignal } = {}): Promise<LiveCoupling[]> {
+  const { items } = await client.list<ApiPipelineCoupling>(`/pipelines/${seg(pipelineId)}/pipeline-couplings`, opts);
+  return items.map(toLiveCoupling);
+}
