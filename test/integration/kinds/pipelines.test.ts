@@ -21,8 +21,8 @@ function pipelineYaml(stages: Record<string, string[]>, extra: string[] = []): s
 interface Coupling {
   id: string;
   stage: string;
-  app: { id: string; name?: string };
-  pipeline: { id: string; name?: string };
+  app: { id: string };
+  pipeline: { id: string };
 }
 
 describe('pipelines and couplings against the emulator', () => {
@@ -36,8 +36,12 @@ describe('pipelines and couplings against the emulator', () => {
 
   const couplings = async (): Promise<Record<string, string>> => {
     const list = await w.api<Coupling[]>('GET', '/pipeline-couplings');
-    return Object.fromEntries(list.map((c) => [c.app.name ?? c.app.id, `${c.pipeline.name}:${c.stage}`]));
+    const apps = await w.api<Array<{ id: string; name: string }>>('GET', '/apps');
+    const pipelines = await w.api<Array<{ id: string; name: string }>>('GET', '/pipelines');
+    const name = (all: Array<{ id: string; name: string }>, id: string) => all.find((x) => x.id === id)?.name ?? id;
+    return Object.fromEntries(list.map((c) => [name(apps, c.app.id), `${name(pipelines, c.pipeline.id)}:${c.stage}`]));
   };
+  const couplingOf = async (app: string): Promise<Coupling> => w.api<Coupling>('GET', `/apps/${app}/pipeline-couplings`);
 
   it('creates a pipeline with three apps (couplings after the apps exist), then plans nothing', async () => {
     await w.yaml(pipelineYaml({ development: ['shop-dev'], staging: ['shop-staging'], production: ['shop-prod'] }));
@@ -93,8 +97,8 @@ describe('pipelines and couplings against the emulator', () => {
     await w.converge();
     await w.yaml(pipelineYaml({ staging: ['shop-dev'] }));
     const { plan } = await w.plan();
-    const [c] = (await w.api<Coupling[]>('GET', '/pipeline-couplings')).filter((x) => x.app.name === 'shop-dev');
-    await w.api('PATCH', `/pipeline-couplings/${c!.id}`, { stage: 'production' });
+    const c = await couplingOf('shop-dev');
+    await w.api('PATCH', `/pipeline-couplings/${c.id}`, { stage: 'production' });
     const run = await w.apply(plan);
     expect(run.result?.conflicts).toBe(1);
     expect(run.result?.failed.map((x) => x.address)).toEqual(['pipeline.shop/coupling.shop-dev']);
@@ -158,9 +162,8 @@ describe('pipelines and couplings against the emulator', () => {
   it('drift: a stage changed by hand and a coupling removed by hand, at their YAML lines', async () => {
     await w.yaml(pipelineYaml({ development: ['shop-dev'], staging: ['shop-staging'] }));
     await w.converge();
-    const list = await w.api<Coupling[]>('GET', '/pipeline-couplings');
-    const dev = list.find((x) => x.app.name === 'shop-dev')!;
-    const staging = list.find((x) => x.app.name === 'shop-staging')!;
+    const dev = await couplingOf('shop-dev');
+    const staging = await couplingOf('shop-staging');
     await w.api('PATCH', `/pipeline-couplings/${dev.id}`, { stage: 'production' });
     await w.api('DELETE', `/pipeline-couplings/${staging.id}`);
     const desired = await w.load();

@@ -1,9 +1,7 @@
 import { GENERATIONS } from '../catalogue/data.js';
-import type { Platform } from '../../platform.js';
 import type { CouplingRecord, PipelineRecord } from '../../store/records.js';
 import { appParam } from '../apps/routes.js';
 import { findApp } from '../apps/rules.js';
-import { userOf } from '../account/routes.js';
 import { accountOf, bodyOf, created, list, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
 import { notFound } from '../../http/errors.js';
 import {
@@ -32,14 +30,13 @@ export function renderPipeline(p: PipelineRecord): Json {
   };
 }
 
-export function renderCoupling(platform: Platform, c: CouplingRecord): Json {
-  const app = platform.store.apps.get(c.appId);
-  const pipeline = platform.store.pipelines.get(c.pipelineId);
+/** As the schema has it: app and pipeline by id only (`heroku apps:info` would like `pipeline.name`, which the schema does not list). */
+export function renderCoupling(c: CouplingRecord): Json {
   return {
-    app: { id: c.appId, ...(app ? { name: app.name } : {}) },
+    app: { id: c.appId },
     created_at: c.createdAt,
     id: c.id,
-    pipeline: { id: c.pipelineId, ...(pipeline ? { name: pipeline.name } : {}) },
+    pipeline: { id: c.pipelineId },
     stage: c.stage,
     updated_at: c.updatedAt,
   };
@@ -54,11 +51,7 @@ function dropGeneration(body: unknown): unknown {
   return rest;
 }
 
-const couplingList = (ctx: Ctx, items: CouplingRecord[]) =>
-  list(
-    items.map((c) => renderCoupling(ctx.platform, c)),
-    ['id'],
-  );
+const couplingList = (items: CouplingRecord[]) => list(items.map(renderCoupling), ['id']);
 
 export const pipelineRoutes: RouteDef[] = [
   {
@@ -86,13 +79,9 @@ export const pipelineRoutes: RouteDef[] = [
   },
   { method: 'DELETE', pattern: '/pipelines/{pipeline}', handler: (ctx) => ok(renderPipeline(deletePipeline(ctx.platform, pipelineParam(ctx)))) },
 
-  { method: 'GET', pattern: '/pipeline-couplings', handler: (ctx) => couplingList(ctx, visibleCouplings(ctx.platform, accountOf(ctx))) },
-  {
-    method: 'GET',
-    pattern: '/users/{user}/pipeline-couplings',
-    handler: (ctx) => couplingList(ctx, visibleCouplings(ctx.platform, userOf(ctx))),
-  },
-  { method: 'GET', pattern: '/pipelines/{pipeline}/pipeline-couplings', handler: (ctx) => couplingList(ctx, couplingsOf(ctx.platform, pipelineParam(ctx))) },
+  { method: 'GET', pattern: '/pipeline-couplings', handler: (ctx) => couplingList(visibleCouplings(ctx.platform, accountOf(ctx))) },
+  { method: 'GET', pattern: '/users/~/pipeline-couplings', handler: (ctx) => couplingList(visibleCouplings(ctx.platform, accountOf(ctx))) },
+  { method: 'GET', pattern: '/pipelines/{pipeline}/pipeline-couplings', handler: (ctx) => couplingList(couplingsOf(ctx.platform, pipelineParam(ctx))) },
   {
     method: 'POST',
     pattern: '/pipeline-couplings',
@@ -101,26 +90,26 @@ export const pipelineRoutes: RouteDef[] = [
       const account = accountOf(ctx);
       const app = findApp(ctx.platform, account, body.app);
       const pipeline = findPipeline(ctx.platform, account, body.pipeline);
-      return created(renderCoupling(ctx.platform, createCoupling(ctx.platform, app, pipeline, body.stage)));
+      return created(renderCoupling(createCoupling(ctx.platform, app, pipeline, body.stage)));
     },
   },
   {
     method: 'GET',
     pattern: '/pipeline-couplings/{coupling}',
-    handler: (ctx) => ok(renderCoupling(ctx.platform, findCoupling(ctx.platform, accountOf(ctx), param(ctx, 'coupling')))),
+    handler: (ctx) => ok(renderCoupling(findCoupling(ctx.platform, accountOf(ctx), param(ctx, 'coupling')))),
   },
   {
     method: 'PATCH',
     pattern: '/pipeline-couplings/{coupling}',
     handler: (ctx) => {
       const c = findCoupling(ctx.platform, accountOf(ctx), param(ctx, 'coupling'));
-      return ok(renderCoupling(ctx.platform, updateCoupling(ctx.platform, c, bodyOf<{ stage?: string }>(ctx).stage)));
+      return ok(renderCoupling(updateCoupling(ctx.platform, c, bodyOf<{ stage?: string }>(ctx).stage)));
     },
   },
   {
     method: 'DELETE',
     pattern: '/pipeline-couplings/{coupling}',
-    handler: (ctx) => ok(renderCoupling(ctx.platform, deleteCoupling(ctx.platform, findCoupling(ctx.platform, accountOf(ctx), param(ctx, 'coupling'))))),
+    handler: (ctx) => ok(renderCoupling(deleteCoupling(ctx.platform, findCoupling(ctx.platform, accountOf(ctx), param(ctx, 'coupling'))))),
   },
   // An app outside a pipeline answers 404 here, which is what the Heroku CLI expects.
   {
@@ -129,7 +118,7 @@ export const pipelineRoutes: RouteDef[] = [
     handler: (ctx) => {
       const c = couplingOfApp(ctx.platform, appParam(ctx));
       if (!c) throw notFound("Couldn't find that pipeline coupling.", 'pipeline_coupling');
-      return ok(renderCoupling(ctx.platform, c));
+      return ok(renderCoupling(c));
     },
   },
 ];
