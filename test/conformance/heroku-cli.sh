@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the official Heroku CLI (npm heroku@11.10.0, installed in /opt/heroku-cli)
-# against `dynoform emulator`: the 14 commands of issue 2, as a new user would.
+# against `dynoform emulator`: the commands of issues 2 and 16, as a new user would.
 # Not part of `npm test` (the CLI is a 400 MB install). Skips when it is absent.
 #
 #   npm run build && bash test/conformance/heroku-cli.sh
@@ -49,12 +49,46 @@ unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy
 cd "$scratch/work"
 
 failures=0
+commands=0
+# fails EXPECTED heroku-args...: the command must exit non-zero with a clean
+# message containing EXPECTED: no crash (no JavaScript error, no stack trace).
+fails() {
+  local expected="$1"
+  shift
+  echo
+  echo "\$ heroku $*   (expected to fail cleanly)"
+  commands=$((commands + 1))
+  local out status=0
+  out="$("$heroku" "$@" 2>&1)" || status=$?
+  printf '%s\n' "$out" | grep -v -e 'terms of service' -e 'dashboard.heroku.com/terms' | sed 's/^/    /'
+  if [ "$status" -eq 0 ]; then
+    echo "FAIL: exit 0, expected a failure"
+    failures=$((failures + 1))
+  elif grep -qE -e '(TypeError|ReferenceError|SyntaxError|RangeError)' -e '^ +at .+:[0-9]+:[0-9]+\)?$' <<<"$out"; then
+    echo "FAIL: crashed (JavaScript error or stack trace)"
+    failures=$((failures + 1))
+  elif ! grep -qF -- "$expected" <<<"$out"; then
+    echo "FAIL: expected to see: $expected"
+    failures=$((failures + 1))
+  fi
+}
+
+# api METHOD PATH: prints the response body (for names the CLI generated).
+api() {
+  node --input-type=module -e '
+    const [url, method, path] = process.argv.slice(1);
+    const res = await fetch(url + path, { method, headers: { Accept: "application/vnd.heroku+json; version=3", Authorization: "Bearer emulator-token" } });
+    process.stdout.write(await res.text());
+  ' "$url" "$1" "$2"
+}
+
 # run EXPECTED heroku-args...: the command must exit 0 and print EXPECTED.
 run() {
   local expected="$1"
   shift
   echo
   echo "\$ heroku $*"
+  commands=$((commands + 1))
   local out status=0
   out="$("$heroku" "$@" 2>&1)" || status=$?
   # The first run per HOME warns about changed terms of service; not ours.
@@ -98,6 +132,31 @@ run "https://logs.example.com/ingest" drains -a "$app"
 run "Creating heroku-postgresql:essential-0 on $app" addons:create heroku-postgresql:essential-0 -a "$app"
 run "as DATABASE" addons -a "$app"
 run "Attach DATABASE" releases -a "$app"
+
+# Issue 16: sharing an add-on, resolving it without an app, Postgres, dynos, stacks, rollback.
+other=demo-other
+run "Creating $other... done" apps:create "$other" --region us
+db="$(api GET "/apps/$app/addons" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).find((a) => a.addon_service.name === "heroku-postgresql").name')"
+echo "(the database add-on is $db)"
+run "Attaching $db to $other... done" addons:attach "$db" -a "$other"
+run "Attaching $db as SHOP_DB to $other... done" addons:attach "$db" --as SHOP_DB -a "$other"
+run "SHOP_DB_URL" config -a "$other"
+run "demo-other::SHOP_DB" addons:info "$db"
+# Everything up to the Postgres API itself (resolving the database with
+# Accept-Inclusion) is the emulator's; that API is not, so it must stop there.
+fails "api.data.heroku.com" pg:info -a "$app"
+run "Restarting all dynos on $app... done" ps:restart -a "$app"
+run "Restarting dyno web.1 on $app... done" ps:restart web.1 -a "$app"
+run "Stopping dyno worker.1 on $app... done" ps:stop worker.1 -a "$app"
+run "Setting stack to heroku-22... done" stack:set heroku-22 -a "$app"
+deploy "$app"
+run "* heroku-22" stack -a "$app"
+run "Stack:          heroku-22" apps:info -a "$app"
+run "Rolling back $app to v4... done, v8" releases:rollback v4 -a "$app"
+run "Rollback to v4" releases -a "$app"
+# v4 was built on heroku-24: the rollback moves the app back to it.
+run "Stack:          heroku-24" apps:info -a "$app"
+run "Destroying $other" apps:destroy "$other" --confirm "$other"
 run "Destroying $app" apps:destroy "$app" --confirm "$app"
 
 echo
@@ -106,7 +165,7 @@ node -e '
     console.log(`emulator saw ${s.requests} API requests, by status ${JSON.stringify(s.byStatus)}`));
 ' "$url"
 if [ "$failures" -eq 0 ]; then
-  echo "all 14 Heroku CLI commands passed against the emulator"
+  echo "all $commands Heroku CLI commands passed against the emulator"
 else
   echo "$failures command(s) failed"
   exit 1
