@@ -50,28 +50,35 @@ cd "$scratch/work"
 
 failures=0
 commands=0
-# fails EXPECTED heroku-args...: the command must exit non-zero with a clean
-# message containing EXPECTED: no crash (no JavaScript error, no stack trace).
-fails() {
-  local expected="$1"
-  shift
+# check ok|fails EXPECTED heroku-args...: with `ok` the command must exit 0,
+# with `fails` non-zero with a clean message (no JavaScript error, no stack
+# trace); either way its output must contain EXPECTED.
+check() {
+  local mode="$1" expected="$2"
+  shift 2
   echo
-  echo "\$ heroku $*   (expected to fail cleanly)"
+  if [ "$mode" = ok ]; then echo "\$ heroku $*"; else echo "\$ heroku $*   (expected to fail cleanly)"; fi
   commands=$((commands + 1))
-  local out status=0
+  local out status=0 problem=""
   out="$("$heroku" "$@" 2>&1)" || status=$?
+  # The first run per HOME warns about changed terms of service; not ours.
   printf '%s\n' "$out" | grep -v -e 'terms of service' -e 'dashboard.heroku.com/terms' | sed 's/^/    /'
-  if [ "$status" -eq 0 ]; then
-    echo "FAIL: exit 0, expected a failure"
-    failures=$((failures + 1))
-  elif grep -qE -e '(TypeError|ReferenceError|SyntaxError|RangeError)' -e '^ +at .+:[0-9]+:[0-9]+\)?$' <<<"$out"; then
-    echo "FAIL: crashed (JavaScript error or stack trace)"
-    failures=$((failures + 1))
+  if [ "$mode" = ok ] && [ "$status" -ne 0 ]; then
+    problem="exit $status"
+  elif [ "$mode" = fails ] && [ "$status" -eq 0 ]; then
+    problem="exit 0, expected a failure"
+  elif [ "$mode" = fails ] && grep -qE -e '(TypeError|ReferenceError|SyntaxError|RangeError)' -e '^ +at .+:[0-9]+:[0-9]+\)?$' <<<"$out"; then
+    problem="crashed (JavaScript error or stack trace)"
   elif ! grep -qF -- "$expected" <<<"$out"; then
-    echo "FAIL: expected to see: $expected"
+    problem="expected to see: $expected"
+  fi
+  if [ -n "$problem" ]; then
+    echo "FAIL: $problem"
     failures=$((failures + 1))
   fi
 }
+run() { check ok "$@"; }
+fails() { check fails "$@"; }
 
 # api METHOD PATH: prints the response body (for names the CLI generated).
 api() {
@@ -80,26 +87,6 @@ api() {
     const res = await fetch(url + path, { method, headers: { Accept: "application/vnd.heroku+json; version=3", Authorization: "Bearer emulator-token" } });
     process.stdout.write(await res.text());
   ' "$url" "$1" "$2"
-}
-
-# run EXPECTED heroku-args...: the command must exit 0 and print EXPECTED.
-run() {
-  local expected="$1"
-  shift
-  echo
-  echo "\$ heroku $*"
-  commands=$((commands + 1))
-  local out status=0
-  out="$("$heroku" "$@" 2>&1)" || status=$?
-  # The first run per HOME warns about changed terms of service; not ours.
-  printf '%s\n' "$out" | grep -v -e 'terms of service' -e 'dashboard.heroku.com/terms' | sed 's/^/    /'
-  if [ "$status" -ne 0 ]; then
-    echo "FAIL: exit $status"
-    failures=$((failures + 1))
-  elif ! grep -qF -- "$expected" <<<"$out"; then
-    echo "FAIL: expected to see: $expected"
-    failures=$((failures + 1))
-  fi
 }
 
 # A deploy is what gives an app process types; the emulator has no git
