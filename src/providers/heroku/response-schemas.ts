@@ -425,6 +425,79 @@ export const RESPONSE_SCHEMAS = {
    "token"
   ]
  },
+ "buildpack": {
+  "type": "object",
+  "properties": {
+   "ordinal": {
+    "type": [
+     "integer"
+    ]
+   },
+   "buildpack": {
+    "type": [
+     "object"
+    ],
+    "properties": {
+     "url": {
+      "type": [
+       "string"
+      ],
+      "minLength": 1
+     },
+     "name": {
+      "type": [
+       "string",
+       "null"
+      ]
+     }
+    },
+    "required": [
+     "url"
+    ]
+   }
+  },
+  "required": [
+   "ordinal",
+   "buildpack"
+  ]
+ },
+ "feature": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "enabled": {
+    "type": [
+     "boolean"
+    ]
+   },
+   "state": {
+    "type": [
+     "string"
+    ]
+   },
+   "description": {
+    "type": [
+     "string"
+    ]
+   }
+  },
+  "required": [
+   "id",
+   "name",
+   "enabled"
+  ]
+ },
  "rate-limit": {
   "type": "object",
   "properties": {
