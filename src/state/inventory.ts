@@ -3,6 +3,7 @@
  * serialising, listing addresses and forgetting entries. No I/O here.
  */
 import { randomUUID } from 'node:crypto';
+import { stateSchemaProblem } from './schema.js';
 import type { Address, AppChildKind, ResourceKind } from '../model/address.js';
 import { INVENTORY_VERSION, type Inventory, type InventoryApp } from '../model/inventory.js';
 import { formatAddress, formatPipelineAddress, parseAddress, parsePipelineAddress } from '../util/address.js';
@@ -228,6 +229,9 @@ function sortKeys(value: unknown): unknown {
  */
 export function checkInventory(value: unknown): string | undefined {
   if (!isObject(value)) return 'the top level must be an object';
+  // Structure and keys first (a `__proto__` app key stops here); then what a schema cannot say.
+  const structural = stateSchemaProblem(value);
+  if (structural) return structural;
   if (!Number.isInteger(value.version) || (value.version as number) < 1) return 'version: must be a positive whole number';
   if (typeof value.lineage !== 'string' || value.lineage === '') return 'lineage: must be a non-empty string';
   if (!Number.isSafeInteger(value.serial) || (value.serial as number) < 0) return 'serial: must be a whole number >= 0';

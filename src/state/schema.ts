@@ -1,0 +1,71 @@
+import { Ajv, type ErrorObject } from 'ajv';
+
+/**
+ * The shape of a state file, checked before any of it is used. State is
+ * input like any other (it may be edited by hand, merged badly in Git, or
+ * planted): besides types, every map's keys are checked, so a key such as
+ * `__proto__` is refused here instead of reaching code that indexes objects
+ * with it. App keys follow the YAML's rule; other maps refuse only the
+ * names that mean something to JavaScript objects.
+ */
+const SAFE_KEY = { not: { enum: ['__proto__', 'constructor', 'prototype'] } };
+const map = (values: object = { type: 'object' }): object => ({ type: 'object', propertyNames: SAFE_KEY, additionalProperties: values });
+
+export const STATE_SCHEMA = {
+  type: 'object',
+  required: ['version', 'lineage', 'serial', 'apps'],
+  propertyNames: SAFE_KEY,
+  properties: {
+    version: { type: 'integer', minimum: 1 },
+    lineage: { type: 'string', minLength: 1 },
+    serial: { type: 'integer', minimum: 0 },
+    apps: {
+      type: 'object',
+      propertyNames: { pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 },
+      additionalProperties: {
+        type: 'object',
+        propertyNames: SAFE_KEY,
+        properties: {
+          config: map(),
+          addons: map(),
+          domains: map(),
+          drains: map(),
+          formation: map(),
+          features: map(),
+        },
+      },
+    },
+  },
+} as const;
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/** The first structural problem as `path: problem`, or undefined. */
+export function stateSchemaProblem(value: unknown): string | undefined {
+  validate ??= new Ajv({ strict: false, allErrors: false }).compile(STATE_SCHEMA);
+  if (validate(value)) return undefined;
+  return describe(validate.errors?.[0]);
+}
+
+function describe(e: ErrorObject | undefined): string {
+  if (!e) return 'the top level: not a state file';
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+  const where = path === '' ? 'the top level' : path;
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'propertyNames':
+      return `${where}: key ${JSON.stringify(String(params.propertyName))} is not allowed${path === 'apps' ? ' (app keys are lowercase letters, digits and dashes, as in the YAML)' : ''}`;
+    case 'required':
+      return `${path === '' ? '' : `${path}.`}${String(params.missingProperty)}: is missing`;
+    case 'type':
+      return `${where}: must be ${params.type === 'integer' ? 'a whole number' : `an ${String(params.type)}`}`;
+    case 'minimum':
+      return `${where}: must be >= ${String(params.limit)}`;
+    default:
+      return `${where}: ${e.message ?? 'is invalid'}`;
+  }
+}
