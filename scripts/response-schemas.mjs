@@ -60,8 +60,6 @@ export const NEEDS = {
     definition: 'log-drain',
     fields: { id: 'req', url: 'req', token: 'req', addon: 'opt', 'addon.id': 'opt' },
   },
-  buildpack: { definition: 'buildpack-installation', fields: { ordinal: 'req', 'buildpack.url': 'req', 'buildpack.name': 'opt-null' } },
-  feature: { definition: 'app-feature', fields: { id: 'req', name: 'req', enabled: 'req', state: 'opt', description: 'opt' } },
   'rate-limit': { definition: 'rate-limit', fields: { remaining: 'req' } },
   buildpack: {
     definition: 'buildpack-installation',

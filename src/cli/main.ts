@@ -45,6 +45,13 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  // `dynoform state list | head`: the reader went away. Output stops; the run does not (an apply
+  // in progress still finishes its requests and saves state) and nothing crashes.
+  const onPipeError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+  };
+  const streams = [ctx.stdout, ctx.stderr].filter((s) => s === process.stdout || s === process.stderr);
+  for (const s of streams) s.on('error', onPipeError);
 
   const program = new Command();
   program
@@ -79,5 +86,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    // Left on: a write still buffered may fail with EPIPE after main returns.
+    void streams;
   }
 }

@@ -3,6 +3,10 @@ import { CliError, type CliContext } from './context.js';
 import type { CommonOptions as OperationOptions, OperationEvent } from '../operations/index.js';
 import { formatDiagnostic } from '../operations/index.js';
 import { createReadProgressView, type ReadProgressView } from './views/read-progress.js';
+import { renderWaitLine } from '../render/apply-text.js';
+
+/** When each kind of wait was last printed, per stream (logs get one line per kind every 5 s). */
+const lastWait = new WeakMap<object, Map<string, number>>();
 
 /** Options shared by every command that talks to the API and the state. */
 export interface CommonOptions {
@@ -86,6 +90,19 @@ export function printOperationEvent(ctx: CliContext, e: OperationEvent, print: {
     case 'debug':
       ctx.stderr.write(`debug: ${e.message}\n`);
       break;
+    case 'wait': {
+      // On a terminal every pause shows; in a log, one line per kind of pause every 5 s at most.
+      const now = Date.now();
+      if (ctx.stderr.isTTY !== true) {
+        const last = lastWait.get(ctx.stderr)?.get(e.reason) ?? -Infinity;
+        if (now - last < 5000) break;
+        const seen = lastWait.get(ctx.stderr) ?? new Map<string, number>();
+        seen.set(e.reason, now);
+        lastWait.set(ctx.stderr, seen);
+      }
+      ctx.stderr.write(renderWaitLine({ type: 'wait', reason: e.reason, ms: e.ms, detail: e.detail }) + '\n');
+      break;
+    }
     case 'phase':
       if (print.phases && ctx.stderr.isTTY) ctx.stderr.write(`Reading the live state of ${e.apps} app(s)…\n`);
       break;

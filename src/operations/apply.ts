@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApplyResult } from '../model/apply.js';
-import type { ClientEvent } from '../model/client.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Plan } from '../model/plan.js';
@@ -11,7 +10,7 @@ import { parsePlan, planHasChanges } from '../planner/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
 import { DEFAULTS, resolveCommon, type CommonOptions, type Resolved } from './options.js';
-import { computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import { clientWait, computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
 import { anySignal } from '../util/signal.js';
 
 export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
@@ -110,12 +109,6 @@ async function readPlanFile(r: Resolved, planFile: string): Promise<Plan> {
   return parsed.plan;
 }
 
-/** A client event the stream shows: rate-limit pauses and retries become `wait` events. */
-function clientWait(e: ClientEvent): ApplyStreamEvent | undefined {
-  if (e.type === 'rate-limit-wait') return { type: 'wait', reason: 'rate-limit', ms: e.ms, detail: `${e.remaining} requests left in the budget` };
-  if (e.type === 'retry') return { type: 'wait', reason: 'retry', ms: e.ms, detail: `${e.method} ${e.path}: ${e.reason}` };
-  return undefined;
-}
 
 async function execute(options: ApplyOptions, signal: AbortSignal, channel: EventChannel<ApplyStreamEvent>): Promise<void> {
   const r = { ...resolveCommon(options), emit: (e: ApplyStreamEvent) => channel.push(e) };
@@ -140,7 +133,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
     try {
       const { client, apiUrl, listen } = await connect(r, { ...options, concurrency: Math.max(DEFAULTS.clientConcurrency, concurrency), abortInFlight: false }, (e) => {
         const wait = clientWait(e);
-        if (wait) channel.push(wait);
+        if (wait) channel.push({ type: 'wait', ...wait });
       });
       try {
         // The state as read under the lock: nobody else can move it until we release.

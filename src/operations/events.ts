@@ -13,6 +13,8 @@ export type OperationEvent =
   /** A warning of the operation itself: credentials, a taken-over lock, the API's Warning-Message. */
   | { type: 'notice'; message: string }
   | { type: 'debug'; message: string }
+  /** The client is pausing before a retry: a failure, or a 429 (with the API's Retry-After). Rate-limit pacing shows as read-progress. */
+  | { type: 'wait'; reason: 'rate-limit' | 'retry'; ms: number; detail: string }
   | { type: 'phase'; phase: 'read-live'; apps: number }
   | ReadEstimateEvent
   | ReadProgressEvent;

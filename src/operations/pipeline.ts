@@ -78,8 +78,11 @@ export async function connect(
     ...(debug ? { onDebug: (line: string) => r.emit({ type: 'debug', message: line }) } : {}),
     onEvent: (e) => {
       if (e.type === 'warning') r.emit({ type: 'notice', message: e.message });
-      onClientEvent?.(e);
       for (const l of listeners) l(e);
+      if (onClientEvent) return onClientEvent(e);
+      // Plan, drift and import show retries too (pacing has its own read-progress events): a silent 30 s wait looks like a hang.
+      const wait = e.type === 'retry' ? clientWait(e) : undefined;
+      if (wait) r.emit({ type: 'wait', ...wait });
     },
     // Reads may be cut short by the signal; apply lets requests in flight finish
     // (the engine stops starting new ones), so it passes abortInFlight: false.
@@ -90,6 +93,16 @@ export async function connect(
     return () => listeners.delete(l);
   };
   return { client, apiUrl, token, listen };
+}
+
+/** A client event as a wait: rate-limit pauses and retries (with "retrying 2/5" when the retries are counted). */
+export function clientWait(e: ClientEvent): { reason: 'rate-limit' | 'retry'; ms: number; detail: string } | undefined {
+  if (e.type === 'rate-limit-wait') return { reason: 'rate-limit', ms: e.ms, detail: `${e.remaining} requests left in the budget` };
+  if (e.type === 'retry') {
+    const count = e.retry !== undefined && e.of !== undefined ? `, retrying ${e.retry}/${e.of}` : '';
+    return { reason: 'retry', ms: e.ms, detail: `${e.method} ${e.path}: ${e.reason}${count}` };
+  }
+  return undefined;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

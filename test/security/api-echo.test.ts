@@ -163,7 +163,7 @@ describe('Retry-After', () => {
     expect(times).toHaveLength(2);
     // Not a timing assertion on our speed: the server's own minimum was respected.
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990);
-    // TODO(api): plan shows the wait once the CLI reports client events during plan.
+    expect(r.stderr).toMatch(/retrying request for 1\.0s \(GET \/apps: 429 rate_limit, Retry-After 1s\)|for 1(\.0)?s .*GET \/apps: 429 rate_limit, Retry-After 1s/);
 
   });
 

@@ -45,7 +45,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
         allowDestroy: opts.allowDestroy === true,
         concurrency,
         provisionTimeoutMs,
-        ...(opts.autoApprove ? {} : { confirm: async () => (await ask(ctx, "Do you want to apply these changes? Only 'yes' will be accepted: ")).trim() === 'yes' }),
+        ...(opts.autoApprove ? {} : { confirm: async () => (await ask(ctx, "Do you want to apply these changes? Only 'yes' will be accepted: "))?.trim() === 'yes' }),
       })) {
         view.onEvent(e);
         if (e.type === 'apply-skipped') exitCode = e.reason === 'not-confirmed' ? ExitCode.error : ExitCode.ok;
@@ -61,13 +61,29 @@ export function registerApply(program: Command, ctx: CliContext): void {
   });
 }
 
-async function ask(ctx: CliContext, question: string): Promise<string> {
+/**
+ * One line from the terminal; undefined when the user ends input instead
+ * (Ctrl-D), presses Ctrl-C at the prompt (readline takes it in raw mode,
+ * so no SIGINT reaches the process), or the run is interrupted.
+ */
+async function ask(ctx: CliContext, question: string): Promise<string | undefined> {
   const rl = createInterface({ input: ctx.stdin, output: ctx.stdout, terminal: true });
   try {
-    return await new Promise<string>((resolveAnswer) => {
-      rl.question(question, resolveAnswer);
-      ctx.signal.addEventListener('abort', () => resolveAnswer(''), { once: true });
+    const answer = await new Promise<string | undefined>((resolveAnswer) => {
+      let done = false;
+      const finish = (a: string | undefined): void => {
+        if (done) return;
+        done = true;
+        resolveAnswer(a);
+      };
+      rl.question(question, finish);
+      rl.on('close', () => finish(undefined));
+      rl.on('SIGINT', () => finish(undefined));
+      ctx.signal.addEventListener('abort', () => finish(undefined), { once: true });
     });
+    // The cursor is still on the prompt's line.
+    if (answer === undefined) ctx.stdout.write('\n');
+    return answer;
   } finally {
     rl.close();
   }
