@@ -153,7 +153,7 @@ export class Transport {
 }
 
 /** dns.lookup that fails with ENOTLOOPBACK when the name resolves to anything but loopback. */
-const loopbackOnlyLookup = ((hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+export const loopbackOnlyLookup = ((hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const list = addresses as LookupAddress[];
