@@ -8,7 +8,8 @@ import { importFingerprintInputs, inventoryForImport } from '../import/inventory
 import { readAppsToImport } from '../import/read.js';
 import { secretRule } from '../import/secret-rule.js';
 import { readTerraformSource } from '../import/terraform/locate.js';
-import { mapTerraformState, terraformApps, type TerraformReportEntry } from '../import/terraform/map.js';
+import { mapTerraformState, terraformApps, terraformPipelines, type TerraformReportEntry } from '../import/terraform/map.js';
+import { inventoryForPipeline, readPipelinesToImport, type ReadPipelinesResult } from '../import/pipelines.js';
 import { parseTerraformState, TerraformStateError, type TfState } from '../import/terraform/state.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { cloneInventory, type StateLock } from '../state/index.js';
@@ -111,8 +112,17 @@ export async function importFromTerraform(options: TerraformImportOptions): Prom
       });
       if (byId.length > 0) throw alreadyManaged(backend.describe(), byId);
 
+      const pipelineIds = terraformPipelines(tf);
+      const ownedPipelines = pipelineIds.flatMap((id) => Object.values(inventory.pipelines ?? {}).filter((p) => p.id === id).map((p) => p.key));
+      if (ownedPipelines.length > 0) {
+        throw new DynoformError('conflict', `already managed in ${backend.describe()}: pipeline ${ownedPipelines.join(', ')}. Importing again would reset what dynoform knows was last applied; to start over, run: ${ownedPipelines.map((k) => `dynoform state forget pipeline.${k}`).join('; ')}`);
+      }
+      const pipelines: ReadPipelinesResult = pipelineIds.length > 0
+        ? await readPipelinesToImport(client, pipelineIds, options.signal ? { signal: options.signal } : {})
+        : { pipelines: [], appNames: {}, notFound: [] };
+
       const includeValues = options.includeValues === true;
-      const { plan, report } = mapTerraformState(tf, read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);
+      const { plan, report } = mapTerraformState(tf, read.apps, { includeValues, secretRule: rule }, canonicalDynoSize, pipelines);
       if (plan.apps.length === 0) {
         const why = report.filter((e) => e.address.startsWith('heroku_app.') || e.address.includes('.heroku_app.')).map((e) => `${e.address}: ${e.reason ?? ''}`);
         throw new DynoformError('not-found', `no app of ${shown} could be imported: ${why.join('; ')}`);
@@ -127,6 +137,7 @@ export async function importFromTerraform(options: TerraformImportOptions): Prom
         const fp = createFingerprinter(saltForLineage(inventory.lineage));
         await fp.prepare(importFingerprintInputs(plan));
         for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
+        for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
         // YAML first: should the state write fail, the next plan merely offers to adopt the apps.
         if (outPath) {
           try {

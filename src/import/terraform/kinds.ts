@@ -22,6 +22,8 @@ const MAPPED: ReadonlySet<string> = new Set([
   'heroku_domain',
   'heroku_drain',
   'heroku_app_feature',
+  'heroku_pipeline',
+  'heroku_pipeline_coupling',
 ]);
 
 const LATER: Readonly<Record<string, string>> = {
@@ -32,8 +34,6 @@ const LATER: Readonly<Record<string, string>> = {
   heroku_cert: 'SNI certificates',
   heroku_ssl: 'SNI certificates',
   heroku_app_webhook: 'app webhooks',
-  heroku_pipeline: 'pipelines',
-  heroku_pipeline_coupling: 'pipeline couplings',
   heroku_pipeline_config_var: 'pipeline stage config vars',
   heroku_review_app_config: 'review-app configuration',
 };

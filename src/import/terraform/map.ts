@@ -15,6 +15,8 @@ import {
   type SizeCanonicaliser,
 } from '../build.js';
 import { DEFAULT_SECRET_RULE, secretReason } from '../secret-rule.js';
+import type { ImportedCoupling, ImportedPipeline, ReadPipelinesResult } from '../pipelines.js';
+import { PIPELINE_STAGES, type PipelineStage } from '../../model/desired.js';
 import { isHerokuProvider, treatmentOf } from './kinds.js';
 import { isSensitive, type TfInstance, type TfState } from './state.js';
 
@@ -91,11 +93,17 @@ interface AppBuild {
   configFrom: Map<string, string>;
 }
 
+/** The `heroku_pipeline` ids of the state: the pipelines to read from the API. */
+export function terraformPipelines(state: TfState): string[] {
+  return state.instances.filter((i) => classify(i) === 'mapped' && i.type === 'heroku_pipeline').flatMap((i) => str(i.attributes['id']) ?? []);
+}
+
 export function mapTerraformState(
   state: TfState,
   liveApps: readonly LiveApp[],
   opts: ImportOptions,
   canonicalSize: SizeCanonicaliser,
+  livePipelines: ReadPipelinesResult = { pipelines: [], appNames: {}, notFound: [] },
 ): TerraformImport {
   const report: TerraformReportEntry[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -392,11 +400,61 @@ export function mapTerraformState(
     report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.features.${name}`] });
   }
 
+  // ---- pipelines and couplings
+  const pipelines = new Map<string, { p: ImportedPipeline; live: ReadPipelinesResult['pipelines'][number] }>();
+  for (const i of ofType('heroku_pipeline')) {
+    const id = str(i.attributes['id']);
+    const name = str(i.attributes['name']);
+    const live = livePipelines.pipelines.find((x) => x.pipeline.id === id);
+    if (!id || !live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `pipeline ${name ?? id ?? '(no id)'} is not visible to this account now (deleted outside Terraform?)` });
+      continue;
+    }
+    if (name && live.pipeline.name !== name) warn(i.address, `the pipeline is now called ${live.pipeline.name} (Terraform's state says ${name}): declared under its current name`);
+    // owner is optional and computed in the provider: a team is declared only when it owns the pipeline.
+    const p: ImportedPipeline = { key: live.pipeline.name, id, name: live.pipeline.name, ...(live.team !== undefined ? { team: live.team } : {}), couplings: [] };
+    pipelines.set(id, { p, live });
+    report.push({ address: i.address, status: 'mapped', yaml: [`pipelines.${p.key}`] });
+  }
+  for (const i of ofType('heroku_pipeline_coupling')) {
+    const pid = str(i.attributes['pipeline']);
+    const entry = pid !== undefined ? pipelines.get(pid) : undefined;
+    if (!entry) {
+      report.push({
+        address: i.address,
+        status: 'not-mapped',
+        yaml: [],
+        reason: `its pipeline (${pid ?? 'none'}) is not a heroku_pipeline of this state that could be read: a coupling is declared in its pipeline's stages`,
+      });
+      continue;
+    }
+    const b = appOf(i);
+    if (!b) continue;
+    const live = entry.live.couplings.find((c) => c.appId === b.live.id);
+    if (!live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `${b.app.key} is not in pipeline ${entry.p.name} now (removed outside Terraform?)` });
+      continue;
+    }
+    if (!(PIPELINE_STAGES as readonly string[]).includes(live.stage)) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `stage ${live.stage}: the YAML declares ${PIPELINE_STAGES.join(', ')} only` });
+      continue;
+    }
+    const stateStage = str(i.attributes['stage']);
+    if (stateStage && stateStage !== live.stage) warn(i.address, `${b.app.key} is in stage ${live.stage} of ${entry.p.name}, ${stateStage} in Terraform's state: the YAML declares ${live.stage}`);
+    const c: ImportedCoupling = { app: b.app.key, appId: b.live.id, id: live.id, stage: live.stage as PipelineStage };
+    entry.p.couplings.push(c);
+    report.push({ address: i.address, status: 'mapped', yaml: [`pipelines.${entry.p.key}.stages.${c.stage}[${c.app}]`] });
+  }
+  const importedPipelines = [...pipelines.values()].map(({ p }) => {
+    p.couplings.sort((a, b) => PIPELINE_STAGES.indexOf(a.stage) - PIPELINE_STAGES.indexOf(b.stage) || (a.app < b.app ? -1 : a.app > b.app ? 1 : 0));
+    return p;
+  });
+
   const imported = [...apps.values()].map((b) => sortApp(b.app));
   const env = assignEnvNames(imported, opts);
   markReferences(state, report);
   report.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
-  return { plan: { apps: imported, env, diagnostics }, report };
+  return { plan: { apps: imported, ...(importedPipelines.length > 0 ? { pipelines: importedPipelines } : {}), env, diagnostics }, report };
 }
 
 /** Sets `refersTo` on the entries left in Terraform whose attributes hold the id of a handed-over resource. */

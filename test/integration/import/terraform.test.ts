@@ -203,6 +203,39 @@ describe('dynoform import --from-terraform on the fixture of the real provider',
     expect(remote.stderr).toContain('terraform show -json > show.json');
   });
 
+  it('a state with a heroku_pipeline and its couplings: the pipelines: section, owned in state, and still an empty plan', async () => {
+    const h = w.heroku;
+    const pipeline = (await h.request('POST', '/pipelines', { name: 'acme-shop' })) as { id: string; owner: { id: string; type: string } | null };
+    const staging = (await h.request('POST', '/pipeline-couplings', { app: 'acme-staging', pipeline: pipeline.id, stage: 'staging' })) as { id: string };
+    const prod = (await h.request('POST', '/pipeline-couplings', { app: 'acme-storefront', pipeline: pipeline.id, stage: 'production' })) as { id: string };
+    const withPipeline = JSON.parse(readFileSync(TFSTATE, 'utf8')) as { resources: unknown[] };
+    const res = (type: string, name: string, attributes: Record<string, unknown>) => ({
+      mode: 'managed', type, name, provider: 'provider["registry.terraform.io/heroku/heroku"]',
+      instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
+    });
+    withPipeline.resources.push(
+      res('heroku_pipeline', 'shop', { id: pipeline.id, name: 'acme-shop', owner: pipeline.owner ? [pipeline.owner] : [] }),
+      res('heroku_pipeline_coupling', 'staging', { id: staging.id, app_id: inst('heroku_app', 'staging')['uuid'], pipeline: pipeline.id, stage: 'staging' }),
+      res('heroku_pipeline_coupling', 'production', { id: prod.id, app_id: inst('heroku_app', 'storefront')['uuid'], pipeline: pipeline.id, stage: 'production' }),
+    );
+    await w.write('pipelines.tfstate', JSON.stringify(withPipeline));
+
+    w.emulator.resetStats();
+    const r = await w.run(['import', '--from-terraform', 'pipelines.tfstate', '-o', 'p.yaml', '--state', 'p-state.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(w.writes()).toEqual({});
+    const doc = parse(await readFile(w.path('p.yaml'), 'utf8')) as { pipelines: unknown };
+    expect(doc.pipelines).toEqual({ 'acme-shop': { stages: { staging: ['acme-staging'], production: ['acme-storefront'] } } });
+    expect(r.stderr).toMatch(/heroku_pipeline_coupling\.staging +→ pipelines\.acme-shop\.stages\.staging\[acme-staging\]/);
+    const saved = JSON.parse(await readFile(w.path('p-state.json'), 'utf8')) as { pipelines: Record<string, { id: string; couplings: Record<string, unknown> }> };
+    expect(saved.pipelines['acme-shop']!.id).toBe(pipeline.id);
+    expect(Object.keys(saved.pipelines['acme-shop']!.couplings).sort()).toEqual(['acme-staging', 'acme-storefront']);
+
+    const plan = await w.run(['plan', '-f', 'p.yaml', '--state', 'p-state.json', '--detailed-exitcode'], ENV);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+  });
+
   it('refuses: another state format version, app names beside the flag, a state without apps, apps the state already manages', async () => {
     await w.write('v3.tfstate', JSON.stringify({ version: 3, terraform_version: '0.11.14', serial: 1, modules: [] }));
     const v3 = await w.run(['import', '--from-terraform', 'v3.tfstate']);

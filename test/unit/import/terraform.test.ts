@@ -318,6 +318,45 @@ describe('mapping each kind', () => {
   });
 });
 
+describe('pipelines', () => {
+  const livePipelines = {
+    pipelines: [
+      {
+        pipeline: { id: 'p1', name: 'shop', owner: { id: 't1', type: 'team' as const } },
+        couplings: [
+          { id: 'c1', appId: APP_ID, pipelineId: 'p1', stage: 'staging' },
+          { id: 'c2', appId: 'someone-else', pipelineId: 'p1', stage: 'production' },
+        ],
+        team: 'acme',
+      },
+    ],
+    appNames: { [APP_ID]: 'shop', 'someone-else': 'other' },
+    notFound: [],
+  };
+  const resources: Res[] = [
+    app(),
+    { type: 'heroku_pipeline', name: 'shop', attributes: { id: 'p1', name: 'shop', owner: [{ id: 't1', type: 'team' }] } },
+    { type: 'heroku_pipeline_coupling', name: 'staging', attributes: { id: 'c1', app_id: APP_ID, pipeline: 'p1', stage: 'staging' } },
+    { type: 'heroku_pipeline_coupling', name: 'orphan', attributes: { id: 'c9', app_id: APP_ID, pipeline: 'p-unknown', stage: 'staging' } },
+  ];
+  const r = mapTerraformState(parseTerraformState(tfstate(resources), 'terraform.tfstate'), [live()], { includeValues: false }, canon, livePipelines);
+
+  it('heroku_pipeline + heroku_pipeline_coupling: the pipeline with its team, and only the couplings Terraform managed', () => {
+    const doc = parse(renderImportYaml(r.plan, { includeValues: false, schemaRef: 's.json' })) as { pipelines: unknown };
+    expect(doc.pipelines).toEqual({ shop: { team: 'acme', stages: { staging: ['shop'] } } });
+    expect(entry(r, 'heroku_pipeline.shop')).toMatchObject({ status: 'mapped', yaml: ['pipelines.shop'] });
+    expect(entry(r, 'heroku_pipeline_coupling.staging')).toMatchObject({ status: 'mapped', yaml: ['pipelines.shop.stages.staging[shop]'] });
+    expect(entry(r, 'heroku_pipeline_coupling.orphan')).toMatchObject({ status: 'not-mapped', reason: expect.stringContaining('its pipeline (p-unknown) is not a heroku_pipeline of this state') });
+    expect(r.plan.pipelines![0]!.couplings).toEqual([{ app: 'shop', appId: APP_ID, id: 'c1', stage: 'staging' }]);
+  });
+
+  it('a pipeline gone from Heroku is not mapped', () => {
+    const gone = mapTerraformState(parseTerraformState(tfstate(resources.slice(0, 2)), 'x'), [live()], { includeValues: false }, canon);
+    expect(entry(gone, 'heroku_pipeline.shop')).toMatchObject({ status: 'not-mapped', reason: 'pipeline shop is not visible to this account now (deleted outside Terraform?)' });
+    expect(gone.plan.pipelines).toBeUndefined();
+  });
+});
+
 describe('refusals, each with its reason in the report', () => {
   const r = run([
     app(),
@@ -325,7 +364,7 @@ describe('refusals, each with its reason in the report', () => {
     { type: 'heroku_frobnicator', name: 'x', attributes: { id: 'x' } },
     { type: 'aws_s3_bucket', name: 'assets', attributes: { id: 'b' }, provider: 'provider["registry.terraform.io/hashicorp/aws"]' },
     { type: 'heroku_app', name: 'lookup', attributes: { id: APP_ID, name: 'shop' }, mode: 'data' },
-    { type: 'heroku_pipeline', name: 'p', attributes: { id: 'p1', name: 'shop' } },
+    { type: 'heroku_review_app_config', name: 'p', attributes: { id: 'p1', pipeline_id: 'x' } },
     { type: 'heroku_collaborator', name: 'c', attributes: { id: 'c1', app_id: APP_ID, email: 'a@example.com' } },
   ]);
 
@@ -340,7 +379,7 @@ describe('refusals, each with its reason in the report', () => {
   it('a data source, a kind outside dynoform, and kinds a later version will map', () => {
     expect(entry(r, 'data.heroku_app.lookup').reason).toBe('a data source: Terraform reads it, it owns nothing');
     expect(entry(r, 'heroku_space.private').reason).toBe('dynoform does not manage Private Spaces');
-    expect(entry(r, 'heroku_pipeline.p')).toMatchObject({ status: 'later', reason: expect.stringMatching(/^not mapped yet: pipelines .* a later version will map them/) });
+    expect(entry(r, 'heroku_review_app_config.p')).toMatchObject({ status: 'later', reason: expect.stringMatching(/^not mapped yet: review-app configuration .* a later version will map them/) });
     expect(entry(r, 'heroku_collaborator.c').status).toBe('later');
   });
 
