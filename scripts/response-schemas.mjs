@@ -27,7 +27,7 @@ const SCHEMA = join(root, 'test/fixtures/heroku-api/schema.json');
 export const NEEDS = {
   app: {
     definition: 'app',
-    fields: { id: 'req', name: 'req', 'region.name': 'req', 'stack.name': 'req', 'build_stack.name': 'opt', maintenance: 'req' },
+    fields: { id: 'req', name: 'req', 'region.name': 'req', 'stack.name': 'req', 'build_stack.name': 'opt', maintenance: 'req', team: 'opt-null', 'team.name': 'opt' },
   },
   addon: {
     definition: 'add-on',
@@ -64,6 +64,11 @@ export const NEEDS = {
   buildpack: {
     definition: 'buildpack-installation',
     fields: { ordinal: 'req', buildpack: 'req', 'buildpack.url': 'req', 'buildpack.name': 'opt-null' },
+  },
+  'team-app': { definition: 'team-app', fields: { id: 'req', name: 'req', locked: 'opt', team: 'opt-null', 'team.name': 'opt' } },
+  collaborator: {
+    definition: 'team-app-collaborator',
+    fields: { id: 'req', 'user.email': 'req', role: 'opt-null', permissions: 'opt' },
   },
   feature: {
     definition: 'app-feature',

@@ -6,6 +6,7 @@ import type {
   InventoryCoupling,
   InventoryDomain,
   InventoryDrain,
+  InventoryCollaborator,
 } from '../model/inventory.js';
 import type { Change, FormationUpdate } from '../model/plan.js';
 import { forgetAddress } from '../state/inventory.js';
@@ -28,6 +29,9 @@ export type AppliedEffect =
       maintenance?: boolean;
       /** Declared consent to deletion; undefined leaves the recorded value. */
       protect?: boolean;
+      /** The team the app was created in (and its lock), to record as owned. */
+      team?: string;
+      locked?: boolean;
     }
   | { type: 'app-deleted' }
   | {
@@ -50,6 +54,9 @@ export type AppliedEffect =
   | { type: 'pipeline-deleted'; key: string }
   | { type: 'coupling'; key: string; app: string; coupling: InventoryCoupling }
   | { type: 'coupling-deleted'; key: string; app: string }
+  | { type: 'team'; team: string; locked?: boolean }
+  | { type: 'collaborator'; email: string; collaborator: InventoryCollaborator }
+  | { type: 'collaborator-deleted'; email: string }
   /** Drop whatever the change's address names from state (it vanished outside dynoform). */
   | { type: 'forget' };
 
@@ -90,6 +97,8 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
     if (effect.stack !== undefined) app.stack = effect.stack;
     if (effect.maintenance !== undefined) app.maintenance = effect.maintenance;
     if (effect.protect !== undefined) app.protect = effect.protect;
+    if (effect.team !== undefined) app.team = effect.team;
+    if (effect.locked !== undefined) app.locked = effect.locked;
     apps[key] = app;
     return next;
   }
@@ -142,6 +151,19 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
     case 'feature':
       app.features = { ...app.features, [effect.name]: { enabled: effect.enabled } };
       break;
+    case 'team':
+      app.team = effect.team;
+      if (effect.locked !== undefined) app.locked = effect.locked;
+      break;
+    case 'collaborator':
+      app.collaborators = { ...app.collaborators, [effect.email]: { ...effect.collaborator } };
+      break;
+    case 'collaborator-deleted':
+      if (app.collaborators) {
+        const { [effect.email]: _gone, ...rest } = app.collaborators;
+        app.collaborators = rest;
+      }
+      break;
   }
   return next;
 }
@@ -188,6 +210,7 @@ function cloneApp(a: InventoryApp): InventoryApp {
     drains: { ...a.drains },
     formation: { ...a.formation },
     ...(a.features ? { features: { ...a.features } } : {}),
+    ...(a.collaborators ? { collaborators: { ...a.collaborators } } : {}),
     ...(a.buildpacks ? { buildpacks: [...a.buildpacks] } : {}),
   };
 }
@@ -220,6 +243,16 @@ function forget(inv: Inventory, change: Change): Inventory {
       break;
     case 'buildpacks':
       delete app.buildpacks;
+      break;
+    case 'team':
+      delete app.team;
+      delete app.locked;
+      break;
+    case 'collaborator':
+      if (k !== undefined && app.collaborators) {
+        const { [k]: _gone, ...rest } = app.collaborators;
+        app.collaborators = rest;
+      }
       break;
     case 'feature':
       if (k !== undefined && app.features) {

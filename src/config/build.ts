@@ -4,6 +4,7 @@ import type {
   DesiredAddon,
   DesiredApp,
   DesiredBuildpack,
+  DesiredCollaborator,
   DesiredConfigValue,
   DesiredDomain,
   DesiredDrain,
@@ -37,7 +38,7 @@ export interface BuildOptions {
 const q = (s: unknown): string => JSON.stringify(s);
 
 /** The fields whose positions the drift reporter annotates. */
-const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features'];
+const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features', 'team', 'locked', 'collaborators'];
 
 function str(n: PNode | undefined): string | undefined {
   return n && n.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
@@ -117,6 +118,18 @@ export class AppBuilder {
     if (buildpacks && buildpacks.kind === 'seq') desired.buildpacks = this.buildpacks(key, buildpacks, spoiled);
     const features = e.get('features')?.node;
     if (features && features.kind === 'map') desired.features = this.features(features, spoiled);
+    const team = str(e.get('team')?.node);
+    if (team !== undefined) desired.team = team;
+    const locked = bool(e.get('locked')?.node);
+    const lockedEntry = e.get('locked');
+    if (locked !== undefined && lockedEntry) {
+      if (team === undefined) {
+        this.report('error', Code.teamOnly, 'locked applies to team apps only: declare the team (team: NAME) as well', entryLoc(lockedEntry), { address: formatAddress(key, 'team') });
+      }
+      desired.locked = locked;
+    }
+    const collaborators = e.get('collaborators')?.node;
+    if (collaborators && collaborators.kind === 'seq') desired.collaborators = this.collaborators(key, collaborators, team !== undefined, spoiled);
     return desired;
   }
 
@@ -291,6 +304,34 @@ export class AppBuilder {
       }
       seen.set(buildpackKey(buildpack), { loc, n: i + 1 });
       out.push({ buildpack, loc });
+    });
+    return out;
+  }
+
+  private collaborators(app: string, node: PSeq, teamApp: boolean, spoiled: Spoiled): DesiredCollaborator[] {
+    const out: DesiredCollaborator[] = [];
+    const seen = new Map<string, SourceLocation>();
+    node.items.forEach((item, i) => {
+      if (spoiled('collaborators', String(i))) return;
+      const loc = nodeLoc(item);
+      const email = (str(item.kind === 'map' ? item.entries.get('email')?.node : item) ?? '').toLowerCase();
+      const address = formatAddress(app, 'collaborator', email);
+      const c: DesiredCollaborator = { email, loc };
+      const perms = item.kind === 'map' ? item.entries.get('permissions')?.node : undefined;
+      if (perms && perms.kind === 'seq') {
+        if (!teamApp) {
+          this.report('error', Code.teamOnly, `collaborator ${email} has permissions, which only team apps have: declare the team (team: NAME), or list the e-mail alone`, loc, { address });
+        }
+        const names = new Set(['view', ...perms.items.map((p) => str(p) ?? '')]);
+        c.permissions = ['view', 'deploy', 'operate', 'manage'].filter((p) => names.has(p));
+      }
+      const first = seen.get(email);
+      if (first) {
+        this.report('error', Code.duplicateCollaborator, `collaborator ${email} is listed twice (first at line ${first.line})`, loc, { address, related: [first] });
+        return;
+      }
+      seen.set(email, loc);
+      out.push(c);
     });
     return out;
   }

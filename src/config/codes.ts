@@ -64,6 +64,8 @@ export const Code = {
   duplicatePipelineName: 'duplicate-pipeline-name',
   undeclaredCouplingApp: 'undeclared-coupling-app',
   duplicateCoupling: 'duplicate-coupling',
+  duplicateCollaborator: 'duplicate-collaborator',
+  teamOnly: 'team-only',
   conflictingDefaults: 'conflicting-defaults',
   missingEnv: 'missing-env',
   invalidInterpolation: 'invalid-interpolation',

@@ -138,6 +138,9 @@ function noun(ctx: Context): string {
       return a === undefined ? `buildpacks of ${ctx.owner}` : `buildpacks ${ordinal(a)}`;
     case 'features':
       return a === undefined ? `features of ${ctx.owner}` : `feature ${a}`;
+    case 'collaborators':
+      if (a === undefined) return `collaborators of ${ctx.owner}`;
+      return b === undefined ? `collaborators ${ordinal(a)}` : `${b} of collaborators ${ordinal(a)}`;
     default:
       return `${field} of ${ctx.owner}`;
   }
@@ -347,6 +350,7 @@ function describe(e: ErrorObject, root: PNode): MappedError {
       }
       if (field === 'domains') return out(Code.wrongType, `${n} must be a hostname or a map with hostname:, not ${kindName(node)}`);
       if (field === 'drains') return out(Code.wrongType, `${n} must be a URL or a map with url:, not ${kindName(node)}`);
+      if (field === 'collaborators') return out(Code.wrongType, `${n} must be an e-mail address or a map with email: (and permissions:), not ${kindName(node)}`);
       return out(Code.wrongType, `${n} has the wrong shape (${kindName(node)})`);
     }
     case 'pattern':
@@ -385,6 +389,8 @@ function describe(e: ErrorObject, root: PNode): MappedError {
               : '';
         return out(Code.invalidHostname, `${show(value)} is not a valid hostname${tooLong}${hint}`);
       }
+      if (field === 'collaborators') return out(Code.invalidValue, `${n} ${show(value)} is not an e-mail address`);
+      if (field === 'team' && depth === 1) return out(Code.invalidValue, `team ${show(value)} is not a valid team name: lower-case letters, digits and dashes`);
       if (field === 'buildpacks') {
         return out(Code.invalidValue, `${n} ${show(value)} is not a buildpack: use a registry name (heroku/nodejs), an https:// URL or a urn:buildpack: URN`);
       }

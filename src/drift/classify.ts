@@ -13,8 +13,10 @@ import { classifyFormation } from './formation.js';
 import { classifyBuildpacks } from './buildpacks.js';
 import { classifyFeatures } from './features.js';
 import { classifyPipelines } from './pipelines.js';
+import { classifyTeam } from './team.js';
+import { classifyCollaborators } from './collaborators.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'pipeline', 'coupling'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'pipeline', 'coupling'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -46,6 +48,8 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyDrains(scope);
     classifyBuildpacks(scope);
     classifyFeatures(scope);
+    classifyTeam(scope);
+    classifyCollaborators(scope);
   }
 
   items.push(...classifyPipelines(desired, live, inventory));

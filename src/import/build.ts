@@ -83,6 +83,11 @@ export interface ImportedApp {
   features: string[];
   /** Features declared off (a Terraform heroku_app_feature with enabled = false). */
   disabledFeatures?: string[];
+  /** The owning team, and its lock when it is a team app. */
+  team?: string;
+  locked?: boolean;
+  /** Collaborators (not the owner, not team admins), with permissions on team apps. */
+  collaborators?: Array<{ id: string; email: string; permissions?: string[] }>;
 }
 
 export interface EnvVarNeeded {
@@ -192,6 +197,11 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
     drains,
     ...(buildpacks ? { buildpacks } : {}),
     features,
+    ...(l.team !== undefined ? { team: l.team, ...(l.locked !== undefined ? { locked: l.locked } : {}) } : {}),
+    collaborators: (l.collaborators ?? [])
+      .filter((c) => c.role !== 'owner' && c.role !== 'admin')
+      .map((c) => ({ id: c.id, email: c.email, ...(l.team !== undefined ? { permissions: [...c.permissions] } : {}) }))
+      .sort((x, y) => cmp(x.email, y.email)),
   };
 }
 

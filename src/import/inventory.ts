@@ -50,5 +50,9 @@ export function inventoryForImport(app: ImportedApp, fp: Pick<Fingerprinter, 'sy
           ]),
         }
       : {}),
+    ...(app.team !== undefined ? { team: app.team, ...(app.locked !== undefined ? { locked: app.locked } : {}) } : {}),
+    ...((app.collaborators ?? []).length > 0
+      ? { collaborators: Object.fromEntries(app.collaborators!.map((c) => [c.email, { id: c.id, ...(c.permissions ? { permissions: [...c.permissions].sort() } : {}) }])) }
+      : {}),
   };
 }

@@ -17,7 +17,11 @@ const AMBIGUOUS = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
 export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): string {
   const apps: Record<string, unknown> = {};
   for (const app of plan.apps) {
-    const body: Record<string, unknown> = { region: app.region, stack: app.stack };
+    const body: Record<string, unknown> = {
+      ...(app.team !== undefined ? { team: app.team, ...(app.locked !== undefined ? { locked: app.locked } : {}) } : {}),
+      region: app.region,
+      stack: app.stack,
+    };
     if (app.maintenance !== undefined) body['maintenance'] = app.maintenance;
     if (app.config.length > 0) {
       body['config'] = Object.fromEntries(app.config.map((c) => [c.key, c.envName !== undefined ? `\${env:${c.envName}}` : escapeLiteral(c.value)]));
@@ -36,6 +40,13 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (app.buildpacks) body['buildpacks'] = [...app.buildpacks];
     const features = [...app.features.map((f) => [f, true] as const), ...(app.disabledFeatures ?? []).map((f) => [f, false] as const)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (features.length > 0) body['features'] = Object.fromEntries(features);
+    const collaborators = app.collaborators ?? [];
+    if (collaborators.length > 0) {
+      // View is implied: a collaborator with view only is written as its e-mail alone.
+      body['collaborators'] = collaborators.map((c) =>
+        c.permissions && c.permissions.some((p) => p !== 'view') ? { email: c.email, permissions: c.permissions.filter((p) => p !== 'view') } : c.email,
+      );
+    }
     apps[app.key] = body;
   }
   const doc = new Document({ version: 1, apps, ...(plan.pipelines && plan.pipelines.length > 0 ? { pipelines: pipelinesSection(plan.pipelines) } : {}) });

@@ -2,7 +2,8 @@
  * Resource addresses, e.g. `app.shop`, `app.shop/config.RAILS_ENV`,
  * `app.shop/addon.db`, `app.shop/formation.web`,
  * `app.shop/domain.www.example.com`, `app.shop/drain.<masked url>`,
- * `app.shop/buildpacks` (the whole ordered list), `app.shop/feature.preboot`.
+ * `app.shop/buildpacks` (the whole ordered list), `app.shop/feature.preboot`,
+ * `app.shop/team` (owner and `locked`), `app.shop/collaborator.ann@example.com`.
  * A drain's URL may carry credentials, so its address always uses the URL
  * with userinfo replaced by `***`.
  * Top-level sections have their own roots: `pipeline.shop`,
@@ -10,10 +11,10 @@
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'pipeline' | 'coupling';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'pipeline' | 'coupling';
 
 /** The kinds that live inside an app. */
-export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature';
+export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator';
 
 export interface ParsedAddress {
   app: string;

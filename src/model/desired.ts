@@ -64,6 +64,13 @@ export interface DesiredBuildpack {
   loc?: SourceLocation;
 }
 
+/** A collaborator by e-mail (lower-cased); `permissions` only on team apps (`view` implied). */
+export interface DesiredCollaborator {
+  email: string;
+  permissions?: string[];
+  loc?: SourceLocation;
+}
+
 export type ConfigMode = 'merge' | 'exclusive';
 
 export interface DesiredApp {
@@ -89,6 +96,12 @@ export interface DesiredApp {
    * are managed; the others are left as they are.
    */
   features?: Record<string, { enabled: boolean; loc?: SourceLocation }>;
+  /** The owning team; undefined = who owns the app is not managed. A change is a transfer. */
+  team?: string;
+  /** Team apps: locked (members need an explicit collaborator entry); undefined = not managed. */
+  locked?: boolean;
+  /** Collaborators by e-mail; undefined = not managed. */
+  collaborators?: DesiredCollaborator[];
   /** Where the app is declared (the `name:` key under `apps:`). */
   loc?: SourceLocation;
   /** Locations of individual fields, keyed by field path, e.g. `region`, `stack`, `maintenance`, `config`, `addons`. */

@@ -61,6 +61,18 @@ export interface InventoryApp {
   buildpacks?: string[];
   /** Features dynoform manages, by name: the `enabled` it last applied. */
   features?: Record<string, { enabled: boolean }>;
+  /** The team dynoform last put the app in (created it in, or transferred it to). */
+  team?: string;
+  /** `locked` last applied (team apps). */
+  locked?: boolean;
+  /** Collaborators dynoform added or adopted, by lower-cased e-mail. */
+  collaborators?: Record<string, InventoryCollaborator>;
+}
+
+export interface InventoryCollaborator {
+  id: string;
+  /** Team apps: the permissions last applied, sorted. */
+  permissions?: string[];
 }
 
 export interface InventoryCoupling {

@@ -83,6 +83,8 @@ export interface LiveApp {
   stack: string;
   buildStack: string;
   maintenance: boolean;
+  /** The owning team's name; absent for a personal app. */
+  team?: string;
   etag?: string;
   config: LiveConfig;
   /** Process types of the current release, with their scale. */
@@ -101,10 +103,26 @@ export interface LiveApp {
   buildpacks?: LiveBuildpacks;
   /** Every feature the API lists for the app; read only when the app declares features or state owns one. */
   features?: LiveFeature[];
+  /** Team apps: read (GET /teams/apps/{app}) only when `locked` is declared or owned. */
+  locked?: boolean;
+  /** ETag of the team-app read `locked` came from: guards its PATCH. */
+  lockedEtag?: string;
+  /** Read only when the app declares collaborators or state owns some. */
+  collaborators?: LiveCollaborator[];
+}
+
+export interface LiveCollaborator {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  /** `collaborator`, or a team role (`admin`, `member`…). */
+  role: string;
+  /** Team apps: sorted permission names; personal apps: empty. */
+  permissions: string[];
 }
 
 /** An app as the account-wide app list shows it (no per-app reads). */
-export type LiveAppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance'>;
+export type LiveAppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance' | 'team'>;
 
 export interface LivePipeline {
   id: string;

@@ -36,7 +36,7 @@ export interface FormationUpdate {
 /** Exactly what apply must do; holds no secret value. */
 export type Operation =
   /** `protect` on app ops is the declared consent to deletion, recorded in state only (no request). */
-  | { type: 'app.create'; name: string; region?: string; stack?: string; maintenance?: boolean; protect?: boolean }
+  | { type: 'app.create'; name: string; region?: string; stack?: string; maintenance?: boolean; protect?: boolean; team?: string; locked?: boolean }
   | { type: 'app.update'; appId: string; name?: string; maintenance?: boolean; buildStack?: string; protect?: boolean }
   | { type: 'app.adopt'; appId: string; name?: string; maintenance?: boolean; buildStack?: string; protect?: boolean }
   | { type: 'app.delete'; appId: string }
@@ -95,6 +95,17 @@ export type Operation =
   | { type: 'drain.delete'; drainId: string; maskedUrl: string }
   /** PUT of the whole list (`buildpacks` in order); `send: false` only records an already-equal list as owned. */
   | { type: 'buildpacks.set'; buildpacks: string[]; send: boolean }
+  /**
+   * Team ownership: `transferTo` moves the app to that team (never a
+   * re-create); `sendLocked` sets the lock to `locked`. `team` and `locked`
+   * are what state records as owned.
+   */
+  | { type: 'team.set'; team: string; transferTo?: string; locked?: boolean; sendLocked?: boolean }
+  | { type: 'collaborator.create'; email: string; permissions?: string[] }
+  /** `livePermissions` is set when the permissions differ and are to be sent (team apps); without it only state learns. */
+  | { type: 'collaborator.update'; collaboratorId: string; email: string; permissions?: string[]; livePermissions?: string[] }
+  | { type: 'collaborator.adopt'; collaboratorId: string; email: string; permissions?: string[]; livePermissions?: string[] }
+  | { type: 'collaborator.delete'; collaboratorId: string; email: string }
   /** PATCH of one feature; `send: false` only records an already-equal feature as owned. */
   | { type: 'feature.set'; name: string; enabled: boolean; send: boolean }
   /** `protect` is the declared consent to deletion, recorded in state only. `owner` is set when the YAML names a team. */

@@ -46,6 +46,15 @@ export function resolveDeclaredApp(
     if (desired.region !== undefined) op.region = desired.region;
     if (desired.stack !== undefined) op.stack = desired.stack;
     if (desired.maintenance !== undefined) op.maintenance = desired.maintenance;
+    // A team app is created in its team (POST /teams/apps), locked or not, in the same request.
+    if (desired.team !== undefined) {
+      op.team = desired.team;
+      after.team = desired.team;
+      if (desired.locked !== undefined) {
+        op.locked = desired.locked;
+        after.locked = desired.locked;
+      }
+    }
     const change = makeChange({
       address,
       app: key,

@@ -9,6 +9,8 @@ import { planDomains } from './domains.js';
 import { planDrains } from './drains.js';
 import { planBuildpacks } from './buildpacks.js';
 import { planFeatures } from './features.js';
+import { planTeam } from './team.js';
+import { planCollaborators } from './collaborators.js';
 import { planFormation } from './formation.js';
 import { planPipelines } from './pipelines.js';
 
@@ -55,6 +57,7 @@ export function createPlan(input: PlannerInput): Plan {
           fingerprint: input.fingerprint,
           diagnostics,
         };
+        staged.push(...planTeam(scope), ...planCollaborators(scope));
         staged.push(...planAddons(scope));
         const config = planConfig(scope);
         if (config) staged.push(config);

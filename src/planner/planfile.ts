@@ -76,7 +76,7 @@ function isObject(v: unknown): v is Obj {
 }
 
 const ACTIONS = new Set(['create', 'update', 'delete', 'adopt', 'replace-refused', 'blocked', 'waiting', 'noop']);
-const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'pipeline', 'coupling']);
+const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'pipeline', 'coupling']);
 const OPS = new Set([
   'app.create',
   'app.update',
@@ -105,6 +105,11 @@ const OPS = new Set([
   'coupling.update',
   'coupling.adopt',
   'coupling.delete',
+  'team.set',
+  'collaborator.create',
+  'collaborator.update',
+  'collaborator.adopt',
+  'collaborator.delete',
   'state.forget',
   'none',
 ]);

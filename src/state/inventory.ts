@@ -21,9 +21,9 @@ export function cloneInventory(inv: Inventory): Inventory {
 }
 
 /** Order of the kinds inside an app in `listAddresses`. */
-type RecordKind = Exclude<AppChildKind, 'buildpacks'>;
+type RecordKind = Exclude<AppChildKind, 'buildpacks' | 'team'>;
 
-const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature'];
+const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature', 'collaborator'];
 
 function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
   switch (kind) {
@@ -37,8 +37,11 @@ function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
       return Object.keys(app.formation).sort();
     case 'feature':
       return Object.keys(app.features ?? {}).sort();
+    case 'collaborator':
+      return Object.keys(app.collaborators ?? {}).sort();
     case 'buildpacks':
-      // The list is one object: its address has no key.
+    case 'team':
+      // One object each: the address has no key.
       return [];
     case 'drain':
       // Drains are keyed by id; their address uses the masked URL.
@@ -60,6 +63,7 @@ export function listAddresses(inv: Inventory): Address[] {
     out.push(formatAddress(key));
     for (const kind of CHILD_KINDS) for (const k of childKeys(app, kind)) out.push(formatAddress(key, kind, k));
     if (app.buildpacks) out.push(formatAddress(key, 'buildpacks'));
+    if (app.team !== undefined || app.locked !== undefined) out.push(formatAddress(key, 'team'));
   }
   for (const key of Object.keys(inv.pipelines ?? {}).sort()) {
     out.push(formatPipelineAddress(key));
@@ -95,6 +99,11 @@ export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
   if (!app) return [];
   const copy = <T>(v: T): T => structuredClone(v);
   if (parsed.kind === 'app') return [{ address: formatAddress(parsed.app), app: parsed.app, kind: 'app', entry: copy(app) }];
+  if (parsed.kind === 'team') {
+    return (app.team !== undefined || app.locked !== undefined) && parsed.key === undefined
+      ? [{ address: formatAddress(parsed.app, 'team'), app: parsed.app, kind: 'team', entry: { ...(app.team !== undefined ? { team: app.team } : {}), ...(app.locked !== undefined ? { locked: app.locked } : {}) } }]
+      : [];
+  }
   if (parsed.kind === 'buildpacks') {
     return app.buildpacks && parsed.key === undefined ? [{ address: formatAddress(parsed.app, 'buildpacks'), app: parsed.app, kind: 'buildpacks', entry: copy(app.buildpacks) }] : [];
   }
@@ -115,6 +124,8 @@ export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
 
 function recordOf(app: InventoryApp, kind: RecordKind): Record<string, unknown> {
   switch (kind) {
+    case 'collaborator':
+      return app.collaborators ?? {};
     case 'feature':
       return app.features ?? {};
     case 'config':
@@ -185,6 +196,10 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
     } else if (m.kind === 'buildpacks') {
       removed.push(m.address);
       delete app.buildpacks;
+    } else if (m.kind === 'team') {
+      removed.push(m.address);
+      delete app.team;
+      delete app.locked;
     } else if (m.key === undefined) {
       const record = recordOf(app, m.kind);
       for (const k of childKeys(app, m.kind)) removed.push(formatAddress(m.app, m.kind, k));
@@ -297,6 +312,15 @@ function checkApp(app: Record<string, unknown>): string | undefined {
   }
   if (app.buildpacks !== undefined && !(Array.isArray(app.buildpacks) && app.buildpacks.every((b) => typeof b === 'string'))) {
     return 'buildpacks: must be a list of strings';
+  }
+  if (app.team !== undefined && typeof app.team !== 'string') return 'team: must be a string';
+  if (app.locked !== undefined && typeof app.locked !== 'boolean') return 'locked: must be true or false';
+  if (app.collaborators !== undefined) {
+    if (!isObject(app.collaborators)) return 'collaborators: must be an object';
+    for (const [k, c] of Object.entries(app.collaborators)) {
+      if (!isObject(c) || typeof c.id !== 'string') return `collaborators.${k}.id: must be a string`;
+      if (c.permissions !== undefined && !(Array.isArray(c.permissions) && c.permissions.every((x) => typeof x === 'string'))) return `collaborators.${k}.permissions: must be a list of strings`;
+    }
   }
   if (app.features !== undefined) {
     if (!isObject(app.features)) return 'features: must be an object';

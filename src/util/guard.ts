@@ -45,3 +45,12 @@ export function pipelineGuard(p: { id: string; name: string; owner: { id: string
 export function couplingGuard(c: { id: string; pipelineId: string; stage: string }): string {
   return digest({ id: c.id, pipelineId: c.pipelineId, stage: c.stage });
 }
+
+/** Who owns the app: a transfer is guarded by the app's id, name and team. */
+export function teamGuard(a: { id: string; name: string; team?: string }): string {
+  return digest({ id: a.id, name: a.name, team: a.team ?? null });
+}
+
+export function collaboratorGuard(c: { id: string; email: string; permissions: readonly string[] }): string {
+  return digest({ id: c.id, email: c.email, permissions: [...c.permissions].sort().join(',') });
+}

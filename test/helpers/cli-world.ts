@@ -199,6 +199,26 @@ export class HerokuCliShapes {
     await this.request('PATCH', `/apps/${app}/features/${feature}`, { enabled });
   }
 
+  /** `heroku apps:create NAME --team TEAM`: POST /teams/apps. */
+  appsCreateInTeam(name: string, team: string): Promise<unknown> {
+    return this.request('POST', '/teams/apps', { name, team });
+  }
+
+  /** `heroku access:add EMAIL -a APP [--permissions …]`: a team app with access controls goes through the team API, view always added. */
+  async accessAdd(app: string, email: string, permissions?: string[]): Promise<void> {
+    const info = (await this.request('GET', `/apps/${app}`)) as { team: { name: string } | null };
+    if (info.team) {
+      await this.request('GET', `/teams/${info.team.name}/features`);
+      await this.request('POST', `/teams/apps/${app}/collaborators`, { user: email, permissions: [...new Set([...(permissions ?? []), 'view'])].sort() });
+    } else await this.request('POST', `/apps/${app}/collaborators`, { user: email });
+  }
+
+  /** `heroku access:update EMAIL -a APP --permissions …` */
+  async accessUpdate(app: string, email: string, permissions: string[]): Promise<void> {
+    await this.request('GET', `/apps/${app}`);
+    await this.request('PATCH', `/teams/apps/${app}/collaborators/${email}`, { permissions: [...new Set([...permissions, 'view'])].sort() });
+  }
+
   /** `heroku buildpacks:set|add|remove …`: the CLI reads the list, then PUTs the whole new one. */
   async buildpacksSet(app: string, ...buildpacks: string[]): Promise<void> {
     await this.request('GET', `/apps/${app}/buildpack-installations`);

@@ -11,7 +11,16 @@ export async function executeApp(ctx: ExecContext, change: Change, op: AppOp): P
   const address = change.address;
   switch (op.type) {
     case 'app.create': {
-      const created = await createApp(client, { name: op.name, ...(op.region ? { region: op.region } : {}), ...(op.stack ? { stack: op.stack } : {}) }, { address });
+      const created = await createApp(
+        client,
+        {
+          name: op.name,
+          ...(op.region ? { region: op.region } : {}),
+          ...(op.stack ? { stack: op.stack } : {}),
+          ...(op.team ? { team: op.team, ...(op.locked !== undefined ? { locked: op.locked } : {}) } : {}),
+        },
+        { address },
+      );
       let app = created.app;
       if (op.maintenance === true) {
         // POST /apps takes no maintenance flag. The app is ours and seconds old: its fresh ETag guards the write.
@@ -28,6 +37,7 @@ export async function executeApp(ctx: ExecContext, change: Change, op: AppOp): P
           stack: app.buildStack,
           maintenance: app.maintenance,
           ...(op.protect !== undefined ? { protect: op.protect } : {}),
+          ...(op.team ? { team: op.team, ...(op.locked !== undefined ? { locked: op.locked } : {}) } : {}),
         },
       };
     }

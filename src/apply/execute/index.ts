@@ -9,6 +9,8 @@ import { executeFormation, formationRebase } from './formation.js';
 import { executeBuildpacks } from './buildpacks.js';
 import { executeFeature } from './feature.js';
 import { executeCoupling, executePipeline } from './pipeline.js';
+import { executeTeam } from './team.js';
+import { executeCollaborator } from './collaborator.js';
 
 /** Runs one planned operation against the API; returns what the state must record. */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ExecSuccess> {
@@ -51,6 +53,13 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
     case 'coupling.adopt':
     case 'coupling.delete':
       return executeCoupling(ctx, change, op);
+    case 'team.set':
+      return executeTeam(ctx, change, op);
+    case 'collaborator.create':
+    case 'collaborator.update':
+    case 'collaborator.adopt':
+    case 'collaborator.delete':
+      return executeCollaborator(ctx, change, op);
     case 'state.forget':
       return { releases: 0, effect: { type: 'forget' } };
     case 'none':

@@ -15,6 +15,7 @@ export interface ApiApp {
   stack: Ref;
   build_stack: Ref;
   maintenance: boolean;
+  team?: { name?: string } | null;
 }
 
 export interface ApiAddon {
@@ -88,4 +89,18 @@ export interface ApiPipelineCoupling {
 export interface ApiTeam {
   id: string;
   name: string;
+}
+
+export interface ApiTeamApp {
+  id: string;
+  name: string;
+  locked?: boolean;
+  team?: { name?: string } | null;
+}
+
+export interface ApiCollaborator {
+  id: string;
+  user: { email: string };
+  role?: string | null;
+  permissions?: Array<{ name: string }>;
 }

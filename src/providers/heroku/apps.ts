@@ -4,7 +4,7 @@ import type { HerokuClient } from './client.js';
 import { orUndefined, seg, type WriteOptions } from './paths.js';
 
 /** The app fields that `GET /apps` gives (the rest of LiveApp comes from per-app reads). */
-export type AppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance'>;
+export type AppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance' | 'team'>;
 
 export function toAppSummary(a: ApiApp): AppSummary {
   return {
@@ -14,6 +14,7 @@ export function toAppSummary(a: ApiApp): AppSummary {
     stack: a.stack?.name ?? '',
     buildStack: a.build_stack?.name ?? a.stack?.name ?? '',
     maintenance: a.maintenance === true,
+    ...(a.team?.name ? { team: a.team.name } : {}),
   };
 }
 
@@ -39,13 +40,18 @@ export async function getApp(
  */
 export async function createApp(
   client: HerokuClient,
-  spec: { name: string; region?: string; stack?: string },
+  spec: { name: string; region?: string; stack?: string; team?: string; locked?: boolean },
   opts: WriteOptions = {},
 ): Promise<{ app: AppSummary; etag?: string }> {
-  const body: Record<string, string> = { name: spec.name };
+  const body: Record<string, string | boolean> = { name: spec.name };
   if (spec.region) body.region = spec.region;
   if (spec.stack) body.stack = spec.stack;
-  const res = await client.request<ApiApp>('POST', '/apps', {
+  // A team app is created in its team directly: never as a personal app moved later.
+  if (spec.team) {
+    body.team = spec.team;
+    if (spec.locked !== undefined) body.locked = spec.locked;
+  }
+  const res = await client.request<ApiApp>('POST', spec.team ? '/teams/apps' : '/apps', {
     body,
     shape: 'app',
     ...opts,

@@ -11,6 +11,7 @@ import { listFormation } from './formation.js';
 import { listBuildpacks } from './buildpacks.js';
 import { listFeatures } from './features.js';
 import { listCouplings, listPipelines, listTeamIds } from './pipelines.js';
+import { getTeamApp, listCollaborators } from './teams.js';
 
 export interface ReadLiveOptions {
   /** Only these app keys are read in full (plan --target); default all declared apps. */
@@ -21,7 +22,7 @@ export interface ReadLiveOptions {
   /** The caller has just read the (free) rate limit: do not read it again. */
   primed?: boolean;
   /** Read these kinds of every app, declared or not (import: it writes what it finds). */
-  everyApp?: ReadonlyArray<'buildpacks' | 'features'>;
+  everyApp?: ReadonlyArray<'buildpacks' | 'features' | 'collaborators' | 'locked'>;
 }
 
 /**
@@ -33,7 +34,8 @@ export interface ReadLiveOptions {
  * the id in the inventory first (so a rename in YAML still finds it), else
  * by name. Undeclared apps are never read. Requests: 4 + 4 per app (more
  * only when a list spans pages), plus one per app for each further kind
- * (buildpacks, features) that the app declares or whose state owns some.
+ * (buildpacks, features, collaborators, a team app's lock) that the app
+ * declares or whose state owns some.
  */
 export async function readLiveState(
   client: HerokuClient,
@@ -72,6 +74,8 @@ export async function readLiveState(
         opts.everyApp?.includes('features') || Object.keys(d.features ?? {}).length > 0 || Object.keys(inv?.features ?? {}).length > 0
           ? listFeatures(client, appId, { signal })
           : undefined,
+      collaborators:
+        opts.everyApp?.includes('collaborators') || d.collaborators !== undefined || inv?.collaborators !== undefined ? listCollaborators(client, appId, { signal }) : undefined,
     };
     // Awaited (or discarded) below; until then a rejection must not count as unhandled.
     for (const r of settleable(reads)) r.catch(() => undefined);
@@ -120,17 +124,35 @@ export async function readLiveState(
   let done = 0;
   const perApp = targets.map(async ({ key, app, reads }) => {
     const config = getConfigVars(client, app.id, { signal });
-    const [parts, buildpacks, features] = await Promise.all([
+    const d = desired.apps[key]!;
+    const inv = inventory?.apps[key];
+    // Only a team app has a lock to read, and whose app it is shows in the app list.
+    const lock =
+      app.team !== undefined && (opts.everyApp?.includes('locked') || d.locked !== undefined || inv?.locked !== undefined) ? getTeamApp(client, app.id, { signal }) : undefined;
+    lock?.catch(() => undefined);
+    const [parts, buildpacks, features, collaborators, teamApp] = await Promise.all([
       Promise.all([config, reads.formation, reads.domains, reads.drains]),
       reads.buildpacks,
       reads.features,
+      reads.collaborators,
+      lock,
     ]).catch(async (err: unknown) => {
-      await Promise.allSettled([config, ...settleable(reads)]);
+      await Promise.allSettled([config, ...settleable(reads), ...(lock ? [lock] : [])]);
       throw err;
     });
     done += 1;
     opts.onApp?.(key, done, targets.length);
-    return { key, app, parts, extra: { ...(buildpacks ? { buildpacks } : {}), ...(features ? { features } : {}) } };
+    return {
+      key,
+      app,
+      parts,
+      extra: {
+        ...(buildpacks ? { buildpacks } : {}),
+        ...(features ? { features } : {}),
+        ...(collaborators ? { collaborators } : {}),
+        ...(teamApp ? { locked: teamApp.locked, ...(teamApp.etag ? { lockedEtag: teamApp.etag } : {}) } : {}),
+      },
+    };
   });
   // The reads of an app that is gone only have to end; what they found (404s) does not matter.
   await Promise.allSettled(discarded.flatMap(settleable));
@@ -179,10 +201,11 @@ interface AppReads {
   drains: ReturnType<typeof listDrains>;
   buildpacks: ReturnType<typeof listBuildpacks> | undefined;
   features: ReturnType<typeof listFeatures> | undefined;
+  collaborators: ReturnType<typeof listCollaborators> | undefined;
 }
 
 function settleable(r: AppReads): Array<Promise<unknown>> {
-  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : [])];
+  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : []), ...(r.collaborators ? [r.collaborators] : [])];
 }
 
 /**

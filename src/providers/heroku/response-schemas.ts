@@ -22,6 +22,19 @@ export const RESPONSE_SCHEMAS = {
      "boolean"
     ]
    },
+   "team": {
+    "type": [
+     "null",
+     "object"
+    ],
+    "properties": {
+     "name": {
+      "type": [
+       "string"
+      ]
+     }
+    }
+   },
    "region": {
     "type": [
      "object"
@@ -472,6 +485,99 @@ export const RESPONSE_SCHEMAS = {
   "required": [
    "ordinal",
    "buildpack"
+  ]
+ },
+ "team-app": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "locked": {
+    "type": [
+     "boolean"
+    ]
+   },
+   "team": {
+    "type": [
+     "null",
+     "object"
+    ],
+    "properties": {
+     "name": {
+      "type": [
+       "string"
+      ]
+     }
+    }
+   }
+  },
+  "required": [
+   "id",
+   "name"
+  ]
+ },
+ "collaborator": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "role": {
+    "type": [
+     "null",
+     "string"
+    ],
+    "enum": [
+     "admin",
+     "collaborator",
+     "member",
+     "owner",
+     null
+    ]
+   },
+   "permissions": {
+    "type": [
+     "array"
+    ],
+    "items": {
+     "type": [
+      "object"
+     ]
+    }
+   },
+   "user": {
+    "type": [
+     "object"
+    ],
+    "properties": {
+     "email": {
+      "type": [
+       "string"
+      ],
+      "minLength": 1
+     }
+    },
+    "required": [
+     "email"
+    ]
+   }
+  },
+  "required": [
+   "id",
+   "user"
   ]
  },
  "feature": {

@@ -14,7 +14,10 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
   beforeAll(async () => {
     w = await CliWorld.start();
     const h = w.heroku;
-    await h.appsCreate('kinds-shop');
+    await h.request('POST', '/teams', { name: 'kinds-team' });
+    await h.appsCreateInTeam('kinds-shop', 'kinds-team');
+    await h.accessAdd('kinds-shop', 'dev@example.com', ['deploy']);
+    await h.accessAdd('kinds-shop', 'viewer@example.com');
     await h.labs('kinds-shop', 'preboot', true);
     await h.labs('kinds-shop', 'runtime-dyno-metadata', true);
     await h.buildpacksSet('kinds-shop', 'heroku/nodejs', 'https://github.com/heroku/heroku-buildpack-python');
@@ -29,6 +32,8 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
     expect(r.code, r.stderr).toBe(0);
     yamlText = await readFile(w.path('dynoform.yaml'), 'utf8');
     expect(yamlText).toContain('features:\n      preboot: true\n      runtime-dyno-metadata: true\n');
+    expect(yamlText).toContain('    team: kinds-team\n    locked: false\n');
+    expect(yamlText).toContain('collaborators:\n      - email: dev@example.com\n        permissions:\n          - deploy\n      - viewer@example.com\n');
     expect(yamlText).toContain('buildpacks:\n      - heroku/nodejs\n      - https://github.com/heroku/heroku-buildpack-python\n');
     const plan = await w.run(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
@@ -38,6 +43,8 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
   it('reports one outside edit per kind at its YAML line', async () => {
     await w.heroku.labs('kinds-shop', 'preboot', false);
     await w.heroku.buildpacksSet('kinds-shop', 'heroku/nodejs');
+    await w.heroku.accessUpdate('kinds-shop', 'dev@example.com', ['operate']);
+    await w.heroku.request('PATCH', '/teams/apps/kinds-shop', { locked: true });
     w.emulator.resetStats();
     const r = await w.run(['drift', '--format', 'json']);
     expect(r.code, r.stderr).toBe(2);
@@ -47,6 +54,8 @@ describe('every per-app kind: built by hand, imported, then drifted', () => {
     expect(brief).toEqual([
       `changed-outside app.kinds-shop/buildpacks @${lineOf(yamlText, 'buildpacks:')}`,
       `changed-outside app.kinds-shop/feature.preboot @${lineOf(yamlText, 'preboot: true')}`,
+      `changed-outside app.kinds-shop/team @${lineOf(yamlText, 'locked: false')}`,
+      `changed-outside app.kinds-shop/collaborator.dev@example.com @${lineOf(yamlText, 'email: dev@example.com')}`,
     ]);
   });
 });

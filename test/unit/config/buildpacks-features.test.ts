@@ -52,3 +52,23 @@ describe('config: buildpacks and features', () => {
     expect(r.desired!.apps['cart']!.buildpacks!.map((b) => b.buildpack)).toEqual(['heroku/nodejs']);
   });
 });
+
+describe('config: team, locked and collaborators', () => {
+  it('reads them, lower-casing e-mails and adding view to permissions', () => {
+    const r = parse(app('team: acme', 'locked: true', 'collaborators:', '  - Ann@Example.com', '  - { email: bob@example.com, permissions: [operate, deploy] }'));
+    expect(r.diagnostics).toEqual([]);
+    const a = r.desired!.apps['shop']!;
+    expect(a).toMatchObject({ team: 'acme', locked: true });
+    expect(a.collaborators!.map((c) => [c.email, c.permissions])).toEqual([
+      ['ann@example.com', undefined],
+      ['bob@example.com', ['view', 'deploy', 'operate']],
+    ]);
+  });
+
+  it('permissions and locked need team:, a collaborator is listed once, and a bad e-mail or permission is refused at its line', () => {
+    const r = parse(app('locked: true', 'collaborators:', '  - { email: bob@example.com, permissions: [deploy] }', '  - BOB@example.com', '  - not-an-email', '  - { email: c@example.com, permissions: [fly] }'));
+    const got = r.diagnostics.map((d) => [d.code, d.line]);
+    expect(got).toEqual(expect.arrayContaining([['team-only', 4], ['team-only', 6], ['duplicate-collaborator', 7], ['invalid-value', 8]]));
+    expect(r.diagnostics.some((d) => d.line === 9)).toBe(true);
+  });
+});

@@ -40,7 +40,7 @@ function routesUnder(prefix: '/apps' | '/teams/apps'): RouteDef[] {
       pattern: `${prefix}/{app}/collaborators`,
       handler: (ctx) => {
         const app = appParam(ctx);
-        return list(collaboratorsOf(ctx.platform, app).map((c) => renderCollaborator(ctx.platform, app, c)), ['email']);
+        return list(collaboratorsOf(ctx.platform, app).map((c) => renderCollaborator(ctx.platform, app, c)), ['id']);
       },
     },
     {

@@ -84,7 +84,7 @@ export const teamRoutes: RouteDef[] = [
   {
     method: 'GET',
     pattern: '/teams/{team}/members',
-    handler: (ctx) => list(membersOf(ctx.platform, teamParam(ctx)).map((m) => renderMember(ctx.platform, m)), ['email']),
+    handler: (ctx) => list(membersOf(ctx.platform, teamParam(ctx)).map((m) => renderMember(ctx.platform, m)), ['id', 'email']),
   },
   {
     method: 'GET',
