@@ -44,12 +44,12 @@ export interface ReadProgressEvent {
   type: 'read-progress';
   appsRead: number;
   appsTotal: number;
-  /** Requests sent so far by these reads. */
+  /** Requests sent so far by these reads, and how many they will be (an upper bound until the app list is in). */
   requests: number;
+  requestsTotal: number;
   remaining?: number;
-  /** Set at a rate-limit pause: the refill rate being paced to, and this pause. */
+  /** Set while the client paces itself to the refill rate: that rate. */
   pacedPerHour?: number;
-  waitMs?: number;
   /** The client's estimate for the rest. */
   etaMs: number;
 }

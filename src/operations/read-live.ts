@@ -17,6 +17,8 @@ import type { Resolved } from './options.js';
 const ACCOUNT_READS = 4;
 /** Per existing app: config vars, formation, domains, drains (more for the kinds it declares). */
 const READS_PER_APP = 4;
+/** A rate-limit pause this recent means the reads are running at the refill rate. */
+const PACED_FOR_MS = 5_000;
 
 export interface ReadLiveArgs {
   client: HerokuClient;
@@ -58,26 +60,28 @@ export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Pro
 
   let appsRead = 0;
   let appsTotal = apps;
-  let waitingMs = 0;
+  // The client is "paced" while its rate-limit pauses keep coming.
+  let lastWaitAt = -Infinity;
   const progress = (): ReadProgressEvent => {
     const sent = client.stats().requests - start;
     const budget = client.budgetInfo();
-    const left = Math.max(0, ACCOUNT_READS + READS_PER_APP * appsTotal - sent);
+    const total = Math.max(sent, ACCOUNT_READS + READS_PER_APP * appsTotal);
+    const paced = Date.now() - lastWaitAt < PACED_FOR_MS;
     return {
       type: 'read-progress',
       appsRead,
       appsTotal,
       requests: sent,
+      requestsTotal: total,
       ...(budget.remaining !== undefined ? { remaining: budget.remaining } : {}),
-      ...(waitingMs > 0 ? { pacedPerHour: budget.observedRefillPerHour ?? budget.refillPerHour, waitMs: waitingMs } : {}),
-      etaMs: client.estimateMs(left),
+      ...(paced ? { pacedPerHour: budget.observedRefillPerHour ?? budget.refillPerHour } : {}),
+      etaMs: client.estimateMs(total - sent),
     };
   };
   const unlisten = args.listen?.((e) => {
     if (e.type !== 'rate-limit-wait') return;
-    waitingMs = e.ms;
+    lastWaitAt = Date.now();
     r.emit(progress());
-    waitingMs = 0;
   });
   try {
     return await readLiveState(client, desired, args.inventory, {

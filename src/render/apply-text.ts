@@ -8,12 +8,14 @@ export interface ApplyProgress {
   failed: number;
   skipped: number;
   running: Set<string>;
+  /** When each running change started, its action, and what it waits for (provisioning), by address. */
+  started: Map<string, { at: number; action: string; detail?: string }>;
   /** What the run is waiting for right now, if anything. */
   waiting?: { reason: string; until: number; detail?: string };
 }
 
 export function newProgress(): ApplyProgress {
-  return { total: 0, done: 0, failed: 0, skipped: 0, running: new Set() };
+  return { total: 0, done: 0, failed: 0, skipped: 0, running: new Set(), started: new Map() };
 }
 
 /** Pure fold: the next progress after an event (mutates and returns `p` for speed). */
@@ -24,19 +26,28 @@ export function foldProgress(p: ApplyProgress, e: ApplyEvent, now: number): Appl
       break;
     case 'change-start':
       p.running.add(e.address);
+      p.started.set(e.address, { at: now, action: e.action });
       break;
     case 'change-done':
       p.running.delete(e.address);
+      p.started.delete(e.address);
       p.done += 1;
       break;
     case 'change-failed':
       p.running.delete(e.address);
+      p.started.delete(e.address);
       p.failed += 1;
       break;
     case 'change-skipped':
       p.skipped += 1;
       break;
     case 'wait':
+      if (e.reason === 'provisioning' && e.address !== undefined) {
+        // A resource that takes a while is shown by its elapsed time (below), not a poll countdown.
+        const s = p.started.get(e.address);
+        if (s) s.detail = e.detail;
+        break;
+      }
       p.waiting = { reason: e.reason, until: now + e.ms, ...(e.detail !== undefined ? { detail: e.detail } : {}) };
       break;
     default:
@@ -52,15 +63,43 @@ const WAIT_LABEL: Record<string, string> = {
   retry: 'retrying after an error',
 };
 
+/** A change running this long is shown Terraform's way: "Still creating… [20s elapsed]". */
+export const STILL_AFTER_MS = 10_000;
+
+const ACTION_ING: Record<string, string> = {
+  create: 'creating',
+  update: 'modifying',
+  delete: 'destroying',
+  adopt: 'adopting',
+  replace: 'replacing',
+};
+
+/** Terraform's words for a resource that takes a while: `app.shop/addon.db: Still creating… [20s elapsed] (db is provisioning)`. */
+export function renderStillLine(address: string, action: string, elapsedMs: number, detail?: string): string {
+  const verb = ACTION_ING[action] ?? `${action}ing`.replace(/eing$/, 'ing');
+  return `${address}: Still ${verb}… [${Math.floor(elapsedMs / 1000)}s elapsed]${detail ? ` (${detail})` : ''}`;
+}
+
+/** The running changes past STILL_AFTER_MS, oldest first. */
+export function longRunning(p: ApplyProgress, now: number): Array<{ address: string; action: string; elapsedMs: number; detail?: string }> {
+  return [...p.started.entries()]
+    .map(([address, s]) => ({ address, action: s.action, elapsedMs: now - s.at, ...(s.detail !== undefined ? { detail: s.detail } : {}) }))
+    .filter((r) => r.elapsedMs >= STILL_AFTER_MS)
+    .sort((a, b) => b.elapsedMs - a.elapsedMs);
+}
+
 /** The single live line shown on a terminal, cut to the terminal width. */
 export function renderProgressLine(p: ApplyProgress, now: number, width = 80): string {
   const finished = p.done + p.failed + p.skipped;
   let line = `Applying: ${finished}/${p.total} done`;
   if (p.failed) line += `, ${p.failed} failed`;
   if (p.running.size) line += `, ${p.running.size} in progress`;
+  const slow = longRunning(p, now)[0];
   if (p.waiting && p.waiting.until > now) {
     const secs = Math.ceil((p.waiting.until - now) / 1000);
     line += ` — ${WAIT_LABEL[p.waiting.reason] ?? p.waiting.reason} (${secs}s)`;
+  } else if (slow) {
+    line += ` — ${renderStillLine(slow.address, slow.action, slow.elapsedMs, slow.detail)}`;
   } else if (p.running.size) {
     line += ` — ${[...p.running][0]}`;
   }

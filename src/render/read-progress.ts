@@ -17,6 +17,7 @@ export interface ReadProgress {
   appsRead: number;
   appsTotal: number;
   requests: number;
+  requestsTotal: number;
   remaining?: number;
   pacedPerHour?: number;
   etaMs: number;
@@ -50,15 +51,20 @@ export function renderReadEstimate(e: ReadEstimate): string {
   );
 }
 
-/** One progress line: apps read, requests sent, budget, pace when paced, ETA. */
+/** How far the reads are, by requests (an app completes only when its last read does). */
+export function readFraction(p: ReadProgress): number {
+  return p.requestsTotal <= 0 ? 1 : Math.min(1, p.requests / p.requestsTotal);
+}
+
+/** One progress line: requests sent of those needed, apps complete, budget, pace when paced, ETA. */
 export function renderReadProgress(p: ReadProgress, remainingEtaMs: number = p.etaMs): string {
-  const pct = p.appsTotal === 0 ? 100 : Math.floor((p.appsRead / p.appsTotal) * 100);
+  const done = p.appsRead >= p.appsTotal;
   const parts = [
-    `Reading live state: ${count(p.appsRead)}/${count(p.appsTotal)} apps (${pct}%)`,
-    `${count(p.requests)} requests`,
+    `Reading live state: ${count(p.requests)}/${count(done ? p.requests : p.requestsTotal)} requests (${done ? 100 : Math.floor(readFraction(p) * 100)}%)`,
+    `${count(p.appsRead)}/${count(p.appsTotal)} apps`,
     ...(p.remaining !== undefined ? [`budget ${count(p.remaining)} left`] : []),
     ...(p.pacedPerHour !== undefined ? [`paced at ${formatRate(p.pacedPerHour)}`] : []),
-    ...(p.appsRead < p.appsTotal ? [`about ${formatEta(remainingEtaMs)} left`] : []),
+    ...(done ? [] : [`about ${formatEta(remainingEtaMs)} left`]),
   ];
   return parts.join(', ');
 }

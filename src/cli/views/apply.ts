@@ -1,7 +1,17 @@
 import { terminalWidth, type CliContext } from '../context.js';
 import type { ApplyEvent } from '../../model/apply.js';
 import type { ApplyStreamEvent } from '../../operations/index.js';
-import { foldProgress, newProgress, renderApplySummary, renderEventLine, renderProgressLine, renderWaitLine } from '../../render/apply-text.js';
+import {
+  STILL_AFTER_MS,
+  foldProgress,
+  longRunning,
+  newProgress,
+  renderApplySummary,
+  renderEventLine,
+  renderProgressLine,
+  renderStillLine,
+  renderWaitLine,
+} from '../../render/apply-text.js';
 import { printOperationEvent, stopReadProgress } from '../options.js';
 import { renderPlanView } from './plan.js';
 
@@ -51,8 +61,9 @@ function jsonProgress(ctx: CliContext): Progress {
 
 /**
  * On a terminal a live status line plus one line per finished change;
- * otherwise one line per finished change (and throttled wait notices);
- * the summary at the end.
+ * otherwise one line per finished change, throttled wait notices, and a
+ * "Still creating… [20s elapsed]" line every 10 s for a change that takes
+ * a while; the summary at the end.
  */
 function textProgress(ctx: CliContext, color: boolean): Progress {
   const out = ctx.stdout;
@@ -71,8 +82,19 @@ function textProgress(ctx: CliContext, color: boolean): Progress {
     out.write(`\r\u001b[2K${line}`);
     liveShown = true;
   };
-  const timer = tty ? setInterval(drawLive, 250) : undefined;
-  timer?.unref();
+  // Without a terminal, a change that takes a while gets a line every 10 s, as Terraform prints them.
+  const stillPrinted = new Map<string, number>();
+  const printStill = (): void => {
+    const now = Date.now();
+    for (const slow of longRunning(progress, now)) {
+      const tens = Math.floor(slow.elapsedMs / STILL_AFTER_MS);
+      if ((stillPrinted.get(slow.address) ?? 0) >= tens) continue;
+      stillPrinted.set(slow.address, tens);
+      printLine(renderStillLine(slow.address, slow.action, tens * STILL_AFTER_MS, slow.detail));
+    }
+  };
+  const timer = tty ? setInterval(drawLive, 250) : setInterval(printStill, 1000);
+  timer.unref();
 
   const printLine = (line: string): void => {
     clearLive();
@@ -80,7 +102,7 @@ function textProgress(ctx: CliContext, color: boolean): Progress {
     drawLive();
   };
   const stop = (): void => {
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
     clearLive();
   };
 
@@ -94,6 +116,8 @@ function textProgress(ctx: CliContext, color: boolean): Progress {
       }
       if (e.type === 'wait') {
         if (tty) return drawLive();
+        // A resource's own wait (provisioning) shows as its "Still creating…" line instead.
+        if (e.reason === 'provisioning' && e.address !== undefined) return;
         // Without a terminal a wait is a line; repeat one reason at most every 5 s.
         const now = Date.now();
         const key = `${e.reason}:${e.address ?? ''}`;

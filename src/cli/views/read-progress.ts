@@ -1,6 +1,6 @@
 import { terminalWidth, type CliContext } from '../context.js';
 import type { ReadEstimateEvent, ReadProgressEvent } from '../../operations/index.js';
-import { renderReadEstimate, renderReadProgress } from '../../render/read-progress.js';
+import { readFraction, renderReadEstimate, renderReadProgress } from '../../render/read-progress.js';
 
 /** How often a line is printed without a terminal, at the most, once the read is long. */
 const LINE_EVERY_MS = 10_000;
@@ -16,7 +16,7 @@ export interface ReadProgressView {
  * On stderr (stdout is the command's output). A read that needs no waiting
  * prints nothing unless it runs past 10 s. On a terminal: a live line
  * redrawn in place, its ETA counting down between events. Otherwise: a line
- * every 10 s or every 10 % of the apps, whichever comes first; with `json`,
+ * every 10 s or every 10 % of the reads, whichever comes first; with `json`,
  * the same events as JSON lines.
  */
 export function createReadProgressView(ctx: CliContext, format: 'text' | 'json'): ReadProgressView {
@@ -56,6 +56,7 @@ export function createReadProgressView(ctx: CliContext, format: 'text' | 'json')
       if (e.type === 'read-estimate') {
         if (!e.paced) return;
         long = true;
+        lastPrintedAt = now;
         clearLive();
         print(e, renderReadEstimate(e));
         return;
@@ -68,7 +69,8 @@ export function createReadProgressView(ctx: CliContext, format: 'text' | 'json')
         if (e.appsRead >= e.appsTotal) return stop();
         return drawLive();
       }
-      const decile = e.appsTotal === 0 ? 10 : Math.floor((e.appsRead / e.appsTotal) * 10);
+      // The last line is the complete one, whenever the requests reached 100 %.
+      const decile = e.appsRead >= e.appsTotal ? 10 : Math.min(9, Math.floor(readFraction(e) * 10));
       if (decile > lastDecile || now - lastPrintedAt >= LINE_EVERY_MS) {
         lastDecile = decile;
         lastPrintedAt = now;
