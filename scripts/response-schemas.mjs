@@ -61,6 +61,9 @@ export const NEEDS = {
     fields: { id: 'req', url: 'req', token: 'req', addon: 'opt', 'addon.id': 'opt' },
   },
   'rate-limit': { definition: 'rate-limit', fields: { remaining: 'req' } },
+  pipeline: { definition: 'pipeline', fields: { id: 'req', name: 'req', owner: 'opt-null', 'owner.id': 'opt', 'owner.type': 'opt' } },
+  'pipeline-coupling': { definition: 'pipeline-coupling', fields: { id: 'req', stage: 'req', 'app.id': 'req', 'pipeline.id': 'req' } },
+  team: { definition: 'team', fields: { id: 'req', name: 'req' } },
   buildpack: {
     definition: 'buildpack-installation',
     fields: { ordinal: 'req', buildpack: 'req', 'buildpack.url': 'req', 'buildpack.name': 'opt-null' },

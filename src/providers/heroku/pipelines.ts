@@ -33,26 +33,26 @@ export function toLiveCoupling(c: ApiPipelineCoupling): LiveCoupling {
 
 /** Every pipeline visible to the account (paged). */
 export async function listPipelines(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<LivePipeline[]> {
-  const { items } = await client.list<ApiPipeline>('/pipelines', opts);
+  const { items } = await client.list<ApiPipeline>('/pipelines', { ...opts, shape: 'pipeline' });
   return items.map(toLivePipeline);
 }
 
 /** Every coupling visible to the account, in one list: cheaper than one list per pipeline. */
 export async function listCouplings(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<LiveCoupling[]> {
-  const { items } = await client.list<ApiPipelineCoupling>('/pipeline-couplings', opts);
+  const { items } = await client.list<ApiPipelineCoupling>('/pipeline-couplings', { ...opts, shape: 'pipeline-coupling' });
   return items.map(toLiveCoupling);
 }
 
 /** Team name → id for the teams the account belongs to. */
 export async function listTeamIds(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<Record<string, string>> {
-  const { items } = await client.list<ApiTeam>('/teams', opts);
+  const { items } = await client.list<ApiTeam>('/teams', { ...opts, shape: 'team' });
   const out: Record<string, string> = {};
   for (const t of items) out[str(t.name, 'team name')] = str(t.id, 'team id');
   return out;
 }
 
 export async function getPipeline(client: HerokuClient, id: string, opts: { signal?: AbortSignal } = {}): Promise<{ value: LivePipeline; etag?: string } | undefined> {
-  const res = await orUndefined(() => client.get<ApiPipeline>(`/pipelines/${seg(id)}`, opts));
+  const res = await orUndefined(() => client.get<ApiPipeline>(`/pipelines/${seg(id)}`, { ...opts, shape: 'pipeline' }));
   return res && { value: toLivePipeline(res.body), ...(res.etag ? { etag: res.etag } : {}) };
 }
 
@@ -63,9 +63,10 @@ export async function createPipeline(
   opts: WriteOptions = {},
 ): Promise<LivePipeline> {
   const res = await client.request<ApiPipeline>('POST', '/pipelines', {
+    shape: 'pipeline',
     body: { name: spec.name, ...(spec.owner ? { owner: spec.owner } : {}) },
     ...opts,
-    readBack: async () => (await orUndefined(() => client.get<ApiPipeline>(`/pipelines/${seg(spec.name)}`, { signal: opts.signal })))?.body,
+    readBack: async () => (await orUndefined(() => client.get<ApiPipeline>(`/pipelines/${seg(spec.name)}`, { signal: opts.signal, shape: 'pipeline' })))?.body,
   });
   return toLivePipeline(res.body);
 }
@@ -73,10 +74,11 @@ export async function createPipeline(
 export async function renamePipeline(client: HerokuClient, id: string, name: string, ifMatch?: string, opts: WriteOptions = {}): Promise<LivePipeline> {
   const res = await client.request<ApiPipeline>('PATCH', `/pipelines/${seg(id)}`, {
     body: { name },
+    shape: 'pipeline',
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await orUndefined(() => client.get<ApiPipeline>(`/pipelines/${seg(id)}`, { signal: opts.signal }));
+      const got = await orUndefined(() => client.get<ApiPipeline>(`/pipelines/${seg(id)}`, { signal: opts.signal, shape: 'pipeline' }));
       return got?.body.name === name ? got.body : undefined;
     },
   });
@@ -89,7 +91,7 @@ export async function deletePipeline(client: HerokuClient, id: string, ifMatch?:
 }
 
 export async function getCoupling(client: HerokuClient, id: string, opts: { signal?: AbortSignal } = {}): Promise<{ value: LiveCoupling; etag?: string } | undefined> {
-  const res = await orUndefined(() => client.get<ApiPipelineCoupling>(`/pipeline-couplings/${seg(id)}`, opts));
+  const res = await orUndefined(() => client.get<ApiPipelineCoupling>(`/pipeline-couplings/${seg(id)}`, { ...opts, shape: 'pipeline-coupling' }));
   return res && { value: toLiveCoupling(res.body), ...(res.etag ? { etag: res.etag } : {}) };
 }
 
@@ -100,10 +102,11 @@ export async function createCoupling(
   opts: WriteOptions = {},
 ): Promise<LiveCoupling> {
   const res = await client.request<ApiPipelineCoupling>('POST', '/pipeline-couplings', {
+    shape: 'pipeline-coupling',
     body: { app: spec.appId, pipeline: spec.pipelineId, stage: spec.stage },
     ...opts,
     readBack: async () => {
-      const got = await orUndefined(() => client.get<ApiPipelineCoupling>(`/apps/${seg(spec.appId)}/pipeline-couplings`, { signal: opts.signal }));
+      const got = await orUndefined(() => client.get<ApiPipelineCoupling>(`/apps/${seg(spec.appId)}/pipeline-couplings`, { signal: opts.signal, shape: 'pipeline-coupling' }));
       return got && got.body.pipeline?.id === spec.pipelineId && got.body.stage === spec.stage ? got.body : undefined;
     },
   });
@@ -113,10 +116,11 @@ export async function createCoupling(
 export async function updateCouplingStage(client: HerokuClient, id: string, stage: string, ifMatch?: string, opts: WriteOptions = {}): Promise<LiveCoupling> {
   const res = await client.request<ApiPipelineCoupling>('PATCH', `/pipeline-couplings/${seg(id)}`, {
     body: { stage },
+    shape: 'pipeline-coupling',
     ...(ifMatch !== undefined ? { ifMatch } : {}),
     ...opts,
     readBack: async () => {
-      const got = await orUndefined(() => client.get<ApiPipelineCoupling>(`/pipeline-couplings/${seg(id)}`, { signal: opts.signal }));
+      const got = await orUndefined(() => client.get<ApiPipelineCoupling>(`/pipeline-couplings/${seg(id)}`, { signal: opts.signal, shape: 'pipeline-coupling' }));
       return got?.body.stage === stage ? got.body : undefined;
     },
   });
@@ -134,6 +138,6 @@ export async function findPipeline(client: HerokuClient, nameOrId: string, opts:
 
 /** The couplings of one pipeline. */
 export async function listPipelineCouplings(client: HerokuClient, pipelineId: string, opts: { signal?: AbortSignal } = {}): Promise<LiveCoupling[]> {
-  const { items } = await client.list<ApiPipelineCoupling>(`/pipelines/${seg(pipelineId)}/pipeline-couplings`, opts);
+  const { items } = await client.list<ApiPipelineCoupling>(`/pipelines/${seg(pipelineId)}/pipeline-couplings`, { ...opts, shape: 'pipeline-coupling' });
   return items.map(toLiveCoupling);
 }

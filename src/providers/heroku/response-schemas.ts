@@ -451,6 +451,127 @@ export const RESPONSE_SCHEMAS = {
    "remaining"
   ]
  },
+ "pipeline": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "owner": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "properties": {
+     "id": {
+      "type": [
+       "string"
+      ]
+     },
+     "type": {
+      "type": [
+       "string"
+      ]
+     }
+    }
+   }
+  },
+  "required": [
+   "id",
+   "name"
+  ]
+ },
+ "pipeline-coupling": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "stage": {
+    "type": [
+     "string"
+    ],
+    "enum": [
+     "test",
+     "review",
+     "development",
+     "staging",
+     "production"
+    ]
+   },
+   "app": {
+    "type": [
+     "object"
+    ],
+    "properties": {
+     "id": {
+      "type": [
+       "string"
+      ],
+      "minLength": 1
+     }
+    },
+    "required": [
+     "id"
+    ]
+   },
+   "pipeline": {
+    "type": [
+     "object"
+    ],
+    "properties": {
+     "id": {
+      "type": [
+       "string"
+      ],
+      "minLength": 1
+     }
+    },
+    "required": [
+     "id"
+    ]
+   }
+  },
+  "required": [
+   "id",
+   "stage",
+   "app",
+   "pipeline"
+  ]
+ },
+ "team": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   }
+  },
+  "required": [
+   "id",
+   "name"
+  ]
+ },
  "buildpack": {
   "type": "object",
   "properties": {
