@@ -24,12 +24,12 @@ const MAPPED: ReadonlySet<string> = new Set([
   'heroku_app_feature',
   'heroku_pipeline',
   'heroku_pipeline_coupling',
+  'heroku_collaborator',
+  'heroku_team_collaborator',
 ]);
 
 const LATER: Readonly<Record<string, string>> = {
   heroku_account_feature: 'account features',
-  heroku_collaborator: 'collaborators',
-  heroku_team_collaborator: 'team collaborators',
   heroku_team_member: 'team members',
   heroku_cert: 'SNI certificates',
   heroku_ssl: 'SNI certificates',

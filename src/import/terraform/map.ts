@@ -162,8 +162,14 @@ export function mapTerraformState(
       buildpacks = [...live.buildpacks.list];
     }
     if (buildpacks) yamlPaths.push(`apps.${live.name}.buildpacks`);
+    // organization is optional and computed: a team is declared only when Terraform names one.
     const org = Array.isArray(a['organization']) ? a['organization'] : [];
-    if (org.length > 0) partial.push('organization (not mapped yet: team-owned apps arrive with a later version; the app stays in its team)');
+    const orgName = org.length > 0 && typeof org[0] === 'object' && org[0] !== null ? str((org[0] as Record<string, unknown>)['name']) : undefined;
+    const team = orgName !== undefined ? (live.team ?? orgName) : undefined;
+    if (team !== undefined && orgName !== undefined && live.team !== undefined && live.team !== orgName) {
+      warn(i.address, `the app belongs to team ${live.team} now (Terraform's state says ${orgName}): the YAML declares ${live.team}`);
+    }
+    if (team !== undefined) yamlPaths.push(`apps.${live.name}.team`);
     if (a['acm'] === true) partial.push('acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)');
     if (str(a['space'])) partial.push('space (dynoform does not manage Private Spaces; the app stays in its space)');
     if (a['internal_routing'] === true) partial.push('internal_routing (dynoform does not manage Private Spaces; it stays on)');
@@ -179,6 +185,7 @@ export function mapTerraformState(
       drains: [],
       ...(buildpacks ? { buildpacks } : {}),
       features: [],
+      ...(team !== undefined ? { team, ...(live.locked !== undefined ? { locked: live.locked } : {}) } : {}),
     };
     const entry: TerraformReportEntry = { address: i.address, status: 'mapped', yaml: yamlPaths, ...(partial.length ? { reason: `left out: ${partial.join('; ')}` } : {}) };
     apps.set(id, { address: i.address, live, app, entry, configFrom: new Map() });
@@ -400,6 +407,25 @@ export function mapTerraformState(
     report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.features.${name}`] });
   }
 
+  // ---- collaborators (personal apps) and team collaborators (with permissions)
+  for (const i of [...ofType('heroku_collaborator'), ...ofType('heroku_team_collaborator')]) {
+    const b = appOf(i);
+    if (!b) continue;
+    const email = str(i.attributes['email'])?.toLowerCase();
+    const live = b.live.collaborators?.find((c) => c.email === email);
+    if (!email || !live) {
+      report.push({ address: i.address, status: 'not-mapped', yaml: [], reason: `${email ?? '(no e-mail)'} is not a collaborator of ${b.live.name} now (removed outside Terraform?)` });
+      continue;
+    }
+    const list = (b.app.collaborators ??= []);
+    if (list.some((c) => c.email === email)) {
+      warn(i.address, `${email} is also declared by another collaborator resource: declared once`);
+      continue;
+    }
+    list.push({ id: live.id, email, ...(b.live.team !== undefined ? { permissions: [...live.permissions] } : {}) });
+    report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.collaborators[${email}]`] });
+  }
+
   // ---- pipelines and couplings
   const pipelines = new Map<string, { p: ImportedPipeline; live: ReadPipelinesResult['pipelines'][number] }>();
   for (const i of ofType('heroku_pipeline')) {
@@ -490,6 +516,7 @@ function sortApp(app: ImportedApp): ImportedApp {
   app.domains.sort(by((d) => d.hostname));
   app.drains.sort(by((d) => d.maskedUrl));
   app.features.sort();
+  app.collaborators?.sort(by((c) => c.email));
   app.disabledFeatures?.sort();
   return app;
 }

@@ -186,10 +186,8 @@ describe('mapping each kind', () => {
   it('heroku_app: buildpacks in order; organization and acm reported as not mapped yet; maintenance (not in Terraform) not declared', () => {
     const r = run([app({ buildpacks: ['heroku/ruby', 'https://github.com/heroku/heroku-buildpack-pgbouncer'], organization: [{ name: 'acme', locked: false, personal: false }], acm: true })]);
     expect(yamlOf(r).apps['shop']!['buildpacks']).toEqual(['heroku/ruby', 'https://github.com/heroku/heroku-buildpack-pgbouncer']);
-    expect(entry(r, 'heroku_app.shop').yaml).toEqual(['apps.shop', 'apps.shop.buildpacks']);
-    expect(entry(r, 'heroku_app.shop').reason).toBe(
-      'left out: organization (not mapped yet: team-owned apps arrive with a later version; the app stays in its team); acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)',
-    );
+    expect(entry(r, 'heroku_app.shop').yaml).toEqual(['apps.shop', 'apps.shop.buildpacks', 'apps.shop.team']);
+    expect(entry(r, 'heroku_app.shop').reason).toBe('left out: acm (not mapped yet: Automated Certificate Management arrives with a later version; it stays on)');
     expect(yamlOf(r).apps['shop']!['maintenance']).toBeUndefined();
     const creds = run([app({ buildpacks: ['https://user:tok@example.com/bp.tgz'] })]);
     expect(yamlOf(creds).apps['shop']!['buildpacks']).toBeUndefined();
@@ -205,6 +203,32 @@ describe('mapping each kind', () => {
     const differs = run([app({ buildpacks: ['heroku/python'] })], [l]);
     expect(yamlOf(differs).apps['shop']!['buildpacks']).toEqual(['heroku/ruby']);
     expect(differs.plan.diagnostics[0]!.message).toBe("heroku_app.shop: buildpacks differ between Terraform's state and shop: the YAML declares the app's current list");
+  });
+
+  it('heroku_app organization → team (with its lock as read); heroku_team_collaborator / heroku_collaborator → collaborators', () => {
+    const l = live({
+      team: 'acme',
+      locked: true,
+      collaborators: [
+        { id: 'u1', email: 'dev@example.com', role: 'member', permissions: ['deploy', 'view'] },
+        { id: 'u2', email: 'boss@example.com', role: 'admin', permissions: ['deploy', 'manage', 'operate', 'view'] },
+      ],
+    });
+    const r = run(
+      [
+        app({ organization: [{ name: 'acme', locked: true, personal: false }] }),
+        { type: 'heroku_team_collaborator', name: 'dev', attributes: { id: 'u1', app_id: APP_ID, email: 'Dev@example.com', permissions: ['deploy', 'view'] } },
+        { type: 'heroku_collaborator', name: 'gone', attributes: { id: 'u9', app_id: APP_ID, email: 'gone@example.com' } },
+      ],
+      [l],
+    );
+    const doc = yamlOf(r).apps['shop']!;
+    expect(doc['team']).toBe('acme');
+    expect(doc['locked']).toBe(true);
+    expect(doc['collaborators']).toEqual([{ email: 'dev@example.com', permissions: ['deploy'] }]);
+    expect(entry(r, 'heroku_app.shop').yaml).toEqual(['apps.shop', 'apps.shop.team']);
+    expect(entry(r, 'heroku_team_collaborator.dev').yaml).toEqual(['apps.shop.collaborators[dev@example.com]']);
+    expect(entry(r, 'heroku_collaborator.gone')).toMatchObject({ status: 'not-mapped', reason: 'gone@example.com is not a collaborator of shop now (removed outside Terraform?)' });
   });
 
   it('heroku_app_feature: on or off as the app has it, checked against the features the API lists', () => {
@@ -365,7 +389,7 @@ describe('refusals, each with its reason in the report', () => {
     { type: 'aws_s3_bucket', name: 'assets', attributes: { id: 'b' }, provider: 'provider["registry.terraform.io/hashicorp/aws"]' },
     { type: 'heroku_app', name: 'lookup', attributes: { id: APP_ID, name: 'shop' }, mode: 'data' },
     { type: 'heroku_review_app_config', name: 'p', attributes: { id: 'p1', pipeline_id: 'x' } },
-    { type: 'heroku_collaborator', name: 'c', attributes: { id: 'c1', app_id: APP_ID, email: 'a@example.com' } },
+    { type: 'heroku_team_member', name: 'c', attributes: { id: 'c1', team: 'acme', email: 'a@example.com', role: 'member' } },
   ]);
 
   it('an unknown resource type', () => {
@@ -380,7 +404,7 @@ describe('refusals, each with its reason in the report', () => {
     expect(entry(r, 'data.heroku_app.lookup').reason).toBe('a data source: Terraform reads it, it owns nothing');
     expect(entry(r, 'heroku_space.private').reason).toBe('dynoform does not manage Private Spaces');
     expect(entry(r, 'heroku_review_app_config.p')).toMatchObject({ status: 'later', reason: expect.stringMatching(/^not mapped yet: review-app configuration .* a later version will map them/) });
-    expect(entry(r, 'heroku_collaborator.c').status).toBe('later');
+    expect(entry(r, 'heroku_team_member.c').status).toBe('later');
   });
 
   it('the report lists every address, says what to do next, and holds no value of the state', () => {
