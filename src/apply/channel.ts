@@ -1,3 +1,5 @@
+import { anySignal } from '../util/signal.js';
+
 /**
  * A push → pull bridge: the engine pushes events as they happen, the
  * consumer pulls them with `for await`. Unbounded, because apply events are
@@ -52,4 +54,37 @@ export class EventChannel<T> implements AsyncIterable<T> {
       },
     };
   }
+}
+
+/**
+ * An AsyncIterable whose producer runs once per iteration: `produce` pushes
+ * into the channel until done (a rejection ends the stream with
+ * `mapError(err)` after the events pushed). Breaking out of the consumer's
+ * loop aborts the producer's signal and waits for it to finish, so that
+ * whatever it holds (a lock, requests in flight) is released first.
+ */
+export function stoppableStream<T>(
+  outer: AbortSignal | undefined,
+  produce: (signal: AbortSignal, channel: EventChannel<T>) => Promise<void>,
+  mapError: (err: unknown) => unknown = (err) => err,
+): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const channel = new EventChannel<T>();
+      const stop = new AbortController();
+      const run = produce(anySignal(outer, stop.signal), channel).then(
+        () => channel.close(),
+        (err: unknown) => channel.fail(mapError(err)),
+      );
+      const it = channel[Symbol.asyncIterator]();
+      return {
+        next: () => it.next(),
+        return: async () => {
+          stop.abort();
+          await run;
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
 }

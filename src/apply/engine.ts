@@ -8,7 +8,7 @@ import type { StateLock } from '../state/backend.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
 import { fingerprintInputs } from '../util/fingerprint-inputs.js';
 import { redact } from '../util/mask.js';
-import { EventChannel } from './channel.js';
+import { stoppableStream } from './channel.js';
 import { ChangeError, ConflictError, type ExecContext } from './execute/context.js';
 import { executeChange, registerRebases } from './execute/index.js';
 import { Rebases } from './execute/rebase.js';
@@ -66,26 +66,7 @@ type Outcome =
  * Throws only when it cannot continue: the state could not be saved.
  */
 export function applyPlan(plan: Plan, deps: ApplyDeps): AsyncIterable<ApplyEvent> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<ApplyEvent> {
-      const channel = new EventChannel<ApplyEvent>();
-      const stop = new AbortController();
-      const signal = anySignal(deps.options.signal, stop.signal);
-      const run = execute(plan, deps, signal, (e) => channel.push(e)).then(
-        () => channel.close(),
-        (err: unknown) => channel.fail(err),
-      );
-      const it = channel[Symbol.asyncIterator]();
-      return {
-        next: () => it.next(),
-        return: async () => {
-          stop.abort();
-          await run;
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
+  return stoppableStream<ApplyEvent>(deps.options.signal, (signal, channel) => execute(plan, deps, signal, (e) => channel.push(e)));
 }
 
 /** applyPlan, consumed: calls `onEvent` for every event and resolves to the result. */

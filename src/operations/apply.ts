@@ -5,13 +5,12 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Plan } from '../model/plan.js';
 import { applyPlan, preflight, PreflightCode } from '../apply/index.js';
-import { EventChannel } from '../apply/channel.js';
+import { EventChannel, stoppableStream } from '../apply/channel.js';
 import { parsePlan, planHasChanges } from '../planner/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
 import { DEFAULTS, resolveCommon, type CommonOptions, type Resolved } from './options.js';
 import { clientWait, computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
-import { anySignal } from '../util/signal.js';
 
 export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
   /**
@@ -52,26 +51,7 @@ export const STALE_PREFLIGHT_CODES: readonly string[] = [PreflightCode.stale, Pr
  * finish, the state is saved, the lock released.
  */
 export function apply(options: ApplyOptions = {}): AsyncIterable<ApplyStreamEvent> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<ApplyStreamEvent> {
-      const channel = new EventChannel<ApplyStreamEvent>();
-      const stop = new AbortController();
-      const signal = anySignal(options.signal, stop.signal);
-      const run = execute(options, signal, channel).then(
-        () => channel.close(),
-        (err: unknown) => channel.fail(classifyError(err)),
-      );
-      const it = channel[Symbol.asyncIterator]();
-      return {
-        next: () => it.next(),
-        return: async () => {
-          stop.abort();
-          await run;
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
+  return stoppableStream<ApplyStreamEvent>(options.signal, (signal, channel) => execute(options, signal, channel), (err) => classifyError(err));
 }
 
 export interface ApplyOutcome {

@@ -4,7 +4,6 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import { canonicalDynoSize } from '../config/index.js';
 import type { EnvVarNeeded } from '../import/build.js';
-import { importFingerprintInputs, inventoryForImport } from '../import/inventory.js';
 import { readAppsToImport } from '../import/read.js';
 import { secretRule } from '../import/secret-rule.js';
 import { readTerraformSource } from '../import/terraform/locate.js';
@@ -13,10 +12,8 @@ import { inventoryForPipeline, readPipelinesToImport, type ReadPipelinesResult }
 import { parseTerraformState, TerraformStateError, type TfState } from '../import/terraform/state.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { cloneInventory, type StateLock } from '../state/index.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
-import { createFingerprinter, saltForLineage } from '../util/fingerprint.js';
 import { DynoformError, classifyError } from './errors.js';
-import { alreadyManaged, schemaRefFor } from './import.js';
+import { alreadyManaged, recordImport, schemaRefFor } from './import.js';
 import { resolveCommon, type CommonOptions } from './options.js';
 import { connect, lockState, openStateBackend, readInventory } from './pipeline.js';
 
@@ -134,19 +131,8 @@ export async function importFromTerraform(options: TerraformImportOptions): Prom
       });
 
       if (!dryRun) {
-        const fp = createFingerprinter(saltForLineage(inventory.lineage));
-        await fp.prepare(importFingerprintInputs(plan));
-        for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
         for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
-        // YAML first: should the state write fail, the next plan merely offers to adopt the apps.
-        if (outPath) {
-          try {
-            await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });
-          } catch (err) {
-            throw new DynoformError('file', `cannot write ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-          }
-        }
-        await lock!.write(inventory);
+        await recordImport({ plan, inventory, lock: lock!, yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       }
       return {
         yaml,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../config/index.js';
-import { planImport, type EnvVarNeeded } from '../import/build.js';
+import { planImport, type EnvVarNeeded, type ImportPlan } from '../import/build.js';
 import { importFingerprintInputs, inventoryForImport } from '../import/inventory.js';
 import { readAppsToImport } from '../import/read.js';
 import { renderImportYaml } from '../import/yaml.js';
@@ -91,19 +91,7 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
       const plan = planImport(read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);
       const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
 
-      const fp = createFingerprinter(saltForLineage(inventory.lineage));
-      await fp.prepare(importFingerprintInputs(plan));
-      for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
-
-      // YAML first: should the state write fail, the next plan merely offers to adopt the apps.
-      if (outPath) {
-        try {
-          await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });
-        } catch (err) {
-          throw new DynoformError('file', `cannot write ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      }
-      await lock.write(inventory);
+      await recordImport({ plan, inventory, lock, yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       return {
         yaml,
         apps: plan.apps.map((a) => a.key),
@@ -121,6 +109,34 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
   } finally {
     await backend.close();
   }
+}
+
+/**
+ * Takes ownership of imported apps: records each in `inventory` with the
+ * fingerprints of its live values, writes the YAML (first: should the state
+ * write fail, the next plan merely offers to adopt the apps), then the state.
+ */
+export async function recordImport(args: {
+  plan: ImportPlan;
+  inventory: Inventory;
+  lock: StateLock;
+  yaml: string;
+  outPath?: string;
+  /** The --out file as the user gave it, for the error message. */
+  outLabel?: string;
+}): Promise<void> {
+  const { plan, inventory, lock, yaml, outPath } = args;
+  const fp = createFingerprinter(saltForLineage(inventory.lineage));
+  await fp.prepare(importFingerprintInputs(plan));
+  for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
+  if (outPath) {
+    try {
+      await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });
+    } catch (err) {
+      throw new DynoformError('file', `cannot write ${args.outLabel ?? outPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  await lock.write(inventory);
 }
 
 export function alreadyManaged(where: string, apps: Array<{ name: string; key: string }>): DynoformError {
