@@ -56,7 +56,10 @@ function describe(e: ErrorObject | undefined): string {
     .join('.');
   const where = path === '' ? 'the top level' : path;
   const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
+  // ajv reports a bad key as the failing keyword of propertyNames (pattern, not, …) with its name.
+  const keyword = e.propertyName !== undefined || params.propertyName !== undefined ? 'propertyNames' : e.keyword;
+  if (params.propertyName === undefined && e.propertyName !== undefined) params.propertyName = e.propertyName;
+  switch (keyword) {
     case 'propertyNames':
       return `${where}: key ${JSON.stringify(String(params.propertyName))} is not allowed${path === 'apps' ? ' (app keys are lowercase letters, digits and dashes, as in the YAML)' : ''}`;
     case 'required':
