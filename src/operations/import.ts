@@ -6,6 +6,7 @@ import type { Inventory } from '../model/inventory.js';
 import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../config/index.js';
 import { planImport, type EnvVarNeeded, type ImportPlan } from '../import/build.js';
 import { importFingerprintInputs, inventoryForImport } from '../import/inventory.js';
+import { inventoryForPipeline, planPipelineImport, readPipelinesToImport } from '../import/pipelines.js';
 import { readAppsToImport } from '../import/read.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { secretRule } from '../import/secret-rule.js';
@@ -19,6 +20,8 @@ import { connect, lockState, openStateBackend } from './pipeline.js';
 export interface ImportOptions extends Omit<CommonOptions, 'files'> {
   /** Heroku app names to import. */
   apps: string[];
+  /** Pipeline names to import, each with every app coupled to it (`import --pipeline`). */
+  pipelines?: string[];
   /** Write the YAML to this file (relative to `cwd`); without it the YAML is only returned. */
   out?: string;
   /** Overwrite `out` if it exists. */
@@ -34,6 +37,8 @@ export interface ImportOutcome {
   yaml: string;
   /** App keys imported, in order. */
   apps: string[];
+  /** Pipeline keys imported. */
+  pipelines: string[];
   /** Absolute path of the YAML file, with `out`. */
   writtenTo?: string;
   /** The state the ownership was recorded in, as shown to users (credentials masked). */
@@ -52,11 +57,17 @@ const SCHEMA_FILE = fileURLToPath(SCHEMA_URL);
  * already manages (by key, name or id).
  */
 export async function importApps(options: ImportOptions): Promise<ImportOutcome> {
-  const names = [...new Set(options.apps.map((n) => n.trim()))];
+  let names = [...new Set(options.apps.map((n) => n.trim()))];
   const invalid = names.filter((n) => !isHerokuAppName(n));
   if (invalid.length > 0) {
     throw new DynoformError('invalid-option', `not a Heroku app name: ${invalid.join(', ')} (3–30 characters: lower-case letters, digits and dashes)`);
   }
+  const pipelineNames = [...new Set((options.pipelines ?? []).map((n) => n.trim()))];
+  const badPipelines = pipelineNames.filter((n) => !/^[a-z][a-z0-9-]{0,29}$/.test(n));
+  if (badPipelines.length > 0) {
+    throw new DynoformError('invalid-option', `not a pipeline name: ${badPipelines.join(', ')} (lower-case letters, digits and dashes, starting with a letter)`);
+  }
+  if (names.length === 0 && pipelineNames.length === 0) throw new DynoformError('invalid-option', 'name the apps or pipelines to import');
   const { rule, errors } = secretRule(options.secretKeys ?? []);
   if (!rule) throw new DynoformError('invalid-option', errors.join('\n'));
   const r = resolveCommon(options);
@@ -72,6 +83,21 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
     try {
       lock = await lockState(r, backend, 'import', options.signal);
       const inventory: Inventory = lock.current ? cloneInventory(lock.current) : newInventory();
+      const ownedPipelines = pipelineNames.filter((n) => Object.values(inventory.pipelines ?? {}).some((p) => p.key === n || p.name === n));
+      if (ownedPipelines.length > 0) {
+        throw new DynoformError(
+          'conflict',
+          `already managed in ${backend.describe()}: pipeline ${ownedPipelines.join(', ')}. To start over, run: ${ownedPipelines.map((n) => `dynoform state forget pipeline.${n}`).join('; ')}`,
+        );
+      }
+      const pipelineRead = pipelineNames.length > 0 ? await readPipelinesToImport(client, pipelineNames, options.signal ? { signal: options.signal } : {}) : undefined;
+      if (pipelineRead && pipelineRead.notFound.length > 0) {
+        throw new DynoformError('not-found', `no such pipeline visible to this account: ${pipelineRead.notFound.join(', ')}`);
+      }
+      // A pipeline comes with its apps: those coupled to it are imported too.
+      for (const p of pipelineRead ? planPipelineImport(pipelineRead, []) : []) {
+        for (const c of p.couplings) if (!names.includes(c.app)) names = [...names, c.app];
+      }
       const clash = names.flatMap((n) => {
         const owner = Object.values(inventory.apps).find((a) => a.key === n || a.name === n);
         return owner ? [{ name: n, key: owner.key }] : [];
@@ -89,12 +115,14 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
 
       const includeValues = options.includeValues === true;
       const plan = planImport(read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);
+      if (pipelineRead) plan.pipelines = planPipelineImport(pipelineRead, plan.diagnostics);
       const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
 
       await recordImport({ plan, inventory, lock, yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       return {
         yaml,
         apps: plan.apps.map((a) => a.key),
+        pipelines: (plan.pipelines ?? []).map((p) => p.key),
         ...(outPath ? { writtenTo: outPath } : {}),
         state: backend.describe(),
         env: plan.env,
@@ -129,6 +157,7 @@ export async function recordImport(args: {
   const fp = createFingerprinter(saltForLineage(inventory.lineage));
   await fp.prepare(importFingerprintInputs(plan));
   for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
+  for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
   if (outPath) {
     try {
       await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });

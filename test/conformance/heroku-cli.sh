@@ -146,6 +146,27 @@ run "Stack:          heroku-24" apps:info -a "$app"
 run "Destroying $other" apps:destroy "$other" --confirm "$other"
 run "Destroying $app" apps:destroy "$app" --confirm "$app"
 
+# Pipelines (issue 18): three apps in a pipeline built with the CLI, imported
+# by dynoform to an empty first plan, then changed and torn down with the CLI.
+dynoform() { HEROKU_API_URL="$url" node "$repo/bin/dynoform.js" "$@"; }
+for a in pipe-dev pipe-staging pipe-prod; do run "Creating $a... done" apps:create "$a"; done
+run "Adding pipe-staging to pipe pipeline as staging" pipelines:create pipe -a pipe-staging --stage staging
+run "Adding pipe-dev to pipe pipeline as development" pipelines:add pipe -a pipe-dev --stage development
+run "Adding pipe-prod to pipe pipeline as production" pipelines:add pipe -a pipe-prod --stage production
+run "pipe" pipelines
+run "pipe-prod" pipelines:info pipe
+echo
+echo "\$ dynoform import --pipeline pipe -o pipe.yaml && dynoform plan -f pipe.yaml --detailed-exitcode"
+if dynoform import --pipeline pipe -o pipe.yaml --state pipe-state.json && dynoform plan -f pipe.yaml --state pipe-state.json --detailed-exitcode | sed 's/^/    /'; then
+  echo "    (the first plan after the import is empty)"
+else
+  echo "FAIL: the import of pipe did not give an empty first plan"
+  failures=$((failures + 1))
+fi
+run "Renaming pipe pipeline to pipe-two" pipelines:rename pipe pipe-two
+run "Removing pipe-dev" pipelines:remove -a pipe-dev
+run "Destroying pipe-two pipeline" pipelines:destroy pipe-two
+
 echo
 node -e '
   fetch(process.argv[1] + "/__emulator/stats").then((r) => r.json()).then((s) =>

@@ -16,6 +16,7 @@ interface ImportOptions extends CommonOptions {
   secretKeys?: string[];
   fromTerraform?: string;
   dryRun?: boolean;
+  pipeline?: string[];
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
@@ -24,6 +25,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .description('Write YAML for existing apps (or for what a Terraform state manages) and take ownership of them in state, so that the next plan is empty')
     .argument('[app...]', 'Heroku app names')
     .option('--from-terraform <path>', 'import what a Terraform state manages: a terraform.tfstate, `terraform show -json` output, or a Terraform working directory')
+    .option('--pipeline <name>', 'import this pipeline with every app coupled to it (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--dry-run', 'with --from-terraform: print the YAML and the report; write no file and leave the state alone')
     .option('-o, --out <file>', 'write the YAML to this file (default: standard output)')
     .option('--include-values', 'write config values in plain text instead of ${env:KEY} references (they end up in Git: think twice)')
@@ -47,13 +49,15 @@ export function registerImport(program: Command, ctx: CliContext): void {
   cmd.action(async (names: string[], opts: ImportOptions) => {
     if (opts.fromTerraform !== undefined) {
       if (names.length > 0) throw new CliError(`--from-terraform imports the apps of the Terraform state: give no app names with it (got ${names.join(', ')})`);
+      if (opts.pipeline) throw new CliError('--pipeline and --from-terraform do not go together');
       return fromTerraform(ctx, opts.fromTerraform, opts);
     }
     if (opts.dryRun) throw new CliError('--dry-run works with --from-terraform only');
-    if (names.length === 0) throw new CliError('name the apps to import (dynoform import APP...), or give --from-terraform PATH');
+    if (names.length === 0 && !opts.pipeline) throw new CliError('name the apps to import (dynoform import APP...), or give --pipeline NAME or --from-terraform PATH');
     const outcome = await importApps({
       ...operationOptions(ctx, opts),
       apps: names,
+      ...(opts.pipeline ? { pipelines: opts.pipeline } : {}),
       ...(opts.out !== undefined ? { out: opts.out } : {}),
       force: opts.force === true,
       includeValues: opts.includeValues === true,
@@ -63,7 +67,8 @@ export function registerImport(program: Command, ctx: CliContext): void {
     for (const d of outcome.diagnostics) ctx.stderr.write(`${d.severity === 'info' ? 'Note' : 'Warning'}: ${d.message}\n`);
     const where = outcome.writtenTo ? relative(ctx.cwd, outcome.writtenTo) || outcome.writtenTo : 'standard output';
     const count = outcome.apps.length;
-    ctx.stderr.write(`Imported ${count} app${count === 1 ? '' : 's'} (${outcome.apps.join(', ')}) into ${where}; ownership recorded in ${outcome.state}.\n`);
+    const pipelines = outcome.pipelines.length > 0 ? ` and pipeline${outcome.pipelines.length === 1 ? '' : 's'} ${outcome.pipelines.join(', ')}` : '';
+    ctx.stderr.write(`Imported ${count} app${count === 1 ? '' : 's'} (${outcome.apps.join(', ')})${pipelines} into ${where}; ownership recorded in ${outcome.state}.\n`);
     if (opts.includeValues === true) {
       ctx.stderr.write(`Warning: --include-values wrote config values in plain text to ${where}: do not commit secrets; replace them with \${env:NAME} references.\n`);
     } else if (outcome.env.length > 0) {

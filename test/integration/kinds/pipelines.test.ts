@@ -178,4 +178,22 @@ describe('pipelines and couplings against the emulator', () => {
     // apply puts both back.
     await w.converge();
   });
+
+  it('a team-owned pipeline: created for the team (GET /teams once), refused for a team the account is not in', async () => {
+    await w.api('POST', '/teams', { name: 'acme' });
+    await w.yaml(pipelineYaml({ staging: ['shop-staging'] }, ['team: acme']));
+    const first = await w.plan();
+    expect(first.plan.changes.find((c) => c.address === 'pipeline.shop')?.after).toMatchObject({ owner: 'team acme' });
+    await w.converge();
+    const [p] = await w.api<Array<{ owner: { type: string; id: string } }>>('GET', '/pipelines');
+    const [team] = await w.api<Array<{ id: string }>>('GET', '/teams');
+    expect(p!.owner).toEqual({ type: 'team', id: team!.id });
+    w.emulator.resetStats();
+    expectNoChanges((await w.plan()).plan);
+    expect(w.emulator.stats().byRoute['GET /teams']).toBe(1);
+
+    await w.yaml(pipelineYaml({ staging: ['shop-staging'] }, ['team: nobody']));
+    const { plan } = await w.plan();
+    expect(plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(['unknown-team 8:5']);
+  });
 });

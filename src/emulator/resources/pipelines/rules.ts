@@ -2,6 +2,7 @@ import { forbidden, invalidParams, notFound } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
 import type { AccountRecord, AppRecord, CouplingRecord, PipelineRecord } from '../../store/records.js';
 import { isUuid } from '../catalogue/data.js';
+import { findTeam, membershipOf } from '../teams/rules.js';
 
 export const STAGES = ['test', 'review', 'development', 'staging', 'production'] as const;
 type Stage = CouplingRecord['stage'];
@@ -9,18 +10,20 @@ type Stage = CouplingRecord['stage'];
 /** The schema's pipeline name pattern. */
 const NAME = /^[a-z][a-z0-9-]*$/;
 
-/** A pipeline is visible to the user who owns it (team-owned ones to the team's members, once teams exist). */
-function canSee(account: AccountRecord, p: PipelineRecord): boolean {
-  return p.ownerType === 'user' && p.ownerId === account.id;
+/** A pipeline is visible to the user who owns it, a team-owned one to the team's members. */
+function canSee(p: Platform, account: AccountRecord, pipeline: PipelineRecord): boolean {
+  if (pipeline.ownerType === 'user') return pipeline.ownerId === account.id;
+  const team = p.store.teams.get(pipeline.ownerId);
+  return team !== undefined && membershipOf(p, team, account) !== undefined;
 }
 
 export function pipelinesOf(p: Platform, account: AccountRecord): PipelineRecord[] {
-  return [...p.store.pipelines.values()].filter((x) => canSee(account, x));
+  return [...p.store.pipelines.values()].filter((x) => canSee(p, account, x));
 }
 
 export function findPipeline(p: Platform, account: AccountRecord, key: string): PipelineRecord {
   const found = isUuid(key) ? p.store.pipelines.get(key.toLowerCase()) : pipelinesOf(p, account).find((x) => x.name === key);
-  if (!found || !canSee(account, found)) throw notFound("Couldn't find that pipeline.", 'pipeline');
+  if (!found || !canSee(p, account, found)) throw notFound("Couldn't find that pipeline.", 'pipeline');
   return found;
 }
 
@@ -37,13 +40,17 @@ function nameTaken(p: Platform, ownerId: string, name: string, except?: string):
 export function createPipeline(p: Platform, account: AccountRecord, body: { name: string; owner?: { id: string; type: string } | null }): PipelineRecord {
   checkName(body.name);
   const owner = body.owner ?? { id: account.id, type: 'user' };
-  if (owner.type === 'team') throw notFound("Couldn't find that team.", 'team');
-  if (owner.id !== account.id && owner.id.toLowerCase() !== account.email.toLowerCase()) {
+  let ownerId = account.id;
+  if (owner.type === 'team') {
+    const team = findTeam(p, account, owner.id);
+    if (membershipOf(p, team, account)?.role === 'viewer') throw forbidden(`A viewer of the team ${team.name} cannot create its pipelines.`);
+    ownerId = team.id;
+  } else if (owner.id !== account.id && owner.id.toLowerCase() !== account.email.toLowerCase()) {
     throw forbidden('You can only create pipelines owned by yourself or by a team you belong to.');
   }
-  if (nameTaken(p, account.id, body.name)) throw invalidParams('Name has already been taken.');
+  if (nameTaken(p, ownerId, body.name)) throw invalidParams('Name has already been taken.');
   const now = p.now();
-  const rec: PipelineRecord = { id: p.uuid(), name: body.name, ownerId: account.id, ownerType: 'user', createdAt: now, updatedAt: now };
+  const rec: PipelineRecord = { id: p.uuid(), name: body.name, ownerId, ownerType: owner.type === 'team' ? 'team' : 'user', createdAt: now, updatedAt: now };
   p.store.pipelines.set(rec.id, rec);
   p.changed();
   return rec;
