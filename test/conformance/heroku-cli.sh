@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the official Heroku CLI (npm heroku@11.10.0, installed in /opt/heroku-cli)
-# against `dynoform emulator`: the commands of issues 2 and 16, as a new user would.
+# against `dynoform emulator`: the commands of issues 2, 16 and 18, as a new user would.
 # Not part of `npm test` (the CLI is a 400 MB install). Skips when it is absent.
 #
 #   npm run build && bash test/conformance/heroku-cli.sh
