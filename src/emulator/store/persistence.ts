@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { StoreSnapshot } from './records.js';
+import type { AppRecord, StoreSnapshot } from './records.js';
 import { COLLECTIONS, Store, type Collection } from './store.js';
 
 /*
@@ -105,7 +105,7 @@ async function replayJournal(path: string, store: Store): Promise<void> {
     if (entry.c === 'apps') {
       const old = store.apps.get(entry.id);
       if (old) store.deleteApp(old);
-      if (entry.r) store.putApp(entry.r as never);
+      if (entry.r) store.putApp(entry.r as AppRecord);
     } else if (entry.r) {
       store.collection(entry.c).set(entry.id, entry.r);
     } else {
