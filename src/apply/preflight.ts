@@ -25,6 +25,12 @@ export const PreflightCode = {
   destroyNeedsFlag: 'destroy-needs-flag',
   /** An app or add-on deletion whose app is still protected in state. */
   destroyProtected: 'destroy-protected',
+  /** The plan was made for another environment than the state's. */
+  environmentMismatch: 'plan-environment-mismatch',
+  /** The plan holds a change it cannot make (blocked, refused): nothing is applied, as Terraform's prevent_destroy. */
+  blocked: 'plan-blocked',
+  /** The plan carries an error of its own (e.g. a mass deletion without --allow-mass-destroy). */
+  planError: 'plan-error',
 } as const;
 
 /** A deletion that destroys data (not a mere removal from state). */
@@ -59,6 +65,28 @@ export function consentOf(inventory: Inventory, change: Change): { consented: bo
 export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { inventory } = input;
+
+  const stateEnv = inventory.environment ?? 'default';
+  if (plan.environment !== undefined && plan.environment !== stateEnv && !(inventory.environment === undefined && Object.keys(inventory.apps).length === 0)) {
+    out.push({
+      severity: 'error',
+      code: PreflightCode.environmentMismatch,
+      message: `the plan was made for environment ${plan.environment}, but this state belongs to environment ${stateEnv}: apply it against the state it was made with`,
+    });
+  }
+  for (const d of plan.diagnostics) {
+    if (d.severity === 'error') out.push(d);
+  }
+  const stuck = plan.changes.filter((c) => c.action === 'blocked' || c.action === 'replace-refused');
+  if (stuck.length > 0) {
+    out.push({
+      severity: 'error',
+      code: PreflightCode.blocked,
+      message:
+        `the plan holds ${stuck.length === 1 ? 'a change' : `${stuck.length} changes`} that cannot be made (${stuck.map((c) => c.address).join(', ')}): ` +
+        'nothing was applied. Resolve ' + (stuck.length === 1 ? 'it' : 'them') + ' in the YAML (see the plan), or limit the apply with --target',
+    });
+  }
 
   if (plan.lineage !== inventory.lineage) {
     out.push({

@@ -53,6 +53,8 @@ export const Code = {
   unknownDynoSize: 'unknown-dyno-size',
   herokuDomain: 'heroku-domain',
   duplicateApp: 'duplicate-app',
+  /** Two files of one set name different environments. */
+  conflictingEnvironments: 'conflicting-environments',
   duplicateAppName: 'duplicate-app-name',
   duplicateAttachment: 'duplicate-attachment',
   duplicateAddonName: 'duplicate-addon-name',

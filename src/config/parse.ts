@@ -33,6 +33,8 @@ export interface ConfigResult {
   files: string[];
   /** Keys of the apps declared, valid or not, in order of declaration. */
   apps: string[];
+  /** The environment the files name (`environment:`), even when there are errors. */
+  environment?: string;
   /** Errors beyond the per-file limit, counted but not listed (a note in `diagnostics` says so per file). */
   unlistedErrors?: number;
 }
@@ -93,7 +95,7 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
     if (m.scope.kind === 'pipeline') parsed.spoiledPipelines.add(m.scope.key);
   }
   // With an unknown top-level key (`app:`), "did you mean apps" already says it.
-  if (!root.entries.has('apps') && !root.entries.has('defaults') && !root.entries.has('pipelines') && !schemaErrors.some((m) => m.scope.kind === 'file')) {
+  if (!root.entries.has('apps') && !root.entries.has('defaults') && !root.entries.has('pipelines') && !root.entries.has('environment') && !schemaErrors.some((m) => m.scope.kind === 'file')) {
     diagnostics.push({
       severity: 'error',
       code: Code.noApps,
@@ -235,6 +237,8 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
     defaults = defaults ? combineDefaults(defaults, expanded, diagnostics) : expanded;
   }
 
+  const environment = environmentOf(parsed, diagnostics);
+
   const builder = new AppBuilder({ env: opts.env, allowMissingEnv: opts.allowMissingEnv ?? false }, diagnostics);
   const declared = new Map<string, PEntry>();
   const apps: Record<string, DesiredApp> = {};
@@ -297,6 +301,47 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
   const sorted = sortDiagnostics(capped.diagnostics, files);
   const result: ConfigResult = { diagnostics: sorted, files, apps: [...declared.keys()] };
   if (capped.hidden > 0) result.unlistedErrors = capped.hidden;
-  if (!sorted.some((d) => d.severity === 'error')) result.desired = { apps, files, ...(anyPipelines ? { pipelines } : {}) };
+  if (environment) result.environment = environment.name;
+  if (!sorted.some((d) => d.severity === 'error')) {
+    result.desired = {
+      apps,
+      files,
+      ...(anyPipelines ? { pipelines } : {}),
+      ...(environment ? { environment: environment.name, environmentLoc: environment.loc } : {}),
+    };
+  }
   return result;
 }
+
+/**
+ * The environment the set names: every file that has `environment:` must
+ * name the same one (a shared defaults file names none). Two names are an
+ * error at the second, pointing at the first: reading staging.yaml and
+ * production.yaml together (`-f .`) would otherwise plan both against one
+ * state.
+ */
+function environmentOf(parsed: ParsedFile[], diagnostics: Diagnostic[]): { name: string; loc: SourceLocation } | undefined {
+  let first: { name: string; loc: SourceLocation } | undefined;
+  for (const p of parsed) {
+    const e = p.root.entries.get('environment');
+    if (!e || e.node.kind !== 'scalar' || typeof e.node.value !== 'string' || !ENVIRONMENT_NAME.test(e.node.value)) continue;
+    const loc = { ...nodeLoc(e.node) };
+    if (!first) {
+      first = { name: e.node.value, loc };
+    } else if (first.name !== e.node.value) {
+      diagnostics.push({
+        severity: 'error',
+        code: Code.conflictingEnvironments,
+        message:
+          `this file is for environment ${JSON.stringify(e.node.value)}, but ${where(first.loc)} is for ${JSON.stringify(first.name)}: ` +
+          'give the files of one environment at a time (e.g. -f defaults.yaml -f staging.yaml)',
+        ...loc,
+        related: [first.loc],
+      });
+    }
+  }
+  return first;
+}
+
+/** As the schema's `environment` pattern: it names state files and database rows. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,39}$/;

@@ -143,4 +143,7 @@ export interface DesiredState {
   pipelines?: Record<string, DesiredPipeline>;
   /** The files that were read, in order. */
   files: string[];
+  /** The environment the files name (`environment:` at the top of a file), if any. */
+  environment?: string;
+  environmentLoc?: SourceLocation;
 }

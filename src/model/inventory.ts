@@ -102,8 +102,31 @@ export interface Inventory {
   lineage: string;
   /** Incremented on every write. */
   serial: number;
+  /**
+   * The environment this state belongs to (`environment:` in the YAML, or
+   * `--env`). A run for another environment refuses the state. Absent in
+   * states written before environments existed: those are the `default`
+   * environment's (see docs/environments.md for moving them).
+   */
+  environment?: string;
   /** Keyed by the app's YAML key. */
   apps: Record<string, InventoryApp>;
   /** Keyed by the pipeline's YAML key; absent until one is owned. */
   pipelines?: Record<string, InventoryPipeline>;
+}
+
+/**
+ * An app another state owns (a sibling state in the same folder or
+ * database, usually another environment's): never adopted or deleted by
+ * this one. Read by the state backend, passed to the planner.
+ */
+export interface ForeignApp {
+  id: string;
+  name: string;
+  /** Its YAML key in that state. */
+  key: string;
+  /** That state's environment (`default` for a state written before environments existed). */
+  environment: string;
+  /** Where that state is, safe to print. */
+  state: string;
 }

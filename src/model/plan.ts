@@ -213,6 +213,14 @@ export interface Plan {
   /** The state the plan was computed against: apply refuses when it moved. */
   lineage: string;
   serial: number;
+  /** The environment the plan was made for; apply refuses a state of another environment. */
+  environment?: string;
+  /**
+   * The state it was made against, as given (a path relative to the working
+   * directory, or a URL with its password masked): `apply PLANFILE` uses it
+   * unless --state or DYNOFORM_STATE says otherwise.
+   */
+  state?: string;
   /** `--target` app keys, when the plan was limited. */
   targets?: string[];
   /** The YAML files the plan came from. */

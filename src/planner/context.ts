@@ -1,7 +1,7 @@
 import type { Address, ResourceKind } from '../model/address.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
-import type { Inventory, InventoryApp } from '../model/inventory.js';
+import type { ForeignApp, Inventory, InventoryApp } from '../model/inventory.js';
 import type { LiveApp, LiveState } from '../model/live.js';
 import type { Action, Change, ChangeItem, Guard, Operation } from '../model/plan.js';
 import { diffMasked } from './patch.js';
@@ -23,6 +23,10 @@ export interface PlannerOptions {
    * checkout); default the paths the desired state was loaded from.
    */
   files?: string[];
+  /** Lifts the refusal of a plan that deletes every app it manages, or more than half of them (or declares none). */
+  allowMassDestroy?: boolean;
+  /** The state the plan is made against, as given (a path relative to the working directory, or a URL without password): apply uses it. */
+  state?: string;
 }
 
 export interface PlannerInput {
@@ -31,6 +35,10 @@ export interface PlannerInput {
   inventory: Inventory;
   fingerprint: FingerprintFn;
   options: PlannerOptions;
+  /** The environment being planned (`default` when the files name none). */
+  environment?: string;
+  /** Apps other states own: never adopted, never deleted by this plan. */
+  foreign?: ForeignApp[];
 }
 
 

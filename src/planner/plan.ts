@@ -13,6 +13,7 @@ import { planTeam } from './team.js';
 import { planCollaborators } from './collaborators.js';
 import { planFormation } from './formation.js';
 import { planPipelines } from './pipelines.js';
+import { foreignById, foreignDeclared, foreignUndeclared, massDestroyGuards } from './environment.js';
 
 /**
  * desired × live × inventory → Plan. Pure: no I/O, no clock, no randomness;
@@ -38,12 +39,16 @@ export function createPlan(input: PlannerInput): Plan {
     .filter((k) => !targets || targets.has(k))
     .sort();
 
+  const foreign = foreignById(input.foreign);
   const changes: Change[] = [];
   for (const key of keys) {
     const d = desired.apps[key];
     const invApp = inventory.apps[key];
     let staged: StagedChange[];
-    if (!d) {
+    const elsewhere = d ? foreignDeclared(d, live, inventory, foreign) : foreignUndeclared(key, inventory, foreign);
+    if (elsewhere) {
+      staged = [elsewhere];
+    } else if (!d) {
       staged = [planUndeclaredApp(invApp!, live, liveIds)];
     } else {
       const res = resolveDeclaredApp(d, live, invApp, diagnostics);
@@ -79,6 +84,16 @@ export function createPlan(input: PlannerInput): Plan {
     });
   }
   uniqueIds(changes);
+  diagnostics.push(
+    ...massDestroyGuards({
+      desiredApps: Object.keys(desired.apps).length,
+      files: desired.files,
+      inventory,
+      changes,
+      targets,
+      allow: options.allowMassDestroy === true,
+    }),
+  );
 
   const summary = summarize(changes, live.rateLimitRemaining);
   if (summary.rateLimitRemaining !== undefined && summary.requests > summary.rateLimitRemaining) {
@@ -102,6 +117,8 @@ export function createPlan(input: PlannerInput): Plan {
     summary,
   };
   if (targets) plan.targets = [...targets].sort();
+  if (input.environment !== undefined) plan.environment = input.environment;
+  if (options.state !== undefined) plan.state = options.state;
   return plan;
 }
 

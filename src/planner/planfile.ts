@@ -126,6 +126,8 @@ function validatePlan(p: Obj, version: number): string | undefined {
   if (!isCount(p.serial)) return 'serial must be a non-negative integer';
   if (!isStringArray(p.files)) return 'files must be a list of strings';
   if (p.targets !== undefined && !isStringArray(p.targets)) return 'targets must be a list of strings';
+  if (p.environment !== undefined && (typeof p.environment !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(p.environment))) return 'environment must be an environment name';
+  if (p.state !== undefined && (typeof p.state !== 'string' || p.state === '' || p.state.length > 4096)) return 'state must be a non-empty string';
   if (!Array.isArray(p.changes)) return 'changes must be a list';
   if (!Array.isArray(p.diagnostics)) return 'diagnostics must be a list';
   if (!isObject(p.summary)) return 'summary must be an object';

@@ -182,3 +182,37 @@ export function diagnosticLine(d: Diagnostic): string {
   const address = d.address ? ` (${d.address})` : '';
   return `${where}${d.severity}: ${d.message}${address} [${d.code}]`;
 }
+
+/** `Environment: production (state .dynoform/production.json)`, when the plan records them. */
+export function environmentLine(plan: Plan): string | undefined {
+  if (plan.environment === undefined && plan.state === undefined) return undefined;
+  const env = plan.environment ?? 'default';
+  return `Environment: ${env}${plan.state !== undefined ? ` (state ${plan.state})` : ''}`;
+}
+
+/** Terraform's note when a plan is limited to some apps. */
+export function targetingLines(plan: Plan): string[] {
+  if (!plan.targets || plan.targets.length === 0) return [];
+  return [
+    `Targeting is in effect: only ${plan.targets.length === 1 ? 'app' : 'apps'} ${plan.targets.join(', ')} ${plan.targets.length === 1 ? 'is' : 'are'} planned.`,
+    'The plan may be incomplete: other apps and their deletions are not shown. Do not use --target for routine changes.',
+  ];
+}
+
+/**
+ * What stops the apply, said up front rather than among the notes: blocked
+ * and refused changes (apply refuses the whole plan, as Terraform's
+ * prevent_destroy does) and the plan's own errors.
+ */
+export function stopLines(plan: Plan): string[] {
+  const out: string[] = [];
+  const stuck = plan.changes.filter((c) => c.action === 'blocked' || c.action === 'replace-refused');
+  if (stuck.length > 0) {
+    out.push(
+      `Error: ${plural(stuck.length, 'change')} cannot be made, so apply will refuse this plan:`,
+      ...stuck.map((c) => `  ${c.address} ${verbFor(c)}${c.reason ? `: ${c.reason}` : ''}`),
+    );
+  }
+  for (const d of plan.diagnostics) if (d.severity === 'error') out.push(`Error: ${diagnosticLine(d)}`);
+  return out;
+}

@@ -7,7 +7,9 @@ import {
   isEmpty,
   isForget,
   plural,
+  stopLines,
   summaryLine,
+  targetingLines,
   symbolFor,
   verbFor,
 } from './plan-common.js';
@@ -94,9 +96,12 @@ function header(plan: Plan): string {
   if (s.waiting) rows.push(['⏳ waiting for a release', s.waiting]);
   const table = ['| Action | Count |', '|---|---:|', ...rows.map(([a, n]) => `| ${a} | ${n} |`)].join('\n');
   const apps = new Set(plan.changes.map((c) => c.app)).size;
-  const title = isEmpty(plan) ? '### dynoform plan: no changes' : `### dynoform plan: ${plural(apps, 'app')} to change`;
-  if (isEmpty(plan)) return `${title}\n\n`;
-  return `${title}\n\n**${escapeText(summaryLine(plan))}**\n\n${table}\n`;
+  const env = plan.environment !== undefined ? ` (${escapeText(plan.environment)})` : '';
+  const title = isEmpty(plan) ? `### dynoform plan${env}: no changes` : `### dynoform plan${env}: ${plural(apps, 'app')} to change`;
+  const lead = [...targetingLines(plan).map((l) => `> [!WARNING]\n> ${escapeText(l)}`), ...stopLines(plan).map((l) => `> [!CAUTION]\n> ${escapeText(l.trim())}`)];
+  const leadText = lead.length > 0 ? lead.join('\n\n') + '\n\n' : '';
+  if (isEmpty(plan)) return `${title}\n\n${leadText}`;
+  return `${title}\n\n${leadText}**${escapeText(summaryLine(plan))}**\n\n${table}\n`;
 }
 
 interface Section {

@@ -1,6 +1,6 @@
 import type { Action, Change, Plan } from '../model/plan.js';
 import { paint, type Style } from './ansi.js';
-import { NO_CHANGES, byApp, scopeTitle, detailLines, diagnosticLine, isEmpty, isForget, plural, summaryLine, symbolFor, verbFor } from './plan-common.js';
+import { NO_CHANGES, byApp, scopeTitle, detailLines, diagnosticLine, environmentLine, isEmpty, isForget, plural, stopLines, summaryLine, symbolFor, targetingLines, verbFor } from './plan-common.js';
 
 export interface PlanTextOptions {
   /** ANSI colors; the CLI decides (TTY, NO_COLOR). */
@@ -34,17 +34,23 @@ const SYMBOL_STYLE: Record<string, Style> = { '+': 'green', '~': 'yellow', '-': 
 export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   const { color } = opts;
   const out: string[] = [];
+  const env = environmentLine(plan);
+  if (env) out.push(paint(env, 'dim', color), '');
+  const targeting = targetingLines(plan);
+  if (targeting.length > 0) out.push(...targeting.map((l) => paint(l, 'yellow', color)), '');
+  const actionable = plan.changes.some((c) => c.action !== 'waiting' && c.action !== 'noop');
   if (isEmpty(plan)) {
     out.push(paint(NO_CHANGES, 'green', color));
   } else {
     const maxValue = opts.width !== undefined ? Math.max(24, opts.width - 30) : undefined;
-    out.push('dynoform will perform the following actions:');
+    out.push(actionable ? 'dynoform will perform the following actions:' : 'Nothing to apply now; waiting:');
     for (const [app, changes] of byApp(plan)) {
       out.push('', paint(`# ${scopeTitle(app)}`, 'bold', color));
       for (const c of changes) out.push(...changeBlock(c, color, maxValue));
     }
   }
-  const notes = plan.diagnostics;
+  // Errors are said after the summary, where they cannot be missed.
+  const notes = plan.diagnostics.filter((d) => d.severity !== 'error');
   if (notes.length > 0) {
     out.push('', paint('Notes:', 'bold', color));
     // Warnings always show; informational notes (unmanaged keys, one per app) would drown a large plan.
@@ -59,6 +65,8 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
       out.push(paint(`  … and ${plural(infos.length - MAX_INFO_NOTES, 'more informational note')} (all of them are in --format json)`, 'dim', color));
     }
   }
+  const stops = stopLines(plan);
+  if (stops.length > 0) out.push('', ...stops.map((l) => paint(l, 'red', color)));
   if (!isEmpty(plan)) out.push('', paint(summaryLine(plan), 'bold', color));
   return out.join('\n');
 }

@@ -68,6 +68,15 @@ export interface BreakLockResult {
   refused?: string;
 }
 
+/** Another state kept beside this one (same folder, same database), as read for the ownership check. */
+export interface SiblingState {
+  /** Where it is, safe to print. */
+  location: string;
+  /** Its environment; `default` for a state written before environments existed. */
+  environment: string;
+  apps: { key: string; id: string; name: string }[];
+}
+
 export interface StateBackend {
   /** Where the state lives, safe to print (no password). */
   describe(): string;
@@ -81,6 +90,15 @@ export interface StateBackend {
    * `force`. Never needed in normal operation: a crashed process is the case.
    */
   breakLock(opts: { force: boolean }): Promise<BreakLockResult>;
+  /**
+   * The other states kept where this one is: the other state files of its
+   * folder, or the other state names of its database. Each environment's
+   * state is one of them, so this is how a run learns which apps belong to
+   * another environment without a registry that could go stale. States
+   * that cannot be read are returned in `unreadable` (never an error: a
+   * broken sibling must not stop this environment's run, but it is said).
+   */
+  siblings(): Promise<{ states: SiblingState[]; unreadable: string[] }>;
   /** Releases the locks still held through this backend and closes connections. */
   close(): Promise<void>;
 }

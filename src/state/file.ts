@@ -9,11 +9,12 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
 import { TEMP_SUFFIX, tempPrefix, writeFileAtomic } from '../util/atomic-write.js';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.js';
-import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
+import type { BreakLockResult, LockHolder, LockInfo, LockOptions, SiblingState, StateBackend, StateLock } from './backend.js';
+import { siblingOf } from './environment.js';
 import { StateConflictError, StateCorruptError, StateError, StateLockedError, StateVersionError } from './errors.js';
 import { describeHolder, isStaleHere, lockAdvice, lockInfoFor, sleep } from './holder.js';
 import { parseInventory, serializeInventory } from './inventory.js';
@@ -33,6 +34,9 @@ export function createFileBackend(path: string, opts: FileBackendOptions = {}): 
   return new FileBackend(path, opts);
 }
 
+/** Sibling state files read for the ownership check (a state folder holds one per environment). */
+const MAX_SIBLINGS = 200;
+const MAX_SIBLING_BYTES = 64 * 1024 * 1024;
 
 /**
  * Lock files this process holds, removed if the process exits without
@@ -79,6 +83,45 @@ class FileBackend implements StateBackend {
 
   describe(): string {
     return this.path;
+  }
+
+  async siblings(): Promise<{ states: SiblingState[]; unreadable: string[] }> {
+    const dir = dirname(this.path);
+    const self = basename(this.path);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return { states: [], unreadable: [] };
+    }
+    const states: SiblingState[] = [];
+    const unreadable: string[] = [];
+    // Only files that look like states: a folder of other JSON (package.json beside a --state ./state.json) is not read in full.
+    for (const name of names.filter((n) => n.endsWith('.json') && n !== self).sort().slice(0, MAX_SIBLINGS)) {
+      const path = join(dir, name);
+      let text: string;
+      try {
+        const fh = await open(path, 'r');
+        try {
+          const st = await fh.stat();
+          if (!st.isFile() || st.size > MAX_SIBLING_BYTES) continue;
+          text = await fh.readFile('utf8');
+        } finally {
+          await fh.close();
+        }
+      } catch {
+        unreadable.push(path);
+        continue;
+      }
+      if (!/"lineage"/.test(text)) continue;
+      const parsed = parseInventory(text);
+      if (!parsed.ok) {
+        unreadable.push(path);
+        continue;
+      }
+      states.push(siblingOf(path, parsed.inventory));
+    }
+    return { states, unreadable };
   }
 
   async read(): Promise<Inventory | undefined> {

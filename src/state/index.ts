@@ -9,7 +9,8 @@ import { createFileBackend, type FileBackendOptions } from './file.js';
 import { createPostgresBackend, isPostgresUrl, type PostgresBackendOptions } from './postgres.js';
 import { maskUrlUserinfo } from '../util/mask.js';
 
-export type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
+export type { BreakLockResult, LockHolder, LockInfo, LockOptions, SiblingState, StateBackend, StateLock } from './backend.js';
+import { DEFAULT_ENVIRONMENT } from './environment.js';
 export * from './errors.js';
 export {
   checkInventory,
@@ -27,12 +28,21 @@ export {
 export { createFileBackend, type FileBackendOptions } from './file.js';
 export { createPostgresBackend, isPostgresUrl, parsePostgresUrl, type PostgresBackendOptions } from './postgres.js';
 export { lockOwner, describeHolder } from './holder.js';
-export { defaultStatePath, resolveStateSpec, DEFAULT_STATE_FILE } from './locate.js';
+export { defaultStatePath, resolveStateSpec, stateFileFor, DEFAULT_STATE_FILE } from './locate.js';
+export {
+  checkStateEnvironment,
+  DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_PATTERN,
+  environmentOf,
+  foreignApps,
+} from './environment.js';
 export { pushState, type PushOptions, type PushResult } from './push.js';
 
 export interface OpenStateOptions {
   /** Relative state paths are resolved against it. */
   cwd: string;
+  /** The environment: names the PostgreSQL state when the URL has no `?state=`. */
+  environment?: string;
   file?: FileBackendOptions;
   postgres?: PostgresBackendOptions;
 }
@@ -41,7 +51,10 @@ export interface OpenStateOptions {
 export function openState(spec: string, opts: OpenStateOptions): StateBackend {
   const s = spec.trim();
   if (s === '') throw new StateError('state-spec-invalid', 'the state location is empty: give a file path or a postgres:// URL');
-  if (isPostgresUrl(s)) return createPostgresBackend(s, opts.postgres);
+  if (isPostgresUrl(s)) {
+    const env = opts.environment && opts.environment !== DEFAULT_ENVIRONMENT ? { defaultName: opts.environment } : {};
+    return createPostgresBackend(s, { ...env, ...opts.postgres });
+  }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(s)) {
     throw new StateError(
       'state-spec-invalid',

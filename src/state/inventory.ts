@@ -214,8 +214,8 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
 
 /** JSON with a stable key order: version, lineage, serial, apps first, then every object's keys sorted. */
 export function serializeInventory(inv: Inventory): string {
-  const { version, lineage, serial, apps, ...rest } = inv;
-  const ordered = { version, lineage, serial, apps: sortKeys(apps), ...(sortKeys(rest) as object) };
+  const { version, lineage, serial, environment, apps, ...rest } = inv;
+  const ordered = { version, lineage, serial, ...(environment !== undefined ? { environment } : {}), apps: sortKeys(apps), ...(sortKeys(rest) as object) };
   return JSON.stringify(ordered, null, 2) + '\n';
 }
 
@@ -250,6 +250,9 @@ export function checkInventory(value: unknown): string | undefined {
   if (!Number.isInteger(value.version) || (value.version as number) < 1) return 'version: must be a positive whole number';
   if (typeof value.lineage !== 'string' || value.lineage === '') return 'lineage: must be a non-empty string';
   if (!Number.isSafeInteger(value.serial) || (value.serial as number) < 0) return 'serial: must be a whole number >= 0';
+  if (value.environment !== undefined && (typeof value.environment !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(value.environment))) {
+    return 'environment: must be an environment name (lower-case letters, digits and "-")';
+  }
   if (!isObject(value.apps)) return 'apps: must be an object';
   for (const [key, app] of Object.entries(value.apps)) {
     if (!isObject(app)) return `apps.${key}: must be an object`;

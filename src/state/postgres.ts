@@ -15,7 +15,8 @@
 import pg from 'pg';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.js';
 import { maskUrlUserinfo, redact } from '../util/mask.js';
-import type { BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
+import { siblingOf } from './environment.js';
+import type { SiblingState, BreakLockResult, LockHolder, LockInfo, LockOptions, StateBackend, StateLock } from './backend.js';
 import { StateConflictError, StateConnectionError, StateCorruptError, StateError, StateLockedError, StateVersionError } from './errors.js';
 import { describeHolder, isStaleHere, lockAdvice, lockInfoFor, sleep } from './holder.js';
 import { checkParsed, serializeInventory } from './inventory.js';
@@ -28,6 +29,8 @@ export interface PostgresBackendOptions {
   connectTimeoutMs?: number;
   /** Versions kept per state name; default 20. */
   keepVersions?: number;
+  /** The state name when the URL has no `?state=`: the environment's name (default `default`). */
+  defaultName?: string;
 }
 
 /** Advisory lock namespace (the first key of the two-key form): "dyno". The second key is hashtext(state name). */
@@ -66,13 +69,13 @@ export function isPostgresUrl(spec: string): boolean {
 }
 
 export function createPostgresBackend(url: string, opts: PostgresBackendOptions = {}): StateBackend {
-  return new PostgresBackend(parsePostgresUrl(url), opts);
+  return new PostgresBackend(parsePostgresUrl(url, opts.defaultName), opts);
 }
 
 export interface ParsedPostgresUrl {
   /** What pg connects with: the URL without the `state` parameter. */
   connectionString: string;
-  /** The `?state=` parameter, default `default`. */
+  /** The `?state=` parameter, default the environment's name (`default` without one). */
   stateName: string;
   /** The URL with credentials masked, safe to print. */
   masked: string;
@@ -80,7 +83,7 @@ export interface ParsedPostgresUrl {
   secrets: string[];
 }
 
-export function parsePostgresUrl(url: string): ParsedPostgresUrl {
+export function parsePostgresUrl(url: string, defaultName = 'default'): ParsedPostgresUrl {
   const text = url.trim();
   const secrets = [text];
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text)?.[1] ?? '';
@@ -90,7 +93,7 @@ export function parsePostgresUrl(url: string): ParsedPostgresUrl {
     const colon = userinfo.indexOf(':');
     if (colon >= 0) secrets.push(userinfo.slice(colon + 1));
   }
-  let stateName = 'default';
+  let stateName = defaultName;
   let connectionString = text;
   const q = text.indexOf('?');
   if (q >= 0) {
@@ -214,6 +217,29 @@ class PostgresBackend implements StateBackend {
         await client.end().catch(() => undefined);
       }
       throw this.fail(err, 'reading the state');
+    }
+  }
+
+  async siblings(): Promise<{ states: SiblingState[]; unreadable: string[] }> {
+    const client = await this.readerClient();
+    try {
+      const present = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [STATE_TABLE]);
+      if (!present.rows[0]?.present) return { states: [], unreadable: [] };
+      const res = await client.query<{ name: string; inventory: unknown }>(
+        `SELECT DISTINCT ON (name) name, inventory FROM ${STATE_TABLE} WHERE name <> $1 ORDER BY name, ${STATE_TABLE}.serial DESC`,
+        [this.url.stateName],
+      );
+      const states: SiblingState[] = [];
+      const unreadable: string[] = [];
+      for (const row of res.rows) {
+        const where = `state "${row.name}" in ${this.url.masked}`;
+        const parsed = checkParsed(row.inventory);
+        if (parsed.ok) states.push(siblingOf(where, parsed.inventory));
+        else unreadable.push(where);
+      }
+      return { states, unreadable };
+    } catch (err) {
+      throw this.fail(err, 'reading the other states');
     }
   }
 
