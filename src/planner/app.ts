@@ -197,7 +197,7 @@ export function planUndeclaredApp(inv: InventoryApp, liveState: LiveState, liveI
         app: key,
         kind: 'app',
         action: 'blocked',
-        reason: `removed from the YAML but protected: deleting ${inv.name} destroys its data. To delete it, set protect: false and apply first, then remove it, and apply with --allow-destroy`,
+        reason: `removed from the YAML but protected: deleting ${inv.name} destroys its data${goesWith(inv)}. To delete it, set protect: false and apply first, then remove it, and apply with --allow-destroy`,
         before: sortObject(before),
         after: null,
         op: { type: 'none' },
@@ -214,7 +214,7 @@ export function planUndeclaredApp(inv: InventoryApp, liveState: LiveState, liveI
       app: key,
       kind: 'app',
       action: 'delete',
-      reason: `deletes ${inv.name} with all its add-ons and data; apply needs --allow-destroy`,
+      reason: `deletes ${inv.name} with all its add-ons and data${goesWith(inv)}; apply needs --allow-destroy`,
       before: sortObject(before),
       after: null,
       guard,
@@ -222,4 +222,12 @@ export function planUndeclaredApp(inv: InventoryApp, liveState: LiveState, liveI
       op: { type: 'app.delete', appId: inv.id },
     }),
   };
+}
+
+/** The add-ons (and their plans) that an app's deletion takes with it, as this state knows them. */
+function goesWith(inv: InventoryApp): string {
+  const addons = Object.entries(inv.addons)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, a]) => `${key} (${a.plan}, ${a.name})`);
+  return addons.length > 0 ? ` (add-ons that go with it: ${addons.join(', ')})` : '';
 }

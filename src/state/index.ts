@@ -37,6 +37,7 @@ export {
   foreignApps,
 } from './environment.js';
 export { pushState, type PushOptions, type PushResult } from './push.js';
+export { migrateState, type MigrateOptions, type MigrateResult } from './migrate.js';
 
 export interface OpenStateOptions {
   /** Relative state paths are resolved against it. */
