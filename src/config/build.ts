@@ -147,7 +147,16 @@ export class AppBuilder {
         { address },
       );
     }
-    return r.invalid.length === 0 && r.missing.length === 0;
+    for (const name of r.empty) {
+      this.report(
+        this.opts.allowMissingEnv ? 'warning' : 'error',
+        Code.emptyEnv,
+        `${what} reads \${env:${name}}, which is set but empty (CI systems pass "" for a secret that does not exist): set it, or write \${env:${name}:-} to allow an empty value`,
+        loc,
+        { address },
+      );
+    }
+    return r.invalid.length === 0 && r.missing.length === 0 && r.empty.length === 0;
   }
 
   private config(app: string, node: PNode | undefined, spoiled: Spoiled): Record<string, DesiredConfigValue> {
@@ -160,7 +169,7 @@ export class AppBuilder {
       this.checkInterpolation(r, `config value for ${ce.key}`, loc, formatAddress(app, 'config', ce.key));
       const v: DesiredConfigValue = { value: r.value, secret: r.envRefs.length > 0, loc };
       if (r.envRefs.length > 0) v.envRefs = r.envRefs;
-      if (r.missing.length > 0) v.missingEnvRefs = r.missing;
+      if (r.missing.length + r.empty.length > 0) v.missingEnvRefs = [...r.missing, ...r.empty];
       out[ce.key] = v;
     }
     return out;
@@ -365,7 +374,7 @@ export class AppBuilder {
       }
       const drain: DesiredDrain = { url: r.value, secret, loc };
       if (secret) drain.envRefs = r.envRefs;
-      if (r.missing.length > 0) drain.missingEnvRefs = r.missing;
+      if (r.missing.length + r.empty.length > 0) drain.missingEnvRefs = [...r.missing, ...r.empty];
       const first = complete ? seen.get(r.value) : undefined;
       if (first) {
         this.report('error', Code.duplicateDrain, `drains entry ${i + 1} is the same URL as entry ${first.n} (at line ${first.loc.line})`, loc, {

@@ -70,6 +70,8 @@ export const Code = {
   teamOnly: 'team-only',
   conflictingDefaults: 'conflicting-defaults',
   missingEnv: 'missing-env',
+  /** `${env:NAME}` set to "" without `:-` allowing it. */
+  emptyEnv: 'empty-env',
   invalidInterpolation: 'invalid-interpolation',
   interpolationNotAllowed: 'interpolation-not-allowed',
 } as const;

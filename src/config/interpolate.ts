@@ -1,5 +1,9 @@
 /**
- * `${env:NAME}` interpolation. `$${` writes a literal `${`. Anything else
+ * `${env:NAME}` interpolation. `$${` writes a literal `${`. A variable
+ * that is set but empty is a problem of its own (`empty`): GitHub Actions
+ * passes "" for a secret that does not exist, and applying it would blank
+ * a production token. `${env:NAME:-}` allows it (and an unset NAME),
+ * `${env:NAME:-text}` falls back to text, as in a shell. Anything else
  * inside `${…}` is a mistake worth reporting, not text to pass through: a
  * config value of `${DATABASE_URL}` almost always meant `${env:DATABASE_URL}`.
  */
@@ -14,6 +18,8 @@ export interface Interpolated {
   envRefs: string[];
   /** Variables that were not set (their part of the value is empty). */
   missing: string[];
+  /** Variables that were set to "" without `:-` allowing it. */
+  empty: string[];
   /** Malformed `${…}` expressions. */
   invalid: { expression: string; hint: string }[];
 }
@@ -29,7 +35,7 @@ export function hasInterpolation(text: string): boolean {
 }
 
 export function interpolate(text: string, env: Record<string, string | undefined>): Interpolated {
-  const result: Interpolated = { value: text, envRefs: [], missing: [], invalid: [] };
+  const result: Interpolated = { value: text, envRefs: [], missing: [], empty: [], invalid: [] };
   if (!text.includes('${')) return result;
   let out = '';
   let i = 0;
@@ -61,7 +67,9 @@ export function interpolate(text: string, env: Record<string, string | undefined
     const expression = text.slice(at, close + 1);
     i = close + 1;
     if (inner.startsWith('env:')) {
-      const name = inner.slice(4);
+      const sep = inner.indexOf(':-', 4);
+      const name = sep < 0 ? inner.slice(4) : inner.slice(4, sep);
+      const fallback = sep < 0 ? undefined : inner.slice(sep + 2);
       if (!ENV_NAME.test(name)) {
         result.invalid.push({ expression, hint: 'an environment variable name is letters, digits and "_", not starting with a digit' });
         continue;
@@ -69,7 +77,9 @@ export function interpolate(text: string, env: Record<string, string | undefined
       uniquePush(result.envRefs, name);
       // Own string values only: `${env:toString}` must not find Object.prototype.toString.
       const v = Object.hasOwn(env, name) ? env[name] : undefined;
-      if (typeof v !== 'string') uniquePush(result.missing, name);
+      if (fallback !== undefined) out += typeof v === 'string' && v !== '' ? v : fallback;
+      else if (typeof v !== 'string') uniquePush(result.missing, name);
+      else if (v === '') uniquePush(result.empty, name);
       else out += v;
       continue;
     }

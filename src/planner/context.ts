@@ -43,10 +43,11 @@ export interface PlannerInput {
 
 
 /**
- * The order changes of one app run in: app → add-ons → config → the rest,
- * deletions in reverse. Dependencies are wired from these stages.
+ * The order changes of one app run in: app → add-ons → config → formation;
+ * leaves (domains, drains) need only the app; deletions in reverse.
+ * Dependencies are wired from these stages.
  */
-export type Stage = 'app' | 'addons' | 'config' | 'leaves' | 'addon-deletes' | 'app-delete' | 'forget';
+export type Stage = 'app' | 'addons' | 'config' | 'formation' | 'leaves' | 'addon-deletes' | 'app-delete' | 'forget';
 
 /** What every per-kind planner knows about one app. */
 export interface AppScope {

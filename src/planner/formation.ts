@@ -98,7 +98,7 @@ export function planFormation(scope: AppScope): StagedChange | undefined {
     ...(updates.length === 0 && !recordChanged ? { reason: `waiting for a release that defines ${waiting === 1 ? 'this process type' : 'these process types'}` } : {}),
     ...(desired.fieldLocs?.formation ? { loc: desired.fieldLocs.formation } : {}),
   });
-  return { stage: 'leaves', change };
+  return { stage: 'formation', change };
 }
 
 function sameScale(a: { quantity?: number; size?: string } | undefined, b: { quantity?: number; size?: string }): boolean {

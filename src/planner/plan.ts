@@ -123,11 +123,12 @@ export function createPlan(input: PlannerInput): Plan {
 }
 
 /** The order changes of one app are listed and run in. */
-const ORDER: readonly Stage[] = ['app', 'addons', 'config', 'leaves', 'addon-deletes', 'app-delete', 'forget'];
+const ORDER: readonly Stage[] = ['app', 'addons', 'config', 'formation', 'leaves', 'addon-deletes', 'app-delete', 'forget'];
 
 /**
- * Dependencies within one app: app → add-ons → config → formation, domains
- * and drains; add-on deletions after the config change (the app stops
+ * Dependencies within one app: app → add-ons → config → formation (new
+ * dynos start with the new config); domains and drains need only the app,
+ * so a failed add-on does not hold them back; add-on deletions after the config change (the app stops
  * needing them first), the app's own deletion after everything. Each
  * change waits for the executable changes of the nearest earlier stage that
  * has any; forgetting touches only state and waits for nothing.
@@ -151,9 +152,10 @@ function wire(staged: StagedChange[]): Change[] {
     app: () => [],
     addons: () => nearest('app'),
     config: () => nearest('addons', 'app'),
-    leaves: () => nearest('config', 'addons', 'app'),
+    formation: () => nearest('config', 'addons', 'app'),
+    leaves: () => nearest('app'),
     'addon-deletes': () => nearest('config', 'app'),
-    'app-delete': () => nearest('leaves', 'addon-deletes', 'config', 'addons'),
+    'app-delete': () => [...executable('formation'), ...executable('leaves'), ...nearest('addon-deletes', 'config', 'addons')],
     forget: () => [],
   };
   const out: Change[] = [];

@@ -256,7 +256,7 @@ describe('parseDesiredState: interpolation and secrets', () => {
           'apps:',
           '  shop:',
           '    config:',
-          '      MIXED: "a-${env:SECRET_KEY_BASE}-${env:EMPTY}-${env:SECRET_KEY_BASE}"',
+          '      MIXED: "a-${env:SECRET_KEY_BASE}-${env:EMPTY:-}-${env:SECRET_KEY_BASE}"',
           '      LITERAL: "$${env:SECRET_KEY_BASE} costs $5"',
           '    drains:',
           '      - https://user:${env:DRAIN_PASS}@logs.example.com/x',
