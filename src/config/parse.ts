@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
 import { formatAddress, formatPipelineAddress } from '../util/address.js';
 import { AppBuilder } from './build.js';
+import { checkAppLimits } from './limits.js';
 import { Code } from './codes.js';
 import { combineDefaults, expandShorthands, mergeUnder } from './merge.js';
 import { validateAgainstSchema } from './schema.js';
@@ -268,6 +269,7 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
     }
   }
   crossAppChecks(Object.values(apps), diagnostics);
+  for (const app of Object.values(apps)) checkAppLimits(app, diagnostics);
 
   const pipelineEntries: PipelineEntry[] = [];
   const pipelinesAt = new Map<string, PEntry>();

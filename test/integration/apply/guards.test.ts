@@ -48,14 +48,14 @@ describe('guards', () => {
     expect(r.failed[0]!.message).toMatch(/changed since plan — run plan again/);
     const failed = eventsOf(run.events, 'change-failed');
     expect(failed).toEqual([expect.objectContaining({ outcome: 'conflict', code: 'conflict' })]);
-    // The planner made the domain depend on config: skipped, not attempted.
-    expect(r.skipped).toEqual([expect.objectContaining({ address: 'app.web/domain.shop.example.com' })]);
-    expect(r.skipped[0]!.message).toMatch(/changed since plan/);
+    // A domain needs only the app, not the config: it is applied anyway (issue 15).
+    expect(r.skipped).toEqual([]);
+    expect(r.succeeded.map((c) => c.address)).toEqual(['app.web/domain.shop.example.com']);
     // Nothing was overwritten.
     const vars = await world.api<Record<string, string>>('GET', '/apps/web-app/config-vars');
     expect(vars).toMatchObject({ MODE: 'colleague', EXTRA: 'kept', TOKEN: SECRET });
-    // One PATCH tried (412), nothing else.
-    expect(r.requests).toBe(1);
+    // One PATCH tried (412) and the domain's POST, nothing else.
+    expect(r.requests).toBe(2);
 
     // Plan again: it sees the colleague's value and wants ours back; apply converges, EXTRA survives (merge mode).
     await world.converge();

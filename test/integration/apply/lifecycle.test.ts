@@ -62,7 +62,7 @@ describe('deletion', () => {
     expect(Object.keys((await world.inventory()).apps)).toEqual(['keep']);
   });
 
-  it('blocks the deletion of a protected app: skipped with the reason, the app untouched', async () => {
+  it('blocks the deletion of a protected app: apply refuses the plan (as prevent_destroy), the app untouched', async () => {
     world = await World.start();
     await world.yaml(two(true));
     await world.converge();
@@ -70,10 +70,8 @@ describe('deletion', () => {
     const { plan } = await world.plan();
     expect(plan.changes.map((c) => `${c.address} ${c.action}`)).toEqual(['app.old blocked']);
     const run = await world.apply(plan, { allowDestroy: true });
-    expect(run.diagnostics).toEqual([]);
-    expect(run.result!.skipped).toEqual([expect.objectContaining({ address: 'app.old', outcome: 'skipped' })]);
-    expect(run.result!.skipped[0]!.message).toMatch(/blocked: .*protected/);
-    expect(run.result!.requests).toBe(0);
+    expect(run.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code: 'plan-blocked', message: expect.stringContaining('app.old') })]);
+    expect(run.result).toBeUndefined();
     expect(await world.api<{ name: string }>('GET', '/apps/old-app')).toMatchObject({ name: 'old-app' });
     expect((await world.inventory()).apps.old).toBeDefined();
   });
@@ -147,9 +145,15 @@ apps:
     expect(r.failed.map((f) => f.address)).toEqual(['app.bad/addon.db']);
     expect(r.failed[0]!.message).toMatch(/422/);
     expect(eventsOf(run.events, 'change-failed')[0]!.code).toBe('invalid_params');
-    // Its dependents in the same app are skipped; the other app is complete.
-    expect(r.skipped.map((s) => s.address).sort()).toEqual(['app.bad/config', 'app.bad/domain.bad.example.com']);
-    expect(r.succeeded.map((s) => s.address).sort()).toEqual(['app.bad', 'app.good', 'app.good/config', 'app.good/domain.good.example.com']);
+    // Its dependents in the same app are skipped, but not the domain, which needs only the app (issue 15); the other app is complete.
+    expect(r.skipped.map((s) => s.address).sort()).toEqual(['app.bad/config']);
+    expect(r.succeeded.map((s) => s.address).sort()).toEqual([
+      'app.bad',
+      'app.bad/domain.bad.example.com',
+      'app.good',
+      'app.good/config',
+      'app.good/domain.good.example.com',
+    ]);
     expect((await world.api<Record<string, string>>('GET', '/apps/good-app/config-vars')).Y).toBe('2');
   });
 

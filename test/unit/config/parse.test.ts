@@ -213,7 +213,8 @@ describe('parseDesiredState: large but legitimate files', () => {
     // The anchor sends the file down the yaml path; its own uniqueKeys check would take minutes here.
     const text = 'version: 1\napps:\n  shop:\n    config:\n      A0: &v x\n' + Array.from({ length: 100_000 }, (_, i) => `      K${i}: y\n`).join('') + '      K5: z\n';
     const r = parse({ 'a.yaml': text });
-    expect(r.diagnostics.map((d) => [d.line, d.code])).toEqual([[100_006, 'yaml-duplicate-key']]);
+    // (100,000 keys are also far over Heroku's 32 kB of config: that is another check's concern.)
+    expect(r.diagnostics.filter((d) => d.code !== 'config-too-large').map((d) => [d.line, d.code])).toEqual([[100_006, 'yaml-duplicate-key']]);
   });
 });
 
