@@ -14,6 +14,7 @@ export interface CommonOptions {
   apiUrl?: string;
   state?: string;
   lockTimeout?: string;
+  env?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -30,7 +31,8 @@ export function addApiOptions(cmd: Command): Command {
 
 export function addStateOptions(cmd: Command): Command {
   return cmd
-    .option('--state <path-or-url>', 'state file path or postgres:// URL (default $DYNOFORM_STATE or .dynoform/state.json beside the first YAML file)')
+    .option('-e, --env <environment>', "the environment (stack): must match the files' environment:; picks the state (default $DYNOFORM_ENV, else the files')")
+    .option('--state <path-or-url>', 'state file path or postgres:// URL (default $DYNOFORM_STATE or .dynoform/<environment>.json beside the first YAML file)')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock, e.g. 30s, 2m (default 0: fail at once)');
 }
 
@@ -70,6 +72,7 @@ export function operationOptions(ctx: CliContext, opts: CommonOptions, print: { 
     ...(opts.file && opts.file.length > 0 ? { files: opts.file } : {}),
     ...(opts.apiUrl !== undefined ? { apiUrl: opts.apiUrl } : {}),
     ...(opts.state !== undefined ? { state: opts.state } : {}),
+    ...(opts.env !== undefined ? { environment: opts.env } : {}),
     ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
     onEvent: (e) => printOperationEvent(ctx, e, print),
   };

@@ -10,6 +10,7 @@ import { parsePlan, planHasChanges } from '../planner/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
 import { DEFAULTS, resolveCommon, type CommonOptions, type Resolved } from './options.js';
+import { chooseEnvironment, foreignOwners, ownInventory, savedPlanState, stateLabel } from './environment.js';
 import { clientWait, computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
 
 export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
@@ -23,6 +24,10 @@ export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
   plan?: Plan;
   /** Consent to deleting apps and add-ons whose state says `protect: false`. */
   allowDestroy?: boolean;
+  /** Lift the refusal of a plan that deletes every app of the state, more than half of them, or declares none. */
+  allowMassDestroy?: boolean;
+  /** Plan and apply only these apps (YAML keys or Heroku names); not with a saved plan, whose targets were chosen when it was made. */
+  targets?: string[];
   /** Apps with work in progress at once; default DEFAULTS.concurrency (10). */
   concurrency?: number;
   /** How long to wait for an add-on to finish provisioning; default DEFAULTS.provisionTimeoutMs (15 min). */
@@ -107,7 +112,12 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
   // A saved plan re-loads the files it was made from, unless told otherwise.
   const paths = r.filesGiven || !saved ? r.paths : saved.files.map((f) => resolve(r.cwd, f));
   const desired = await loadDesired(r, paths);
-  const backend = openStateBackend(r, options.state, paths);
+  if (saved && options.targets && options.targets.length > 0) {
+    throw new DynoformError('invalid-option', 'a saved plan is applied as it was made: give --target to `dynoform plan` instead');
+  }
+  const environment = chooseEnvironment(r, options.environment, desired, saved);
+  // A saved plan goes back to the state it was made against.
+  const backend = openStateBackend(r, savedPlanState(r, options.state, saved), paths, environment);
   try {
     const lock = await lockState(r, backend, 'apply', options.signal);
     try {
@@ -117,7 +127,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
       });
       try {
         // The state as read under the lock: nobody else can move it until we release.
-        let inventory: Inventory = lock.current ?? (await readInventory(backend));
+        let inventory: Inventory = lock.current ? ownInventory(lock.current, environment, backend) : await readInventory(backend, environment);
         let plan: Plan;
         if (saved) {
           plan = saved;
@@ -132,8 +142,27 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
             if (signal.aborted) throw err;
           });
         } else {
-          plan = (await computePlan(r, { desired, client, apiUrl, inventory, listen })).plan;
+          const foreign = await foreignOwners(r, backend);
+          plan = (
+            await computePlan(r, {
+              desired,
+              client,
+              apiUrl,
+              inventory,
+              environment,
+              state: stateLabel(r, backend),
+              foreign,
+              listen,
+              ...(options.targets ? { targets: options.targets } : {}),
+              ...(options.allowMassDestroy ? { allowMassDestroy: true } : {}),
+            })
+          ).plan;
           channel.push({ type: 'plan', plan, saved: false });
+          const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+          if (errors.length > 0) {
+            for (const d of errors) channel.push({ type: 'diagnostic', diagnostic: d });
+            throw new DynoformError('refused', 'apply refused: the plan has errors', { diagnostics: errors });
+          }
           if (!planHasChanges(plan)) {
             channel.push({ type: 'apply-skipped', reason: 'no-changes' });
             return;

@@ -5,7 +5,8 @@ import { readLiveWithProgress } from './read-live.js';
 import { DynoformError, classifyError } from './errors.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { resolveCommon, type CommonOptions } from './options.js';
-import { connect, loadDesired, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import { connect, loadDesired, onlyApps, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import { chooseEnvironment, resolveTargets } from './environment.js';
 
 export interface DriftOptions extends Omit<CommonOptions, 'lockTimeoutMs'> {
   /**
@@ -14,6 +15,8 @@ export interface DriftOptions extends Omit<CommonOptions, 'lockTimeoutMs'> {
    * `unmanaged`.
    */
   classes?: readonly DriftClass[] | string;
+  /** Check only these apps (YAML keys or Heroku names). */
+  targets?: string[];
 }
 
 export interface DriftOutcome {
@@ -35,12 +38,15 @@ export interface DriftOutcome {
 export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
   const counted = countedClasses(options.classes);
   const { r, diagnostics } = collectDiagnostics(resolveCommon(options));
-  const desired = await loadDesired(r);
-  const backend = openStateBackend(r, options.state);
+  const all = await loadDesired(r);
+  const environment = chooseEnvironment(r, options.environment, all);
+  const backend = openStateBackend(r, options.state, r.paths, environment);
   try {
     const { client, listen } = await connect(r, options);
     try {
-      const inventory = await readInventory(backend);
+      const owned = await readInventory(backend, environment);
+      const keys = resolveTargets(options.targets, all, owned);
+      const { desired, inventory } = keys ? onlyApps(all, owned, keys) : { desired: all, inventory: owned };
       // The same reads a plan makes, and nothing else.
       const live = await readLiveWithProgress(r, { client, desired, inventory, listen, ...(options.signal ? { signal: options.signal } : {}) });
       const fingerprint = await prepareFingerprinter(inventory, desired, live);

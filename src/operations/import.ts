@@ -10,12 +10,13 @@ import { inventoryForPipeline, planPipelineImport, readPipelinesToImport } from 
 import { readAppsToImport } from '../import/read.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { secretRule } from '../import/secret-rule.js';
-import { cloneInventory, newInventory, type StateLock } from '../state/index.js';
+import { cloneInventory, type StateLock } from '../state/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { createFingerprinter, saltForLineage } from '../util/fingerprint.js';
 import { DynoformError, classifyError } from './errors.js';
 import { resolveCommon, type CommonOptions } from './options.js';
 import { connect, lockState, openStateBackend } from './pipeline.js';
+import { chooseEnvironment, foreignOwners, ownInventory } from './environment.js';
 
 export interface ImportOptions extends Omit<CommonOptions, 'files'> {
   /** Heroku app names to import. */
@@ -76,13 +77,14 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
     throw new DynoformError('file', `${options.out} exists: choose another --out file, or --force to overwrite it`);
   }
   // The state goes beside the YAML it belongs to (or beside ./dynoform.yaml when the YAML is printed).
-  const backend = openStateBackend(r, options.state, outPath ? [outPath] : r.paths);
+  const environment = chooseEnvironment(r, options.environment);
+  const backend = openStateBackend(r, options.state, outPath ? [outPath] : r.paths, environment);
   let lock: StateLock | undefined;
   try {
     const { client } = await connect(r, options);
     try {
       lock = await lockState(r, backend, 'import', options.signal);
-      const inventory: Inventory = lock.current ? cloneInventory(lock.current) : newInventory();
+      const inventory: Inventory = ownInventory(lock.current ? cloneInventory(lock.current) : undefined, environment, backend);
       const ownedPipelines = pipelineNames.filter((n) => Object.values(inventory.pipelines ?? {}).some((p) => p.key === n || p.name === n));
       if (ownedPipelines.length > 0) {
         throw new DynoformError(
@@ -112,6 +114,15 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
         return owner ? [{ name: a.name, key: owner.key }] : [];
       });
       if (byId.length > 0) throw alreadyManaged(backend.describe(), byId);
+      // Importing is adopting: an app another environment's state owns is not taken from it.
+      const foreign = await foreignOwners(r, backend);
+      const elsewhere = read.apps.flatMap((a) => foreign.filter((f) => f.id === a.id));
+      if (elsewhere.length > 0) {
+        throw new DynoformError(
+          'conflict',
+          `already managed by another environment: ${elsewhere.map((f) => `${f.name} (environment ${f.environment}, state ${f.state})`).join(', ')}. Import it with that environment, or forget it there first`,
+        );
+      }
 
       const includeValues = options.includeValues === true;
       const plan = planImport(read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);

@@ -13,6 +13,7 @@ export { importFromTerraform, type TerraformImportOptions, type TerraformImportO
 export {
   state,
   stateForget,
+  stateMigrate,
   stateList,
   statePush,
   stateShow,

@@ -32,8 +32,14 @@ export interface CommonOptions {
   cwd?: string;
   /** Where `${env:…}`, HEROKU_API_KEY, HEROKU_API_URL, DYNOFORM_STATE… are read; default `process.env`. */
   env?: Env;
-  /** State file path or postgres:// URL; default $DYNOFORM_STATE, else `.dynoform/state.json` beside the first YAML file. */
+  /** State file path or postgres:// URL; default $DYNOFORM_STATE, else `.dynoform/<environment>.json` (`state.json` without an environment) beside the first YAML file. */
   state?: string;
+  /**
+   * The environment (stack) of the run: must agree with the files'
+   * `environment:`; default $DYNOFORM_ENV, else what the files name, else
+   * `default`. It picks the state and is checked against the state's.
+   */
+  environment?: string;
   /** Platform API URL; default $HEROKU_API_URL, else https://api.heroku.com. */
   apiUrl?: string;
   /** API token; default $HEROKU_API_KEY, else the netrc entry of the API host. */

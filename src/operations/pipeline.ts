@@ -15,7 +15,9 @@ import { resolveApiUrl, resolveCredentials } from '../providers/heroku/auth.js';
 import { HerokuClient } from '../providers/heroku/client.js';
 import { describeHolder, lockOwner, openState, resolveStateSpec } from '../state/index.js';
 import type { StateBackend, StateLock } from '../state/backend.js';
-import { newInventory } from '../state/inventory.js';
+import { DEFAULT_ENVIRONMENT } from '../state/index.js';
+import type { ForeignApp } from '../model/inventory.js';
+import { ownInventory, resolveTargets } from './environment.js';
 import { createFingerprinter, saltForLineage, type Fingerprinter } from '../util/fingerprint.js';
 import { fingerprintInputs } from '../util/fingerprint-inputs.js';
 import { createPlan } from '../planner/index.js';
@@ -128,19 +130,20 @@ function rateLimitProfile(env: Env): { bucketSize?: number; refillPerHour?: numb
   return { ...(pool !== undefined ? { bucketSize: pool } : {}), ...(refill !== undefined ? { refillPerHour: refill } : {}) };
 }
 
-/** `state`, else $DYNOFORM_STATE, else `.dynoform/state.json` beside the first YAML file (inside a folder given as a file). */
-export function stateSpec(r: Resolved, state: string | undefined, paths: readonly string[] = r.paths): string {
+/** `state`, else $DYNOFORM_STATE, else `.dynoform/<environment>.json` (`state.json` without one) beside the first YAML file (inside a folder given as a file). */
+export function stateSpec(r: Resolved, state: string | undefined, paths: readonly string[] = r.paths, environment?: string): string {
   return resolveStateSpec({
     ...(state !== undefined ? { flag: state } : {}),
     ...(r.env.DYNOFORM_STATE !== undefined ? { env: r.env.DYNOFORM_STATE } : {}),
     files: paths,
     cwd: r.cwd,
+    ...(environment !== undefined ? { environment } : {}),
   });
 }
 
-export function openStateBackend(r: Resolved, state: string | undefined, paths: readonly string[] = r.paths): StateBackend {
+export function openStateBackend(r: Resolved, state: string | undefined, paths: readonly string[] = r.paths, environment?: string): StateBackend {
   try {
-    return openState(stateSpec(r, state, paths), { cwd: r.cwd });
+    return openState(stateSpec(r, state, paths, environment), { cwd: r.cwd, ...(environment !== undefined ? { environment } : {}) });
   } catch (err) {
     throw classifyError(err);
   }
@@ -163,12 +166,15 @@ export async function lockState(r: Resolved, backend: StateBackend, operation: s
   }
 }
 
-export async function readInventory(backend: StateBackend): Promise<Inventory> {
+/** The state, checked to be the environment's (a new one is stamped with it). */
+export async function readInventory(backend: StateBackend, environment: string = DEFAULT_ENVIRONMENT): Promise<Inventory> {
+  let inv: Inventory | undefined;
   try {
-    return (await backend.read()) ?? newInventory();
+    inv = await backend.read();
   } catch (err) {
     throw classifyError(err);
   }
+  return ownInventory(inv, environment, backend);
 }
 
 /** A fingerprinter salted with the state's lineage, prepared with every value planning, apply or drift may ask for. */
@@ -198,19 +204,22 @@ export async function computePlan(
     now?: Date;
     signal?: AbortSignal;
     listen?: Connection['listen'];
+    /** The environment planned, the state's label, the apps other states own, consent to mass deletion. */
+    environment?: string;
+    state?: string;
+    foreign?: ForeignApp[];
+    allowMassDestroy?: boolean;
   },
 ): Promise<PlanRun> {
   const { desired, client, apiUrl, inventory } = args;
-  const targets = args.targets && args.targets.length > 0 ? args.targets : undefined;
-  if (targets) {
-    const unknown = targets.filter((t) => !desired.apps[t] && !inventory.apps[t]);
-    if (unknown.length > 0) throw new DynoformError('invalid-option', `--target names no declared or managed app: ${unknown.join(', ')}`);
-  }
+  const targets = resolveTargets(args.targets, desired, inventory);
   r.emit({ type: 'phase', phase: 'read-live', apps: Object.keys(desired.apps).length });
+  // With targets, only their apps are read: the others are not planned at all.
+  const scope = targets ? onlyApps(desired, inventory, targets) : { desired, inventory };
   const live = await readLiveWithProgress(r, {
     client,
-    desired,
-    inventory,
+    desired: scope.desired,
+    inventory: scope.inventory,
     ...(args.listen ? { listen: args.listen } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
   });
@@ -220,7 +229,11 @@ export async function computePlan(
     live,
     inventory,
     fingerprint: (value, secret) => fingerprint.sync(value, secret),
+    ...(args.environment !== undefined ? { environment: args.environment } : {}),
+    ...(args.foreign ? { foreign: args.foreign } : {}),
     options: {
+      ...(args.state !== undefined ? { state: args.state } : {}),
+      ...(args.allowMassDestroy ? { allowMassDestroy: true } : {}),
       apiUrl: apiUrl.toString(),
       dynoformVersion: VERSION,
       now: (args.now ?? new Date()).toISOString(),
@@ -230,4 +243,10 @@ export async function computePlan(
     },
   });
   return { plan, desired, live, inventory, fingerprint };
+}
+
+/** The desired state and inventory cut down to some app keys (`--target`). */
+export function onlyApps(desired: DesiredState, inventory: Inventory, keys: readonly string[]): { desired: DesiredState; inventory: Inventory } {
+  const pick = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
+  return { desired: { ...desired, apps: pick(desired.apps) }, inventory: { ...inventory, apps: pick(inventory.apps) } };
 }

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { DynoformError, classifyError } from './errors.js';
 import { resolveCommon, type CommonOptions } from './options.js';
 import { collectDiagnostics } from './diagnostics.js';
+import { chooseEnvironment, foreignOwners, stateLabel } from './environment.js';
 import { computePlan, connect, loadDesired, lockState, openStateBackend, readInventory } from './pipeline.js';
 
 export interface PlanOptions extends CommonOptions {
@@ -19,6 +20,8 @@ export interface PlanOptions extends CommonOptions {
   out?: string;
   /** The plan's timestamp; default now. */
   now?: Date;
+  /** Lift the refusal of a plan that deletes every app of the state, more than half of them, or declares none. */
+  allowMassDestroy?: boolean;
 }
 
 export interface PlanOutcome {
@@ -29,6 +32,8 @@ export interface PlanOutcome {
   diagnostics: Diagnostic[];
   /** Absolute path the plan was saved to, with `out`. */
   savedTo?: string;
+  /** True when the plan carries errors (a mass deletion, an app of another environment…): apply would refuse it, so it was not saved. */
+  refused: boolean;
 }
 
 /**
@@ -38,26 +43,33 @@ export interface PlanOutcome {
 export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
   const { r, diagnostics } = collectDiagnostics(resolveCommon(options));
   const desired = await loadDesired(r);
-  const backend = openStateBackend(r, options.state);
+  const environment = chooseEnvironment(r, options.environment, desired);
+  const backend = openStateBackend(r, options.state, r.paths, environment);
   try {
     // A saved plan is applied later against this state: hold the lock while it is made (issue 8).
     const lock = options.out !== undefined ? await lockState(r, backend, 'plan -o', options.signal) : undefined;
     try {
       const { client, apiUrl, listen } = await connect(r, options);
       try {
-        const inventory = await readInventory(backend);
+        const inventory = await readInventory(backend, environment);
+        const foreign = await foreignOwners(r, backend);
         const run = await computePlan(r, {
           desired,
           client,
           apiUrl,
           inventory,
           listen,
+          environment,
+          state: stateLabel(r, backend),
+          foreign,
+          ...(options.allowMassDestroy ? { allowMassDestroy: true } : {}),
           ...(options.targets ? { targets: options.targets } : {}),
           ...(options.now ? { now: options.now } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
         let savedTo: string | undefined;
-        if (options.out !== undefined) {
+        const refused = run.plan.diagnostics.some((d) => d.severity === 'error');
+        if (options.out !== undefined && !refused) {
           savedTo = resolve(r.cwd, options.out);
           try {
             await writeFileAtomic(savedTo, serializePlan(run.plan), { mode: 0o600, mkdir: true });
@@ -68,6 +80,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
         return {
           plan: run.plan,
           hasChanges: planHasChanges(run.plan),
+          refused,
           diagnostics: [...diagnostics, ...run.plan.diagnostics],
           ...(savedTo ? { savedTo } : {}),
         };

@@ -11,15 +11,20 @@ import {
   lockOwner,
   openState,
   pushState,
+  migrateState,
+  defaultStatePath,
+  DEFAULT_ENVIRONMENT,
+  type MigrateResult,
   type BreakLockResult,
   type PushResult,
   type StateBackend,
 } from '../state/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import { resolveCommon, type CommonOptions, type Resolved } from './options.js';
-import { lockState, openStateBackend } from './pipeline.js';
+import { loadDesired, lockState, openStateBackend } from './pipeline.js';
+import { chooseEnvironment } from './environment.js';
 
-export type StateOptions = Pick<CommonOptions, 'files' | 'cwd' | 'env' | 'state' | 'signal' | 'lockTimeoutMs' | 'onEvent'>;
+export type StateOptions = Pick<CommonOptions, 'files' | 'cwd' | 'env' | 'state' | 'environment' | 'signal' | 'lockTimeoutMs' | 'onEvent'>;
 
 export interface StateListOutcome {
   /** Where the state is (credentials masked). */
@@ -52,7 +57,7 @@ export type StatePushOutcome = PushResult & { from: string; to: string };
 async function withBackend<T>(options: StateOptions, run: (backend: StateBackend, r: Resolved) => Promise<T>): Promise<T> {
   const r = resolveCommon(options);
   // Without files the default is beside ./dynoform.yaml, which resolveCommon already assumes.
-  const backend = openStateBackend(r, options.state);
+  const backend = openStateBackend(r, options.state, r.paths, chooseEnvironment(r, options.environment));
   try {
     return await run(backend, r);
   } catch (err) {
@@ -136,5 +141,44 @@ export function statePush(options: StateOptions & { to: string; force?: boolean 
   });
 }
 
+export interface StateMigrateOutcome extends MigrateResult {
+  environment: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Moves the apps an environment's files declare out of a state written
+ * before environments existed (`from`, default `.dynoform/state.json`
+ * beside the first file) into that environment's own state (`state`, else
+ * the environment's default location). With `from` equal to the
+ * environment's state, the state is stamped in place. Never touches Heroku.
+ */
+export async function stateMigrate(options: StateOptions & { from?: string }): Promise<StateMigrateOutcome> {
+  const r = resolveCommon(options);
+  const desired = await loadDesired(r);
+  const environment = chooseEnvironment(r, options.environment, desired);
+  if (environment === DEFAULT_ENVIRONMENT) {
+    throw new DynoformError('invalid-option', 'state migrate moves apps into an environment\'s state: name it with environment: in the files or --env');
+  }
+  const from = openState(options.from ?? defaultStatePath(r.paths, r.cwd), { cwd: r.cwd });
+  const to = openStateBackend(r, options.state, r.paths, environment);
+  try {
+    const result = await migrateState(from, from.describe() === to.describe() ? from : to, {
+      environment,
+      keys: Object.keys(desired.apps),
+      who: lockOwner(r.env),
+      timeoutMs: r.lockTimeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { ...result, environment, from: from.describe(), to: to.describe() };
+  } catch (err) {
+    throw classifyError(err);
+  } finally {
+    await from.close();
+    await to.close();
+  }
+}
+
 /** The state operations under one name: `state.list()`, `state.forget({ address })`, … */
-export const state = { list: stateList, show: stateShow, forget: stateForget, unlock: stateUnlock, push: statePush };
+export const state = { list: stateList, show: stateShow, forget: stateForget, unlock: stateUnlock, push: statePush, migrate: stateMigrate };

@@ -2,13 +2,15 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
-import { addApiOptions, addFileOption, addStateOptions, operationOptions, parseDuration, parsePositiveInt, useColor, type CommonOptions } from '../options.js';
+import { addApiOptions, addFileOption, addStateOptions, collectOption, operationOptions, parseDuration, parsePositiveInt, useColor, type CommonOptions } from '../options.js';
 import { apply, DEFAULTS } from '../../operations/index.js';
 import { createApplyView } from '../views/apply.js';
 
 interface ApplyOptions extends CommonOptions {
   autoApprove?: boolean;
   allowDestroy?: boolean;
+  allowMassDestroy?: boolean;
+  target?: string[];
   concurrency?: string;
   provisionTimeout?: string;
   format: 'text' | 'json';
@@ -22,6 +24,8 @@ export function registerApply(program: Command, ctx: CliContext): void {
     .description('Apply the changes of a plan (made now, or saved earlier) through guarded, rate-limited requests.')
     .option('--auto-approve', 'apply without asking (for CI)')
     .option('--allow-destroy', 'allow deleting apps and add-ons whose state says protect: false')
+    .option('--allow-mass-destroy', 'allow a plan that deletes every app of the state, more than half of them, or declares none')
+    .option('--target <app>', 'plan and apply only this app, by YAML key or Heroku name (repeatable; not with a saved plan)', collectOption)
     .option('--concurrency <n>', `apps applied in parallel (default ${DEFAULTS.concurrency}, the client's request concurrency)`)
     .option('--provision-timeout <duration>', `how long to wait for an add-on to provision (default ${DEFAULTS.provisionTimeoutMs / 60_000}m)`)
     .addOption(new Option('--format <format>', 'progress output').choices(['text', 'json']).default('text'))
@@ -43,6 +47,8 @@ export function registerApply(program: Command, ctx: CliContext): void {
         ...common,
         ...(planfile !== undefined ? { planFile: planfile } : {}),
         allowDestroy: opts.allowDestroy === true,
+        ...(opts.allowMassDestroy ? { allowMassDestroy: true } : {}),
+        ...(opts.target ? { targets: opts.target } : {}),
         concurrency,
         provisionTimeoutMs,
         ...(opts.autoApprove ? {} : { confirm: async () => (await ask(ctx, "Do you want to apply these changes? Only 'yes' will be accepted: "))?.trim() === 'yes' }),

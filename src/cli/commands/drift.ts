@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
 import { asCliError } from '../errors.js';
-import { addApiOptions, addFileOption, operationOptions, stopReadProgress, useColor, type CommonOptions } from '../options.js';
+import { addApiOptions, addFileOption, collectOption, operationOptions, stopReadProgress, useColor, type CommonOptions } from '../options.js';
 import { drift } from '../../operations/index.js';
 import type { SourceLocation } from '../../model/diagnostic.js';
 import type { DriftReport } from '../../model/drift.js';
@@ -24,6 +24,7 @@ type DriftFormat = 'text' | 'json' | 'markdown' | 'github';
 interface DriftOptions extends CommonOptions {
   format: DriftFormat;
   classes?: string;
+  target?: string[];
   color: boolean;
 }
 
@@ -36,6 +37,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
       '--classes <list>',
       'drift classes that count (exit 2, annotations): changed-outside, missing, pending, unmanaged, or all (default: all but unmanaged)',
     )
+    .option('--target <app>', 'check only this app, by YAML key or Heroku name (repeatable)', collectOption)
     .option('--no-color', 'plain output without ANSI colors')
     .addHelpText(
       'after',
@@ -55,7 +57,8 @@ export function registerDrift(program: Command, ctx: CliContext): void {
   addFileOption(cmd);
   addApiOptions(cmd);
   // Only where the state is: drift reads it without the lock, so --lock-timeout would mean nothing.
-  cmd.option('--state <path-or-url>', 'state file path or postgres:// URL (default $DYNOFORM_STATE or .dynoform/state.json beside the first YAML file)');
+  cmd.option('-e, --env <environment>', "the environment (stack): must match the files' environment:; picks the state (default $DYNOFORM_ENV, else the files')");
+  cmd.option('--state <path-or-url>', 'state file path or postgres:// URL (default $DYNOFORM_STATE or .dynoform/<environment>.json beside the first YAML file)');
   cmd.action(async (opts: DriftOptions) => {
     try {
       await runDrift(ctx, opts);
@@ -71,7 +74,11 @@ async function runDrift(ctx: CliContext, opts: DriftOptions): Promise<void> {
   const { report, counted, hasDrift: driftFound, count } = await drift({
     ...operationOptions(ctx, opts, { format: opts.format === 'json' ? 'json' : 'text' }),
     ...(opts.classes !== undefined ? { classes: opts.classes } : {}),
+    ...(opts.target ? { targets: opts.target } : {}),
   });
+  if (opts.target && opts.format === 'text') {
+    ctx.stderr.write(`Targeting is in effect: only ${opts.target.join(', ')} ${opts.target.length === 1 ? 'is' : 'are'} checked; drift in other apps is not reported.\n`);
+  }
 
   const base = ctx.env.GITHUB_WORKSPACE && opts.format !== 'text' ? ctx.env.GITHUB_WORKSPACE : ctx.cwd;
   const renderOpts: DriftRenderOptions = { counted, displayPath: (file) => displayPath(base, resolve(ctx.cwd, file)) };

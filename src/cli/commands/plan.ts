@@ -10,6 +10,7 @@ interface PlanOptions extends CommonOptions {
   format: PlanFormat;
   detailedExitcode?: boolean;
   target?: string[];
+  allowMassDestroy?: boolean;
   color: boolean;
 }
 
@@ -20,7 +21,8 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('-o, --out <planfile>', 'save the plan (no secret values: fingerprints only) for `dynoform apply PLANFILE`')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
-    .option('--target <app>', 'plan only this app (repeatable)', collectOption)
+    .option('--target <app>', 'plan only this app, by YAML key or Heroku name (repeatable)', collectOption)
+    .option('--allow-mass-destroy', 'allow a plan that deletes every app of the state, more than half of them, or declares none')
     .option('--no-color', 'plain output without ANSI colors');
   addFileOption(cmd);
   addApiOptions(cmd);
@@ -30,14 +32,18 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       ...operationOptions(ctx, opts, { phases: true, format: opts.format }),
       ...(opts.target ? { targets: opts.target } : {}),
       ...(opts.out !== undefined ? { out: opts.out } : {}),
+      ...(opts.allowMassDestroy ? { allowMassDestroy: true } : {}),
     });
     stopReadProgress(ctx);
     ctx.stdout.write(renderPlanView(ctx, outcome.plan, opts.format, opts.color) + '\n');
     if (outcome.savedTo && opts.format === 'text') {
       ctx.stdout.write(`\nSaved the plan to ${opts.out}. Apply it with: dynoform apply ${opts.out}\n`);
     }
-    // A planner error (a feature the API does not list…) is the configuration's fault: the plan is shown, but it fails.
-    const planErrors = outcome.plan.diagnostics.some((d) => d.severity === 'error');
-    ctx.exitCode = planErrors ? ExitCode.error : opts.detailedExitcode && outcome.hasChanges ? ExitCode.changes : ExitCode.ok;
+    if (outcome.refused) {
+      ctx.stderr.write(`Error: the plan has errors (above): apply would refuse it${opts.out !== undefined ? `, so it was not saved to ${opts.out}` : ''}\n`);
+      ctx.exitCode = ExitCode.error;
+      return;
+    }
+    ctx.exitCode = opts.detailedExitcode && outcome.hasChanges ? ExitCode.changes : ExitCode.ok;
   });
 }

@@ -10,6 +10,7 @@ import { describeHolder, stableStringify, state, type StateOptions } from '../..
 interface StateCommandOptions extends CommonOptions {
   force?: boolean;
   to?: string;
+  from?: string;
 }
 
 export function registerState(program: Command, ctx: CliContext): void {
@@ -18,7 +19,7 @@ export function registerState(program: Command, ctx: CliContext): void {
     .description('Inspect and repair the ownership inventory (what dynoform manages); never changes Heroku')
     .addHelpText(
       'after',
-      '\nThe state is --state, else $DYNOFORM_STATE, else .dynoform/state.json beside the first -f file (or in the current directory).',
+      '\nThe state is --state, else $DYNOFORM_STATE, else .dynoform/<environment>.json (-e/--env; state.json without one) beside the first -f file (or in the current directory).',
     );
 
   sub(group, 'list', 'Print the address of every entry, one per line', async (o) => {
@@ -67,6 +68,23 @@ export function registerState(program: Command, ctx: CliContext): void {
   })
     .option('--to <path-or-url>', 'destination: a state file path or a postgres:// URL')
     .option('--force', 'overwrite a destination that holds another lineage or a newer serial');
+
+  sub(
+    group,
+    'migrate',
+    "Move the apps an environment's files declare out of a state from before environments (default .dynoform/state.json) into the environment's own state",
+    async (o, opts) => {
+      const r = await state.migrate({ ...o, ...(opts.from !== undefined ? { from: opts.from } : {}) });
+      if (r.inPlace) {
+        ctx.stdout.write(`Stamped ${r.to} with environment ${r.environment} (${r.moved.length} apps).\n`);
+      } else {
+        ctx.stdout.write(`Moved ${r.moved.length} ${r.moved.length === 1 ? 'app' : 'apps'} of environment ${r.environment} from ${r.from} to ${r.to}: ${r.moved.join(', ') || '(none)'}\n`);
+        if (r.left.length > 0) ctx.stdout.write(`Left in ${r.from}: ${r.left.join(', ')} (migrate them with their environment's files).\n`);
+      }
+      if (r.absent.length > 0) ctx.stdout.write(`Declared but not in the old state (the next plan creates or adopts them): ${r.absent.join(', ')}\n`);
+      ctx.stdout.write('Nothing was changed on Heroku. Run `dynoform plan` for the environment: it should show no change.\n');
+    },
+  ).option('--from <path-or-url>', 'the old state (default .dynoform/state.json beside the first -f file)');
 
   function sub(
     parent: Command,
