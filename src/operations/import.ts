@@ -120,7 +120,7 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
       if (elsewhere.length > 0) {
         throw new DynoformError(
           'conflict',
-          `already managed by another environment: ${elsewhere.map((f) => `${f.name} (environment ${f.environment}, state ${f.state})`).join(', ')}. Import it with that environment, or forget it there first`,
+          `already managed by another state: ${elsewhere.map((f) => `${f.name} (environment ${f.environment}, state ${f.state})`).join(', ')}. Import it with that environment, or forget it there first`,
         );
       }
 

@@ -159,10 +159,15 @@ describe('dynoform plan / apply', () => {
     await w.write('dynoform.yaml', 'version: 1\napps: {}\n');
     const plan = await w.run(['plan']);
     expect(plan.stdout).toContain('app.cli-shop');
-    const refused = await w.run(['apply', '--auto-approve']);
+    // Declaring no app at all deletes everything the state manages: refused without --allow-mass-destroy (issue 15).
+    expect(plan.code).toBe(1);
+    expect(plan.stderr + plan.stdout).toContain('--allow-mass-destroy');
+    const massRefused = await w.run(['apply', '--auto-approve', '--allow-destroy']);
+    expect(massRefused.code).toBe(1);
+    const refused = await w.run(['apply', '--auto-approve', '--allow-mass-destroy']);
     expect(refused.stdout + refused.stderr).toContain('--allow-destroy');
     await w.heroku.request('GET', '/apps/cli-shop');
-    const ok = await w.run(['apply', '--auto-approve', '--allow-destroy']);
+    const ok = await w.run(['apply', '--auto-approve', '--allow-destroy', '--allow-mass-destroy']);
     expect(ok.code).toBe(0);
     await expect(w.heroku.request('GET', '/apps/cli-shop')).rejects.toThrow(/404/);
   });

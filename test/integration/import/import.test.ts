@@ -158,14 +158,15 @@ describe('dynoform import', () => {
   });
 
   it('--include-values writes literals (with a warning) and the plan is empty without any environment', async () => {
-    const r = await w.run(['import', 'imp-shop', '--include-values', '--state', 'values-state.json']);
+    // A state of its own folder: beside keys-state.json, which owns imp-shop already, the import would be refused (issue 15).
+    const r = await w.run(['import', 'imp-shop', '--include-values', '--state', 'values/state.json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Warning: --include-values wrote config values in plain text');
     const doc = parse(r.stdout) as { apps: Record<string, { config: Record<string, string>; drains: string[] }> };
     expect(doc.apps['imp-shop']!.config).toEqual({ EMPTY: '', ENABLE_X: 'yes', PRICE: 'p$${amount}', RAILS_ENV: 'production', SECRET_KEY_BASE: 'shop-skb-1' });
     expect(r.stdout).toContain('ENABLE_X: "yes"');
     await w.write('values.yaml', r.stdout);
-    const plan = await w.run(['plan', '-f', 'values.yaml', '--state', 'values-state.json', '--detailed-exitcode']);
+    const plan = await w.run(['plan', '-f', 'values.yaml', '--state', 'values/state.json', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes.');
   });

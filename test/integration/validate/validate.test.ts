@@ -80,9 +80,14 @@ describe('dynoform validate', () => {
     expect(r).toEqual({ code: 0, stdout: '1 file, 1 app: valid\n', stderr: '' });
   });
 
-  it('validates the examples folder (exit 0), with the secrets they read set', async () => {
-    const r = await run(['-f', 'examples/'], EXAMPLE_ENV, root);
-    expect(r).toEqual({ code: 0, stdout: '3 files, 3 apps: valid\n', stderr: '' });
+  it('validates each environment of the examples (exit 0), with the secrets they read set; both at once is refused', async () => {
+    const staging = await run(['-f', 'examples/defaults.yaml', '-f', 'examples/staging.yaml'], EXAMPLE_ENV, root);
+    expect(staging).toEqual({ code: 0, stdout: '2 files, 1 app: valid\n', stderr: '' });
+    const production = await run(['-f', 'examples/defaults.yaml', '-f', 'examples/production.yaml'], EXAMPLE_ENV, root);
+    expect(production).toEqual({ code: 0, stdout: '2 files, 2 apps: valid\n', stderr: '' });
+    const both = await run(['-f', 'examples/'], EXAMPLE_ENV, root);
+    expect(both.code).toBe(1);
+    expect(both.stdout).toMatch(/examples\/staging\.yaml:\d+:14: error: this file is for environment "staging", but examples\/production\.yaml:\d+:14 is for "production"/);
   });
 
   it('reports every problem at file:line:col, then the count, and exits 1', async () => {
@@ -120,13 +125,14 @@ describe('dynoform validate', () => {
   });
 
   it('turns missing variables into warnings with --allow-missing-env (exit 0)', async () => {
-    const strict = await run(['-f', 'examples/'], {}, root);
+    const files = ['-f', 'examples/defaults.yaml', '-f', 'examples/production.yaml'];
+    const strict = await run(['-f', 'examples/defaults.yaml', '-f', 'examples/staging.yaml'], {}, root);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain('examples/staging.yaml:12:7: error: config value for SECRET_KEY_BASE reads ${env:STAGING_SECRET_KEY_BASE}, which is not set [missing-env]');
-    expect(strict.stdout.trim().split('\n').at(-1)).toBe('4 errors, 0 warnings');
-    const lenient = await run(['-f', 'examples/', '--allow-missing-env'], {}, root);
+    expect(strict.stdout).toContain('examples/staging.yaml:18:7: error: config value for SECRET_KEY_BASE reads ${env:STAGING_SECRET_KEY_BASE}, which is not set [missing-env]');
+    expect(strict.stdout.trim().split('\n').at(-1)).toBe('1 error, 0 warnings');
+    const lenient = await run([...files, '--allow-missing-env'], {}, root);
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout.trim().split('\n').at(-1)).toBe('3 files, 3 apps: valid (4 warnings)');
+    expect(lenient.stdout.trim().split('\n').at(-1)).toBe('2 files, 2 apps: valid (3 warnings)');
   });
 
   it('gives one clear line and exit 1 for hostile files: no stack trace, no hang', async () => {

@@ -24,13 +24,19 @@ describe('examples/', () => {
     expect(r.desired).toBeDefined();
   });
 
-  it('validates as one set (the folder), defaults merged', async () => {
-    const r = await loadDesiredState(['examples'], { env, cwd: root });
-    expect(r.diagnostics).toEqual([]);
-    const apps = r.desired!.apps;
-    expect(Object.keys(apps).sort()).toEqual(['shop-admin', 'shop-production', 'shop-staging']);
+  it('validates each environment with the shared defaults merged; the folder as one set is two environments, refused', async () => {
+    const staging = await loadDesiredState(['examples/defaults.yaml', 'examples/staging.yaml'], { env, cwd: root });
+    expect(staging.diagnostics).toEqual([]);
+    expect(staging.desired!.environment).toBe('staging');
+    const apps = staging.desired!.apps;
+    expect(Object.keys(apps)).toEqual(['shop-staging']);
     expect(apps['shop-staging']!.formation['web']).toMatchObject({ quantity: 1, size: 'basic' });
     expect(apps['shop-staging']!.config['LANG']?.loc?.file).toBe('examples/defaults.yaml');
+    const production = await loadDesiredState(['examples/defaults.yaml', 'examples/production.yaml'], { env, cwd: root });
+    expect(production.diagnostics).toEqual([]);
+    expect(Object.keys(production.desired!.apps).sort()).toEqual(['shop-admin', 'shop-production']);
+    const both = await loadDesiredState(['examples'], { env, cwd: root });
+    expect(both.diagnostics.map((d) => d.code)).toEqual(['conflicting-environments']);
   });
 
   it.each(files)('%s points editors at the schema', (file) => {
