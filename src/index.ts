@@ -18,6 +18,7 @@ export {
   stateShow,
   stateForget,
   stateUnlock,
+  stateMigrate,
   statePush,
   adoptLineage,
   STALE_PREFLIGHT_CODES,
