@@ -45,7 +45,7 @@ async function shopWorld(opts: Parameters<typeof World.start>[0] = {}): Promise<
 
 describe('apply against the emulator', () => {
   it('creates an app with all six kinds from nothing, then converges formation after a release', async () => {
-    world = await shopWorld({ provisionDelayMs: 150 });
+    world = await shopWorld({ provisionDelayMs: 800 });
     const { first, run, second } = await world.converge();
     const r = run.result!;
     expect(first.plan.changes.map((c) => `${c.address} ${c.action}`)).toEqual(expect.arrayContaining(['app.shop create', 'app.shop/addon.db create', 'app.shop/config create', 'app.shop/formation waiting']));
