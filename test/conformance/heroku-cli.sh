@@ -143,6 +143,33 @@ run "Rolling back $app to v4... done, v8" releases:rollback v4 -a "$app"
 run "Rollback to v4" releases -a "$app"
 # v4 was built on heroku-24: the rollback moves the app back to it.
 run "Stack:          heroku-24" apps:info -a "$app"
+# Issue 17: buildpacks, app features, collaborators, team apps.
+# Registry names (heroku/nodejs) make the CLI ask buildpack-registry.heroku.com, which is not the Platform API: URLs here.
+nodejs=https://github.com/heroku/heroku-buildpack-nodejs
+python=https://github.com/heroku/heroku-buildpack-python
+run "Buildpack set. Next release on $app will use $nodejs." buildpacks:set "$nodejs" -a "$app"
+run "Buildpack added. Next release on $app will use:" buildpacks:add "$python" -a "$app"
+run "2. $python" buildpacks -a "$app"
+run "Buildpack removed." buildpacks:remove "$nodejs" -a "$app"
+run "Buildpacks cleared." buildpacks:clear -a "$app"
+run "Enabling preboot for $app... done" labs:enable preboot -a "$app"
+run "Disabling preboot for $app... done" labs:disable preboot -a "$app"
+run "Adding dev@example.com access to the app $app... done" access:add dev@example.com -a "$app"
+run "dev@example.com" access -a "$app"
+run "Removing dev@example.com access from the app $app... done" access:remove dev@example.com -a "$app"
+api_post() {
+  node --input-type=module -e '
+    const [url, path, body] = process.argv.slice(1);
+    const res = await fetch(url + path, { method: "POST", body, headers: { Accept: "application/vnd.heroku+json; version=3", Authorization: "Bearer emulator-token", "Content-Type": "application/json" } });
+    console.log(`(POST ${path}: ${res.status})`);
+  ' "$url" "$1" "$2"
+}
+api_post /teams '{"name":"demo-team"}'
+team_app=demo-team-app
+run "Creating $team_app... done" apps:create "$team_app" --team demo-team
+run "Adding dev@example.com access to the app $team_app with deploy, view permissions... done" access:add dev@example.com -a "$team_app" --permissions deploy
+run "Updating dev@example.com in application $team_app with operate,view permissions... done" access:update dev@example.com -a "$team_app" --permissions operate
+run "Destroying $team_app" apps:destroy "$team_app" --confirm "$team_app"
 run "Destroying $other" apps:destroy "$other" --confirm "$other"
 run "Destroying $app" apps:destroy "$app" --confirm "$app"
 
