@@ -66,6 +66,8 @@ function describe(e: ErrorObject | undefined): string {
       return `${path === '' ? '' : `${path}.`}${String(params.missingProperty)}: is missing`;
     case 'type':
       return `${where}: must be ${params.type === 'integer' ? 'a whole number' : `an ${String(params.type)}`}`;
+    case 'minLength':
+      return `${where}: must be a non-empty string`;
     case 'minimum':
       return `${where}: must be >= ${String(params.limit)}`;
     default:
