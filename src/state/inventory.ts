@@ -244,9 +244,6 @@ function sortKeys(value: unknown): unknown {
  */
 export function checkInventory(value: unknown): string | undefined {
   if (!isObject(value)) return 'the top level must be an object';
-  // Structure and keys first (a `__proto__` app key stops here); then what a schema cannot say.
-  const structural = stateSchemaProblem(value);
-  if (structural) return structural;
   if (!Number.isInteger(value.version) || (value.version as number) < 1) return 'version: must be a positive whole number';
   if (typeof value.lineage !== 'string' || value.lineage === '') return 'lineage: must be a non-empty string';
   if (!Number.isSafeInteger(value.serial) || (value.serial as number) < 0) return 'serial: must be a whole number >= 0';
@@ -254,6 +251,9 @@ export function checkInventory(value: unknown): string | undefined {
     return 'environment: must be an environment name (lower-case letters, digits and "-")';
   }
   if (!isObject(value.apps)) return 'apps: must be an object';
+  // Then the structure and every map's keys (a `__proto__` app key stops here) before the apps are read.
+  const structural = stateSchemaProblem(value);
+  if (structural) return structural;
   for (const [key, app] of Object.entries(value.apps)) {
     if (!isObject(app)) return `apps.${key}: must be an object`;
     const problem = checkApp(app);
