@@ -111,6 +111,31 @@ function where(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
 
+/** Records the first declaration of a key across the files; a later one is an error naming both places. */
+function firstDeclaration(
+  seen: Map<string, PEntry>,
+  key: string,
+  entry: PEntry,
+  what: { code: string; noun: string; address: string },
+  diagnostics: Diagnostic[],
+): boolean {
+  const first = seen.get(key);
+  if (!first) {
+    seen.set(key, entry);
+    return true;
+  }
+  const at = entryLoc(first);
+  diagnostics.push({
+    severity: 'error',
+    code: what.code,
+    message: `${what.noun} ${JSON.stringify(key)} is declared twice (first at ${where(at)})`,
+    ...entryLoc(entry),
+    address: what.address,
+    related: [at],
+  });
+  return false;
+}
+
 /** Checks that need every app: names, hostnames and add-on names are global on Heroku. */
 function crossAppChecks(apps: DesiredApp[], diagnostics: Diagnostic[]): void {
   const names = new Map<string, DesiredApp>();
@@ -247,20 +272,7 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
     const appsEntry = p.root.entries.get('apps');
     if (!appsEntry || appsEntry.node.kind !== 'map') continue;
     for (const [key, entry] of appsEntry.node.entries) {
-      const first = declared.get(key);
-      if (first) {
-        const at = entryLoc(first);
-        diagnostics.push({
-          severity: 'error',
-          code: Code.duplicateApp,
-          message: `app ${JSON.stringify(key)} is declared twice (first at ${where(at)})`,
-          ...entryLoc(entry),
-          address: formatAddress(key),
-          related: [at],
-        });
-        continue;
-      }
-      declared.set(key, entry);
+      if (!firstDeclaration(declared, key, entry, { code: Code.duplicateApp, noun: 'app', address: formatAddress(key) }, diagnostics)) continue;
       const spoiled = p.spoiled.get(key) ?? new Set<string>();
       if (spoiled.has('') || entry.node.kind !== 'map') continue;
       const own = expandShorthands(entry.node);
@@ -279,20 +291,7 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
     if (!section || section.node.kind !== 'map') continue;
     anyPipelines = true;
     for (const [key, entry] of section.node.entries) {
-      const first = pipelinesAt.get(key);
-      if (first) {
-        const at = entryLoc(first);
-        diagnostics.push({
-          severity: 'error',
-          code: Code.duplicatePipeline,
-          message: `pipeline ${JSON.stringify(key)} is declared twice (first at ${where(at)})`,
-          ...entryLoc(entry),
-          address: formatPipelineAddress(key),
-          related: [at],
-        });
-        continue;
-      }
-      pipelinesAt.set(key, entry);
+      if (!firstDeclaration(pipelinesAt, key, entry, { code: Code.duplicatePipeline, noun: 'pipeline', address: formatPipelineAddress(key) }, diagnostics)) continue;
       if (!p.spoiledPipelines.has(key)) pipelineEntries.push({ key, entry });
     }
   }
