@@ -57,22 +57,16 @@ export function checkAppLimits(app: DesiredApp, diagnostics: Diagnostic[]): void
       ...at(v.loc),
     });
   }
-  if (app.drains.length > DRAINS_MAX) {
+  const tooMany = (list: { loc?: SourceLocation }[], max: number, code: string, noun: string, field: string): void => {
+    if (list.length <= max) return;
     diagnostics.push({
       severity: 'error',
-      code: LimitCode.tooManyDrains,
-      message: `${app.name} declares ${app.drains.length} log drains; Heroku allows at most ${DRAINS_MAX} per app`,
+      code,
+      message: `${app.name} declares ${list.length} ${noun}; Heroku allows at most ${max} per app`,
       address: formatAddress(app.key),
-      ...at(app.drains[DRAINS_MAX]?.loc ?? app.fieldLocs?.['drains']),
+      ...at(list[max]?.loc ?? app.fieldLocs?.[field]),
     });
-  }
-  if (app.domains.length > DOMAINS_MAX) {
-    diagnostics.push({
-      severity: 'error',
-      code: LimitCode.tooManyDomains,
-      message: `${app.name} declares ${app.domains.length} custom domains; Heroku allows at most ${DOMAINS_MAX} per app`,
-      address: formatAddress(app.key),
-      ...at(app.domains[DOMAINS_MAX]?.loc ?? app.fieldLocs?.['domains']),
-    });
-  }
+  };
+  tooMany(app.drains, DRAINS_MAX, LimitCode.tooManyDrains, 'log drains', 'drains');
+  tooMany(app.domains, DOMAINS_MAX, LimitCode.tooManyDomains, 'custom domains', 'domains');
 }
