@@ -84,6 +84,8 @@ async function main() {
     PRODUCTION_SECRET_KEY_BASE: 'demo-production-secret-key-base-8e7a41',
     STRIPE_SECRET_KEY: 'sk_test_demo_4eC39HqLyjWDarjtT1zdp7dc',
     PRODUCTION_SYSLOG_DRAIN: 'syslog+tls://demo:demo-drain-password@logs.example.net:6514',
+    // Keys the secrets' fingerprints in state and plans (docs/security.md); a CI secret like the API key.
+    DYNOFORM_FINGERPRINT_KEY: 'demo-fingerprint-key-not-for-real-use-5b9c2e',
     // Plain output from the child processes, even on a terminal that supports colour.
     ...(color ? {} : { NO_COLOR: '1' }),
   };

@@ -6,7 +6,6 @@ import type { HerokuClient } from '../providers/heroku/client.js';
 import { AbortedError, HerokuApiError, NetworkError, PreconditionFailedError } from '../providers/heroku/errors.js';
 import type { StateLock } from '../state/backend.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
-import { fingerprintInputs } from '../util/fingerprint-inputs.js';
 import { redact } from '../util/mask.js';
 import { stoppableStream } from './channel.js';
 import { ChangeError, ConflictError, type ExecContext } from './execute/context.js';
@@ -39,7 +38,7 @@ export interface ApplyDeps {
   inventory: Inventory;
   /** The held state lock: written after every successful change. */
   lock: StateLock;
-  /** Salted with the state lineage; apply prepares the declared secrets itself. */
+  /** Keyed with the fingerprint key (when one is set); compares legacy fingerprints with the state lineage salt. */
   fingerprint: Fingerprinter;
   options: ApplyOptions;
 }
@@ -90,8 +89,6 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
   const changes = plan.changes.filter((c) => c.action !== 'noop');
   emit({ type: 'apply-start', total: changes.length, apps: new Set(changes.map((c) => c.app)).size });
 
-  // Secret fingerprints are needed synchronously below (scrypt runs once per value).
-  await deps.fingerprint.prepare(fingerprintInputs(deps.desired));
   // The CLI refuses a stale plan before calling us; as a library we refuse it too rather than apply it half-blind.
   const stale = preflight(plan, { inventory: deps.inventory, desired: deps.desired, fingerprint: deps.fingerprint, allowDestroy: true }).find(
     (d) => d.code === 'plan-stale',
@@ -114,6 +111,7 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
   );
 
   const rebases = new Rebases();
+  const createdApps = new Set<string>();
   const ctx: ExecContext = {
     client: deps.client,
     desired: deps.desired,
@@ -123,6 +121,7 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
     provisionTimeoutMs: options.provisionTimeoutMs ?? DEFAULT_PROVISION_TIMEOUT_MS,
     emit,
     rebases,
+    createdApps,
   };
   registerRebases(ctx, changes);
 
@@ -178,6 +177,7 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
         const started = performance.now();
         const outcome = await runOne(ctx, c, (effect) => writer.update(applyToInventory(writer.inventory, c, effect)));
         if (outcome.ok) {
+          if (c.op.type === 'app.create') createdApps.add(c.app);
           result.releases += outcome.releases;
           result.succeeded.push(report(c, 'succeeded'));
           for (const w of outcome.warnings) emit({ type: 'warning', address: c.address, message: w });

@@ -2,7 +2,7 @@ import type { DesiredState } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Change, Plan } from '../model/plan.js';
-import type { Fingerprinter } from '../util/fingerprint.js';
+import { UNKEYED, type Fingerprinter } from '../util/fingerprint.js';
 import { resolveValue, secretRefs } from './secrets.js';
 
 export interface PreflightInput {
@@ -21,6 +21,8 @@ export const PreflightCode = {
   stale: 'plan-stale',
   secretMismatch: 'secret-mismatch',
   secretMissing: 'secret-missing',
+  /** A warning: the plan's secrets carry no fingerprint (made without a key), so they cannot be checked. */
+  secretsUnproven: 'secrets-unproven',
   /** An app or add-on deletion without --allow-destroy. */
   destroyNeedsFlag: 'destroy-needs-flag',
   /** An app or add-on deletion whose app is still protected in state. */
@@ -56,7 +58,7 @@ export function consentOf(inventory: Inventory, change: Change): { consented: bo
 
 /**
  * Checks a plan against the world as it is right before apply. Every
- * diagnostic returned is an error, and the caller refuses the whole apply
+ * diagnostic returned is an error (but the one `secrets-unproven` warning), and the caller refuses the whole apply
  * when there is any: a reviewed plan runs as reviewed or not at all. In
  * particular a deletion without `--allow-destroy` refuses the apply rather
  * than silently dropping part of the reviewed plan (the engine, called
@@ -106,8 +108,10 @@ export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
     });
   }
 
+  let unkeyed = 0;
   for (const change of plan.changes) {
     for (const ref of secretRefs(change)) {
+      if (ref.value.fingerprint.startsWith(UNKEYED)) unkeyed += 1;
       const r = resolveValue(input.desired, input.fingerprint, change, ref.value, ref.configKey);
       if (!r.ok) out.push({ severity: 'error', code: r.code, message: r.message, address: change.address, ...locOf(change, ref.configKey) });
     }
@@ -131,6 +135,13 @@ export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
         });
       }
     }
+  }
+  if (unkeyed > 0) {
+    out.push({
+      severity: 'warning',
+      code: PreflightCode.secretsUnproven,
+      message: `the plan was made without DYNOFORM_FINGERPRINT_KEY: ${unkeyed === 1 ? 'its secret is' : `its ${unkeyed} secrets are`} sent as the environment has ${unkeyed === 1 ? 'it' : 'them'} now, unproven against the plan`,
+    });
   }
   return out;
 }

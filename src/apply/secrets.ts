@@ -1,6 +1,7 @@
 import type { DesiredState } from '../model/desired.js';
 import type { Change, PlanValue } from '../model/plan.js';
-import type { Fingerprinter } from '../util/fingerprint.js';
+import { UNKEYED, type Fingerprinter } from '../util/fingerprint.js';
+import { displayDrainUrl } from '../util/mask.js';
 
 /**
  * Secret values never travel in a plan: a saved plan holds their
@@ -33,6 +34,22 @@ export function secretRefs(change: Change): SecretRef[] {
   return out;
 }
 
+function otherKey(where: string): Resolved {
+  return {
+    ok: false,
+    code: 'secret-mismatch',
+    message: `${where}: the plan's secret fingerprints were made with a fingerprint key that is not set here; set DYNOFORM_FINGERPRINT_KEY as when the plan was made, or run plan again`,
+  };
+}
+
+/** Without fingerprints, the declared drain a plan meant is the one with the same masked URL — when exactly one has it. */
+function unkeyedDrain(drains: DesiredState['apps'][string]['drains'], change: Change): DesiredState['apps'][string]['drains'][number] | undefined {
+  if (change.op.type !== 'drain.create' && change.op.type !== 'drain.adopt') return undefined;
+  const masked = change.op.maskedUrl;
+  const candidates = drains.filter((d) => displayDrainUrl(d.url, d.secret) === masked);
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
 function envText(refs: readonly string[]): string {
   if (refs.length === 0) return 'its environment variables';
   return refs.map((r) => `$${r}`).join(', ');
@@ -58,7 +75,10 @@ export function resolveValue(
         message: `${where}: the plan sets a secret from ${envText(value.envRefs)}, but the configuration no longer declares it; run plan again`,
       };
     }
-    if (!fingerprint.matches(declared.value, declared.secret, value.fingerprint)) {
+    const cmp = fingerprint.compare(declared.value, declared.secret, value.fingerprint);
+    if (cmp === 'unknown' && !value.fingerprint.startsWith(UNKEYED)) return otherKey(where);
+    // An unkeyed plan (made without a key) cannot prove the value unchanged: the reviewer saw only "(sensitive)", so today's value is sent (preflight warns).
+    if (cmp === 'different') {
       return {
         ok: false,
         code: 'secret-mismatch',
@@ -69,8 +89,11 @@ export function resolveValue(
   }
   // A drain URL: found among the declared drains by its fingerprint.
   const drains = app?.drains ?? [];
-  const match = drains.find((d) => fingerprint.matches(d.url, d.secret, value.fingerprint));
+  const match = value.fingerprint.startsWith(UNKEYED)
+    ? unkeyedDrain(drains, change)
+    : drains.find((d) => fingerprint.matches(d.url, d.secret, value.fingerprint));
   if (match) return { ok: true, value: match.url, secret: match.secret };
+  if (!fingerprint.canCompare(value.fingerprint)) return otherKey(where);
   return {
     ok: false,
     code: drains.some((d) => d.secret) ? 'secret-mismatch' : 'secret-missing',

@@ -1,6 +1,7 @@
 import type { ResourceKind } from '../model/address.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DriftClass, DriftItem, DriftReport, DriftSummary } from '../model/drift.js';
+import type { Inventory } from '../model/inventory.js';
 import type { LiveApp } from '../model/live.js';
 import { formatAddress } from '../util/address.js';
 import { classifyAddons } from './addons.js';
@@ -58,8 +59,18 @@ export function classifyDrift(input: DriftInput): DriftReport {
 }
 
 /** Things worth knowing that are not drift themselves. */
-function notes({ desired, live, inventory }: DriftInput): Diagnostic[] {
+function notes({ desired, live, inventory, fingerprint }: DriftInput): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const blind = uncomparable(inventory, fingerprint);
+  if (blind.length > 0) {
+    out.push({
+      severity: 'warning',
+      code: 'fingerprint-key-missing',
+      message:
+        `cannot compare ${blind.length === 1 ? 'a secret' : `${blind.length} secrets`} with what was last applied (${blind.slice(0, 5).join(', ')}${blind.length > 5 ? ', …' : ''}): ` +
+        'set DYNOFORM_FINGERPRINT_KEY (and DYNOFORM_FINGERPRINT_KEY_PREVIOUS while rotating) as when they were applied; see docs/security.md',
+    });
+  }
   if (Object.keys(inventory.apps).length === 0 && Object.keys(desired.apps).length > 0) {
     out.push({
       severity: 'warning',
@@ -82,6 +93,16 @@ function notes({ desired, live, inventory }: DriftInput): Diagnostic[] {
     }
   }
   return out;
+}
+
+/** Addresses of owned values whose fingerprints this fingerprinter cannot check. */
+export function uncomparable(inventory: Inventory, fingerprint: DriftInput['fingerprint']): string[] {
+  const out: string[] = [];
+  for (const [key, app] of Object.entries(inventory.apps)) {
+    for (const [k, c] of Object.entries(app.config)) if (!fingerprint.canCompare(c.fingerprint)) out.push(formatAddress(key, 'config', k));
+    for (const d of Object.values(app.drains)) if (!fingerprint.canCompare(d.urlFingerprint)) out.push(formatAddress(key, 'drain', d.maskedUrl));
+  }
+  return out.sort();
 }
 
 /** The live reader keys apps by YAML key; fall back to id and name so a re-keyed reader still works. */

@@ -1,4 +1,5 @@
 import type { DriftValue } from '../model/drift.js';
+import { LITERAL_PREFIX, UNKEYED } from '../util/fingerprint.js';
 import { appLoc, HIDDEN, PREVIOUS, SENSITIVE, type AppScope } from './context.js';
 
 /**
@@ -22,9 +23,11 @@ export function classifyConfig(scope: AppScope): void {
     const loc = dv?.loc ?? fieldLoc;
     const last = lastApplied(meta.fingerprint, meta.secret, dv, lv, fp);
 
+    // A state entry without a usable fingerprint (no key, another key) cannot say what was applied.
+    const comparable = fp.canCompare(meta.fingerprint);
     if (lv === undefined) {
       scope.add({ class: 'missing', kind: 'config', key, message: `config var ${key} was deleted outside dynoform`, loc, before: last, after: null });
-    } else if (!fp.matches(lv, meta.secret, meta.fingerprint)) {
+    } else if (comparable && !fp.matches(lv, meta.secret, meta.fingerprint)) {
       scope.add({
         class: 'changed-outside',
         kind: 'config',
@@ -32,7 +35,8 @@ export function classifyConfig(scope: AppScope): void {
         message: `config var ${key} was changed outside dynoform`,
         loc,
         before: last,
-        after: secret ? SENSITIVE : dv ? lv : HIDDEN,
+        // Changed outside: not a value of ours, so shown only when it is the declared literal (public anyway).
+        after: secret ? SENSITIVE : dv && lv === dv.value ? lv : HIDDEN,
       });
     }
 
@@ -46,12 +50,14 @@ export function classifyConfig(scope: AppScope): void {
         before: last,
         after: null,
       });
-    } else if (!fp.matches(dv.value, dv.secret, meta.fingerprint)) {
+    } else if (comparable ? !fp.matches(dv.value, dv.secret, meta.fingerprint) : lv !== dv.value) {
       scope.add({
         class: 'pending',
         kind: 'config',
         key,
-        message: `config var ${key} changed in the YAML and was not applied`,
+        message: comparable
+          ? `config var ${key} changed in the YAML and was not applied`
+          : `config var ${key} differs from the declaration (the state cannot tell which side changed: ${uncomparableReason(meta.fingerprint)})`,
         loc,
         before: last,
         after: dv.secret ? SENSITIVE : dv.value,
@@ -69,7 +75,8 @@ export function classifyConfig(scope: AppScope): void {
       key,
       message: lv === undefined ? `config var ${key} is declared but not set yet` : `config var ${key} is declared but not applied yet: the live value differs`,
       loc: dv.loc ?? fieldLoc,
-      before: lv === undefined ? null : dv.secret ? SENSITIVE : lv,
+      // Not ours: a value set by hand may be a secret nobody declared.
+      before: lv === undefined ? null : dv.secret ? SENSITIVE : HIDDEN,
       after: dv.secret ? SENSITIVE : dv.value,
     });
   }
@@ -103,7 +110,15 @@ function lastApplied(
   fp: AppScope['fingerprint'],
 ): DriftValue {
   if (secret || declared?.secret) return SENSITIVE;
+  // Only a literal fingerprint says the value was a literal of ours.
+  if (!fingerprint.startsWith(LITERAL_PREFIX)) return PREVIOUS;
   if (declared && fp.matches(declared.value, false, fingerprint)) return declared.value;
   if (live !== undefined && fp.matches(live, false, fingerprint)) return live;
   return PREVIOUS;
+}
+
+export function uncomparableReason(fingerprint: string): string {
+  return fingerprint.startsWith(UNKEYED)
+    ? 'it was applied without DYNOFORM_FINGERPRINT_KEY'
+    : 'its fingerprint was made with a key that is not set (DYNOFORM_FINGERPRINT_KEY / DYNOFORM_FINGERPRINT_KEY_PREVIOUS)';
 }

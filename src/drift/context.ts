@@ -12,7 +12,7 @@ export { HIDDEN, SENSITIVE } from '../util/mask.js';
  * Compares a value with a fingerprint recorded in state by apply. Secret
  * values must have been prepared (Fingerprinter.prepare) by the caller.
  */
-export type FingerprintFn = Pick<Fingerprinter, 'matches'>;
+export type FingerprintFn = Pick<Fingerprinter, 'matches' | 'canCompare'>;
 
 export interface DriftInput {
   desired: DesiredState;

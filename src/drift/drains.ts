@@ -14,10 +14,14 @@ export function classifyDrains(scope: AppScope): void {
   const owned = Object.entries(inv?.drains ?? {});
   const accounted = new Set<string>();
 
-  const declaredFor = (urlFingerprint: string) => d.drains.find((dd) => fp.matches(dd.url, dd.secret, urlFingerprint));
+  // A fingerprint this run cannot check (recorded without a key) falls back to the live drain of the same id: drains are immutable.
+  const declaredFor = (id: string, urlFingerprint: string) =>
+    fp.canCompare(urlFingerprint)
+      ? d.drains.find((dd) => fp.matches(dd.url, dd.secret, urlFingerprint))
+      : d.drains.find((dd) => liveDrains.some((x) => x.id === id && x.url === dd.url));
 
   for (const [id, io] of owned) {
-    const dd = declaredFor(io.urlFingerprint);
+    const dd = declaredFor(id, io.urlFingerprint);
     const loc = dd?.loc ?? fieldLoc;
     const ld = liveDrains.find((x) => x.id === id);
     if (ld) accounted.add(ld.id);
@@ -40,7 +44,7 @@ export function classifyDrains(scope: AppScope): void {
     // A live drain with the declared URL is the declared drain, even when it was re-created outside.
     const ld = liveDrains.find((x) => x.url === dd.url && !accounted.has(x.id));
     if (ld) accounted.add(ld.id);
-    if (ld || owned.some(([, io]) => fp.matches(dd.url, dd.secret, io.urlFingerprint))) continue;
+    if (ld || owned.some(([id, io]) => declaredFor(id, io.urlFingerprint) === dd)) continue;
     scope.add({ class: 'pending', kind: 'drain', key: masked, message: `log drain ${masked} is declared but not added yet`, loc: dd.loc ?? fieldLoc, before: null, after: masked });
   }
 

@@ -9,7 +9,7 @@ import { EventChannel, stoppableStream } from '../apply/channel.js';
 import { parsePlan, planHasChanges } from '../planner/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
-import { DEFAULTS, resolveCommon, type CommonOptions, type Resolved } from './options.js';
+import { DEFAULTS, redactDeep, resolveCommon, type CommonOptions, type Resolved } from './options.js';
 import { chooseEnvironment, foreignOwners, ownInventory, savedPlanState, stateLabel } from './environment.js';
 import { clientWait, computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
 
@@ -96,7 +96,8 @@ async function readPlanFile(r: Resolved, planFile: string): Promise<Plan> {
 
 
 async function execute(options: ApplyOptions, signal: AbortSignal, channel: EventChannel<ApplyStreamEvent>): Promise<void> {
-  const r = { ...resolveCommon(options), emit: (e: ApplyStreamEvent) => channel.push(e) };
+  const common = resolveCommon(options);
+  const r = { ...common, emit: (e: ApplyStreamEvent) => channel.push(redactDeep(e, common.redactor)) };
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > DEFAULTS.maxConcurrency) {
     throw new DynoformError('invalid-option', `concurrency must be a whole number from 1 to ${DEFAULTS.maxConcurrency} (got ${concurrency})`);
@@ -177,7 +178,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
           }
         }
 
-        const fingerprint = await prepareFingerprinter(inventory, desired);
+        const fingerprint = await prepareFingerprinter(r, inventory, desired);
         const problems = preflight(plan, { inventory, desired, fingerprint, allowDestroy: options.allowDestroy === true });
         for (const d of problems) channel.push({ type: 'diagnostic', diagnostic: d });
         const fatal = problems.filter((d) => d.severity === 'error');

@@ -49,7 +49,7 @@ export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
       const { desired, inventory } = keys ? onlyApps(all, owned, keys) : { desired: all, inventory: owned };
       // The same reads a plan makes, and nothing else.
       const live = await readLiveWithProgress(r, { client, desired, inventory, listen, ...(options.signal ? { signal: options.signal } : {}) });
-      const fingerprint = await prepareFingerprinter(inventory, desired, live);
+      const fingerprint = await prepareFingerprinter(r, inventory, desired, live);
       const report = classifyDrift({ desired, live, inventory, fingerprint });
       return {
         report,

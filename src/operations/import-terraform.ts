@@ -15,7 +15,7 @@ import { cloneInventory, type StateLock } from '../state/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import { alreadyManaged, recordImport, schemaRefFor } from './import.js';
 import { resolveCommon, type CommonOptions } from './options.js';
-import { connect, lockState, openStateBackend, readInventory } from './pipeline.js';
+import { connect, fingerprintKeys, lockState, openStateBackend, readInventory } from './pipeline.js';
 
 export interface TerraformImportOptions extends Omit<CommonOptions, 'files'> {
   /** A terraform.tfstate (format version 4), `terraform show -json` output, or a Terraform working directory (relative to `cwd`). */
@@ -132,7 +132,7 @@ export async function importFromTerraform(options: TerraformImportOptions): Prom
 
       if (!dryRun) {
         for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
-        await recordImport({ plan, inventory, lock: lock!, yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
+        await recordImport({ plan, inventory, lock: lock!, keys: fingerprintKeys(r), yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       }
       return {
         yaml,

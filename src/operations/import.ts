@@ -5,17 +5,17 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../config/index.js';
 import { planImport, type EnvVarNeeded, type ImportPlan } from '../import/build.js';
-import { importFingerprintInputs, inventoryForImport } from '../import/inventory.js';
+import { inventoryForImport } from '../import/inventory.js';
 import { inventoryForPipeline, planPipelineImport, readPipelinesToImport } from '../import/pipelines.js';
 import { readAppsToImport } from '../import/read.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { secretRule } from '../import/secret-rule.js';
 import { cloneInventory, type StateLock } from '../state/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { createFingerprinter, saltForLineage } from '../util/fingerprint.js';
+import { createFingerprinter, type FingerprintKeys } from '../util/fingerprint.js';
 import { DynoformError, classifyError } from './errors.js';
 import { resolveCommon, type CommonOptions } from './options.js';
-import { connect, lockState, openStateBackend } from './pipeline.js';
+import { connect, fingerprintKeys, lockState, openStateBackend } from './pipeline.js';
 import { chooseEnvironment, foreignOwners, ownInventory } from './environment.js';
 
 export interface ImportOptions extends Omit<CommonOptions, 'files'> {
@@ -129,7 +129,7 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
       if (pipelineRead) plan.pipelines = planPipelineImport(pipelineRead, plan.diagnostics);
       const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
 
-      await recordImport({ plan, inventory, lock, yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
+      await recordImport({ plan, inventory, lock, keys: fingerprintKeys(r), yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       return {
         yaml,
         apps: plan.apps.map((a) => a.key),
@@ -163,10 +163,11 @@ export async function recordImport(args: {
   outPath?: string;
   /** The --out file as the user gave it, for the error message. */
   outLabel?: string;
+  /** DYNOFORM_FINGERPRINT_KEY: secrets get keyed fingerprints (without it, `unkeyed:`). */
+  keys: FingerprintKeys | undefined;
 }): Promise<void> {
   const { plan, inventory, lock, yaml, outPath } = args;
-  const fp = createFingerprinter(saltForLineage(inventory.lineage));
-  await fp.prepare(importFingerprintInputs(plan));
+  const fp = createFingerprinter(args.keys ? { keys: args.keys } : {});
   for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
   for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
   if (outPath) {

@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import type { OperationEvent } from './events.js';
+import { createRedactor, type Redactor } from '../util/mask.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PROVISION_TIMEOUT_MS } from '../apply/index.js';
 import { DynoformError } from './errors.js';
 
@@ -76,7 +77,9 @@ export interface Resolved {
   /** True when `files` was given (not the default). */
   filesGiven: boolean;
   lockTimeoutMs: number;
+  /** Every event goes out redacted; loading the YAML adds its secrets (the resolved `${env:…}` values). */
   emit: (e: OperationEvent) => void;
+  redactor: Redactor;
 }
 
 /** Checks the options a caller passed (a library user's code is outside input too) and fills in the defaults. */
@@ -89,6 +92,8 @@ export function resolveCommon(opts: CommonOptions): Resolved {
   }
   const cwd = opts.cwd ?? process.cwd();
   const filesGiven = opts.files !== undefined && opts.files.length > 0;
+  const onEvent = opts.onEvent ?? (() => undefined);
+  const redactor = createRedactor();
   const files = filesGiven ? opts.files! : DEFAULTS.files;
   return {
     cwd,
@@ -96,6 +101,19 @@ export function resolveCommon(opts: CommonOptions): Resolved {
     paths: files.map((f) => resolve(cwd, f)),
     filesGiven,
     lockTimeoutMs: opts.lockTimeoutMs ?? DEFAULTS.lockTimeoutMs,
-    emit: opts.onEvent ?? (() => undefined),
+    emit: (e) => onEvent(redactDeep(e, redactor)),
+    redactor,
   };
+}
+
+/** Every string inside a value, redacted (events are small plain objects). */
+export function redactDeep<T>(value: T, redactor: Redactor): T {
+  if (typeof value === 'string') return redactor.redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redactor)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redactor);
+    return out as T;
+  }
+  return value;
 }

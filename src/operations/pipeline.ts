@@ -18,7 +18,8 @@ import type { StateBackend, StateLock } from '../state/backend.js';
 import { DEFAULT_ENVIRONMENT } from '../state/index.js';
 import type { ForeignApp } from '../model/inventory.js';
 import { ownInventory, resolveTargets } from './environment.js';
-import { createFingerprinter, saltForLineage, type Fingerprinter } from '../util/fingerprint.js';
+import { createFingerprinter, hasLegacyFingerprints, keysFromEnv, saltForLineage, type Fingerprinter, type FingerprintKeys } from '../util/fingerprint.js';
+import { desiredSecrets } from '../util/mask.js';
 import { fingerprintInputs } from '../util/fingerprint-inputs.js';
 import { createPlan } from '../planner/index.js';
 import { VERSION } from '../version.js';
@@ -29,6 +30,7 @@ import { readLiveWithProgress } from './read-live.js';
 /** Loads the YAML; reports every diagnostic, throws `invalid-config` when any is an error. */
 export async function loadDesired(r: Resolved, paths: string[] = r.paths): Promise<DesiredState> {
   const { desired, diagnostics } = await loadDesiredState(paths, { env: r.env, cwd: r.cwd });
+  if (desired) r.redactor.add(desiredSecrets(desired));
   for (const d of diagnostics) r.emit({ type: 'diagnostic', diagnostic: d });
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) {
@@ -177,10 +179,27 @@ export async function readInventory(backend: StateBackend, environment: string =
   return ownInventory(inv, environment, backend);
 }
 
-/** A fingerprinter salted with the state's lineage, prepared with every value planning, apply or drift may ask for. */
-export async function prepareFingerprinter(inventory: Inventory, desired: DesiredState, live?: LiveState): Promise<Fingerprinter> {
-  const fp = createFingerprinter(saltForLineage(inventory.lineage));
-  await fp.prepare(fingerprintInputs(desired, live, inventory));
+/** DYNOFORM_FINGERPRINT_KEY (and the keys being rotated out), checked; undefined when none is set. */
+export function fingerprintKeys(r: Pick<Resolved, 'env'>): FingerprintKeys | undefined {
+  const { keys, error } = keysFromEnv(r.env);
+  if (error) throw new DynoformError('invalid-option', error);
+  return keys;
+}
+
+/** Every fingerprint a state holds. */
+export function inventoryFingerprints(inventory: Inventory): string[] {
+  return Object.values(inventory.apps).flatMap((a) => [...Object.values(a.config).map((c) => c.fingerprint), ...Object.values(a.drains).map((d) => d.urlFingerprint)]);
+}
+
+/**
+ * The fingerprinter of a run: keyed when a key is configured; able to
+ * compare the `scrypt:` fingerprints of older states (precomputed, since
+ * each costs ~10 ms) until a keyed plan re-records them.
+ */
+export async function prepareFingerprinter(r: Pick<Resolved, 'env'>, inventory: Inventory, desired: DesiredState, live?: LiveState): Promise<Fingerprinter> {
+  const keys = fingerprintKeys(r);
+  const fp = createFingerprinter({ ...(keys ? { keys } : {}), legacySalt: saltForLineage(inventory.lineage) });
+  if (hasLegacyFingerprints(inventoryFingerprints(inventory))) await fp.prepare(fingerprintInputs(desired, live, inventory));
   return fp;
 }
 
@@ -223,12 +242,12 @@ export async function computePlan(
     ...(args.listen ? { listen: args.listen } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
   });
-  const fingerprint = await prepareFingerprinter(inventory, desired, live);
+  const fingerprint = await prepareFingerprinter(r, inventory, desired, live);
   const plan = createPlan({
     desired,
     live,
     inventory,
-    fingerprint: (value, secret) => fingerprint.sync(value, secret),
+    fingerprint,
     ...(args.environment !== undefined ? { environment: args.environment } : {}),
     ...(args.foreign ? { foreign: args.foreign } : {}),
     options: {

@@ -1,7 +1,8 @@
 import type { LiveApp } from '../model/live.js';
-import type { Action, ChangeItem, PlanValue } from '../model/plan.js';
+import type { Action, ChangeItem, Guard, PlanValue } from '../model/plan.js';
+import { LITERAL_PREFIX } from '../util/fingerprint.js';
 import { formatAddress } from '../util/address.js';
-import { HIDDEN, SENSITIVE, locOf, makeChange, sortObject, unmanagedNote, type AppScope, type StagedChange } from './context.js';
+import { HIDDEN, SENSITIVE, guardReads, locOf, makeChange, sortObject, unmanagedNote, type AppScope, type StagedChange } from './context.js';
 
 /**
  * Config vars: one change per app, one item per key.
@@ -43,15 +44,17 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     }
     const shown = d.secret ? SENSITIVE : d.value;
     const current = liveVars[k];
+    const last = owned[k];
     if (current === d.value) {
-      const last = owned[k];
       if (last === undefined) {
         own[k] = planValue(d.value, d.secret, d.envRefs, scope);
         items.push(withLoc({ key: k, action: 'adopt', before: shown, after: shown, note: 'already set: recorded as owned' }, d.loc));
-      } else if (last.secret !== d.secret || scope.fingerprint(d.value, d.secret) !== last.fingerprint) {
-        // The YAML now says what someone set by hand: nothing to send, but state must learn the value.
-        own[k] = planValue(d.value, d.secret, d.envRefs, scope);
-        items.push(withLoc({ key: k, action: 'adopt', before: shown, after: shown, note: 'already set: state updated' }, d.loc));
+      } else {
+        const note = restate(scope, last, d.value, d.secret);
+        if (note) {
+          own[k] = planValue(d.value, d.secret, d.envRefs, scope);
+          items.push(withLoc({ key: k, action: 'adopt', before: shown, after: shown, note }, d.loc));
+        }
       }
       continue;
     }
@@ -60,11 +63,10 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     const action: Action = current === undefined ? 'create' : 'update';
     const item: ChangeItem = { key: k, action, after: shown };
     if (current !== undefined) {
-      before[k] = d.secret ? HIDDEN : current;
+      before[k] = shownLive(scope, k, current);
       item.before = before[k];
-      const note = changedOutside(scope, k, d.value, d.secret);
-      if (note) item.note = note;
-    } else if (owned[k] !== undefined) {
+      if (last && scope.fingerprint.compare(d.value, d.secret, last.fingerprint) === 'same') item.note = 'changed outside dynoform since the last apply';
+    } else if (last !== undefined) {
       item.note = 'deleted outside dynoform since the last apply';
     }
     items.push(withLoc(item, d.loc));
@@ -103,6 +105,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
 
   // Ownership of values already in place is bookkeeping: shown as adoption, no request.
   const action: Action = writes > 0 ? (live ? 'update' : 'create') : Object.keys(own).length > 0 ? 'adopt' : 'update';
+  const guard = writes > 0 ? configGuard(scope, [...Object.keys(set), ...Object.keys(own), ...unset]) : {};
   const change = makeChange({
     address,
     app,
@@ -111,8 +114,8 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     before: live ? sortObject(before) : null,
     after: sortObject(after),
     items: items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    guard: writes > 0 && live?.config.etag ? { etag: live.config.etag } : {},
-    requests: writes > 0 ? 1 : 0,
+    guard,
+    requests: writes > 0 ? 1 + guardReads(guard) : 0,
     releases: writes > 0 ? 1 : 0,
     op: { type: 'config.patch', set: sortObject(set), unset: unset.sort(), own: sortObject(own), ...(forget.length > 0 ? { forget: forget.sort() } : {}) },
     ...(desired.fieldLocs?.config ? { loc: desired.fieldLocs.config } : {}),
@@ -121,17 +124,50 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
 }
 
 function planValue(value: string, secret: boolean, envRefs: string[] | undefined, scope: AppScope): PlanValue {
-  return secret ? { kind: 'secret', fingerprint: scope.fingerprint(value, true), envRefs: [...(envRefs ?? [])] } : { kind: 'literal', value };
+  return secret ? { kind: 'secret', fingerprint: scope.fingerprint.sync(value, true), envRefs: [...(envRefs ?? [])] } : { kind: 'literal', value };
 }
 
 /**
- * When the YAML still says what was last applied but the live value
- * differs, someone changed it by hand: worth telling the reviewer.
+ * A live value may be shown only when it is a literal of ours: state records
+ * that dynoform wrote it as a literal (a value from the YAML, public anyway)
+ * and its fingerprint still matches. Anything else — set by hand, once a
+ * secret, changed outside — may be a secret nobody declared: hidden.
  */
-function changedOutside(scope: AppScope, k: string, value: string, secret: boolean): string | undefined {
+function shownLive(scope: AppScope, k: string, value: string): string {
   const last = scope.inv?.config[k];
-  if (!last) return undefined;
-  return scope.fingerprint(value, secret) === last.fingerprint ? 'changed outside dynoform since the last apply' : undefined;
+  const ours = last !== undefined && !last.secret && last.fingerprint.startsWith(LITERAL_PREFIX) && scope.fingerprint.matches(value, false, last.fingerprint);
+  return ours ? value : HIDDEN;
+}
+
+/**
+ * The live value already is the declared one; state may still need to learn
+ * it: it holds another value (the YAML caught up with a hand edit), another
+ * kind (literal ↔ secret), or a fingerprint in an old form or under a key
+ * being rotated out. Without a key an unkeyed secret stays as it is: there
+ * is nothing better to record.
+ */
+function restate(scope: AppScope, last: { fingerprint: string; secret: boolean }, value: string, secret: boolean): string | undefined {
+  const fp = scope.fingerprint;
+  if (last.secret !== secret) return 'already set: state updated';
+  const cmp = fp.compare(value, secret, last.fingerprint);
+  if (cmp === 'different') return 'already set: state updated';
+  if (fp.isCurrent(last.fingerprint) || !fp.keyed) return undefined;
+  return 'already set: fingerprint re-recorded under the fingerprint key';
+}
+
+/**
+ * Every config write is guarded. With the ETag the plan read, by If-Match;
+ * without one (a proxy stripped it), by a keyed fingerprint of the live
+ * values of the keys it touches, which apply re-reads and compares right
+ * before writing. An app this apply creates has no config to guard yet.
+ */
+function configGuard(scope: AppScope, keys: string[]): Guard {
+  const { live } = scope;
+  if (!live) return {};
+  if (live.config.etag) return { etag: live.config.etag };
+  const fields: Record<string, string | undefined> = {};
+  for (const k of keys) fields[k] = live.config.vars[k];
+  return { fingerprint: scope.fingerprint.guard(fields) };
 }
 
 function addonLabel(live: LiveApp | undefined, k: string): string {

@@ -4,11 +4,16 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { ForeignApp, Inventory, InventoryApp } from '../model/inventory.js';
 import type { LiveApp, LiveState } from '../model/live.js';
 import type { Action, Change, ChangeItem, Guard, Operation } from '../model/plan.js';
+import type { Fingerprinter } from '../util/fingerprint.js';
 import { diffMasked } from './patch.js';
 export { HIDDEN, SENSITIVE } from '../util/mask.js';
 
-/** Fingerprints a value; precomputed by the caller so that planning stays synchronous and pure. */
-export type FingerprintFn = (value: string, secret: boolean) => string;
+/**
+ * Fingerprints values and compares them with state; the caller builds it
+ * (with the fingerprint key, which never reaches the planner's output) so
+ * that planning stays synchronous and pure.
+ */
+export type FingerprintFn = Pick<Fingerprinter, 'keyed' | 'sync' | 'compare' | 'matches' | 'isCurrent' | 'guard'>;
 
 export interface PlannerOptions {
   apiUrl: string;

@@ -2,22 +2,9 @@ import type { DesiredDrain } from '../model/desired.js';
 import type { PlanValue } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
 import { drainGuard } from '../util/guard.js';
-import { MASK, maskUrlUserinfo } from '../util/mask.js';
+import { displayDrainUrl, maskUrlUserinfo } from '../util/mask.js';
+export { displayDrainUrl } from '../util/mask.js';
 import { guardReads, listGuard, makeChange, unmanagedNote, type AppScope, type StagedChange } from './context.js';
-
-/**
- * The URL as it may be shown. Credentials in userinfo and in token-like
- * query parameters are always masked; a URL built from `${env:…}` may hide
- * its secret anywhere (e.g. in the path), so its path and query go too.
- */
-export function displayDrainUrl(url: string, secret: boolean): string {
-  const masked = maskUrlUserinfo(url);
-  if (!secret) return masked;
-  const head = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/i.exec(masked);
-  if (!head) return MASK;
-  const rest = head[2]!;
-  return rest === '' || rest === '/' ? masked : `${head[1]}/${MASK}`;
-}
 
 /**
  * A URL from `${env:…}` is a secret. A literal URL with credentials in it is
@@ -25,8 +12,8 @@ export function displayDrainUrl(url: string, secret: boolean): string {
  * apply finds it among the declared drains by its fingerprint.
  */
 function urlValue(d: DesiredDrain, scope: AppScope): PlanValue {
-  if (d.secret) return { kind: 'secret', fingerprint: scope.fingerprint(d.url, true), envRefs: [] };
-  if (maskUrlUserinfo(d.url) !== d.url) return { kind: 'secret', fingerprint: scope.fingerprint(d.url, false), envRefs: [] };
+  // Keyed like a secret either way: a plain hash of a URL would let a reader of the plan test guesses of its password.
+  if (d.secret || maskUrlUserinfo(d.url) !== d.url) return { kind: 'secret', fingerprint: scope.fingerprint.sync(d.url, true), envRefs: [] };
   return { kind: 'literal', value: d.url };
 }
 

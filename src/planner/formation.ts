@@ -2,7 +2,8 @@ import type { DesiredFormation } from '../model/desired.js';
 import type { LiveFormation } from '../model/live.js';
 import type { ChangeItem, FormationUpdate } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
-import { locOf, makeChange, type AppScope, type StagedChange } from './context.js';
+import { formationGuard } from '../util/guard.js';
+import { guardReads, listGuard, locOf, makeChange, type AppScope, type StagedChange } from './context.js';
 
 function describe(quantity: number | undefined, size: string | undefined): string {
   if (quantity === undefined) return size ?? '';
@@ -84,6 +85,7 @@ export function planFormation(scope: AppScope): StagedChange | undefined {
   }
   if (items.length === 0) return undefined;
 
+  const guard = updates.length > 0 && live ? listGuard(live.formationEtag, () => formationGuard(live.formation)) : {};
   const change = makeChange({
     address,
     app,
@@ -92,8 +94,8 @@ export function planFormation(scope: AppScope): StagedChange | undefined {
     before: updates.length > 0 ? before : null,
     after: updates.length > 0 ? after : null,
     items,
-    guard: updates.length > 0 && live?.formationEtag ? { etag: live.formationEtag } : {},
-    requests: updates.length > 0 ? 1 : 0,
+    guard,
+    requests: updates.length > 0 ? 1 + guardReads(guard) : 0,
     op: { type: 'formation.batch', updates, ...(recordChanged ? { record } : {}) },
     ...(updates.length === 0 && !recordChanged ? { reason: `waiting for a release that defines ${waiting === 1 ? 'this process type' : 'these process types'}` } : {}),
     ...(desired.fieldLocs?.formation ? { loc: desired.fieldLocs.formation } : {}),

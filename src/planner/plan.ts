@@ -16,8 +16,10 @@ import { planPipelines } from './pipelines.js';
 import { foreignById, foreignDeclared, foreignUndeclared, massDestroyGuards } from './environment.js';
 
 /**
- * desired × live × inventory → Plan. Pure: no I/O, no clock, no randomness;
- * the same input always gives the same plan, byte for byte.
+ * desired × live × inventory → Plan. Pure: no I/O, no clock, no randomness
+ * of its own; the same input always gives the same plan, byte for byte,
+ * except for the random salts inside the secret fingerprints the injected
+ * fingerprinter makes.
  */
 export function createPlan(input: PlannerInput): Plan {
   const { desired, live, inventory, options } = input;
@@ -102,6 +104,22 @@ export function createPlan(input: PlannerInput): Plan {
       code: 'rate-limit-budget',
       message: `apply needs ${plural(summary.requests, 'API request')} but only ${summary.rateLimitRemaining} remain in the rate-limit budget: it will pause until the budget refills`,
     });
+  }
+
+  if (!input.fingerprint.keyed) {
+    const secrets = keys.filter((k) => {
+      const d = desired.apps[k];
+      return d && (Object.values(d.config).some((v) => v.secret) || d.drains.some((x) => x.secret));
+    });
+    if (secrets.length > 0) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'fingerprint-key-missing',
+        message:
+          'DYNOFORM_FINGERPRINT_KEY is not set, so secrets cannot be compared with what was last applied (changes made outside dynoform go unnoticed) ' +
+          'and apply cannot prove a saved plan\'s secrets unchanged; set it as a CI secret (see docs/security.md)',
+      });
+    }
   }
 
   const plan: Plan = {

@@ -7,7 +7,7 @@ import { stateSchemaProblem } from './schema.js';
 import type { Address, AppChildKind, ResourceKind } from '../model/address.js';
 import { INVENTORY_VERSION, type Inventory, type InventoryApp } from '../model/inventory.js';
 import { formatAddress, formatPipelineAddress, parseAddress, parsePipelineAddress } from '../util/address.js';
-import { LITERAL_PREFIX, SECRET_PREFIX } from '../util/fingerprint.js';
+import { KEYED_PREFIX, LEGACY_SECRET_PREFIX, LITERAL_PREFIX, UNKEYED } from '../util/fingerprint.js';
 import { maskUrlUserinfo } from '../util/mask.js';
 
 /** A new, empty state: random lineage, serial 0 (the first write stores serial 1). */
@@ -290,7 +290,7 @@ function checkApp(app: Record<string, unknown>): string | undefined {
   for (const [k, c] of Object.entries(app.config as Record<string, unknown>)) {
     if (!isObject(c)) return `config.${k}: must be an object`;
     if (typeof c.secret !== 'boolean') return `config.${k}.secret: must be true or false`;
-    if (!isFingerprint(c.fingerprint)) return `config.${k}.fingerprint: must be a sha256: or scrypt: fingerprint`;
+    if (!isFingerprint(c.fingerprint)) return `config.${k}.fingerprint: must be a sha256:, hmac:, unkeyed: or scrypt: fingerprint`;
   }
   for (const [k, a] of Object.entries(app.addons as Record<string, unknown>)) {
     if (!isObject(a)) return `addons.${k}: must be an object`;
@@ -304,7 +304,7 @@ function checkApp(app: Record<string, unknown>): string | undefined {
   for (const [k, d] of Object.entries(app.drains as Record<string, unknown>)) {
     if (!isObject(d)) return `drains.${k}: must be an object`;
     if (typeof d.id !== 'string') return `drains.${k}.id: must be a string`;
-    if (!isFingerprint(d.urlFingerprint)) return `drains.${k}.urlFingerprint: must be a sha256: or scrypt: fingerprint`;
+    if (!isFingerprint(d.urlFingerprint)) return `drains.${k}.urlFingerprint: must be a sha256:, hmac:, unkeyed: or scrypt: fingerprint`;
     if (typeof d.maskedUrl !== 'string') return `drains.${k}.maskedUrl: must be a string`;
     if (maskUrlUserinfo(d.maskedUrl) !== d.maskedUrl) return `drains.${k}.maskedUrl: holds credentials (must be masked)`;
   }
@@ -335,7 +335,7 @@ function checkApp(app: Record<string, unknown>): string | undefined {
 }
 
 function isFingerprint(v: unknown): boolean {
-  return typeof v === 'string' && (v.startsWith(LITERAL_PREFIX) || v.startsWith(SECRET_PREFIX)) && !/\s/.test(v);
+  return typeof v === 'string' && [LITERAL_PREFIX, KEYED_PREFIX, UNKEYED, LEGACY_SECRET_PREFIX].some((p) => v.startsWith(p)) && !/\s/.test(v);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

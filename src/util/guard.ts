@@ -54,3 +54,9 @@ export function teamGuard(a: { id: string; name: string; team?: string }): strin
 export function collaboratorGuard(c: { id: string; email: string; permissions: readonly string[] }): string {
   return digest({ id: c.id, email: c.email, permissions: [...c.permissions].sort().join(',') });
 }
+
+/** The scale of every process type of an app, for a formation batch read without an ETag. */
+export function formationGuard(items: ReadonlyArray<{ type: string; quantity: number; size: string }>): string {
+  const canonical = JSON.stringify(items.map((f) => [f.type, f.quantity, f.size.toLowerCase()]).sort());
+  return 'g1:' + createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}

@@ -33,6 +33,20 @@ export function maskUrlUserinfo(url: string): string {
   return maskQuery(out);
 }
 
+/**
+ * The URL as it may be shown. Credentials in userinfo and in token-like
+ * query parameters are always masked; a URL built from `${env:…}` may hide
+ * its secret anywhere (e.g. in the path), so its path and query go too.
+ */
+export function displayDrainUrl(url: string, secret: boolean): string {
+  const masked = maskUrlUserinfo(url);
+  if (!secret) return masked;
+  const head = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/i.exec(masked);
+  if (!head) return MASK;
+  const rest = head[2]!;
+  return rest === '' || rest === '/' ? masked : `${head[1]}/${MASK}`;
+}
+
 function maskQuery(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { main } from '../../src/cli/main.js';
+import { TEST_FINGERPRINT_KEY } from './fingerprint-key.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
 
 export const TOKEN = 'integration-token';
@@ -37,7 +38,7 @@ export class CliWorld {
     readonly dir: string,
   ) {
     this.heroku = new HerokuCliShapes(emulator.url, TOKEN);
-    this.env = { HEROKU_API_URL: emulator.url, HEROKU_API_KEY: TOKEN, NO_COLOR: '1', HOME: dir, PATH: process.env.PATH ?? '' };
+    this.env = { HEROKU_API_URL: emulator.url, HEROKU_API_KEY: TOKEN, DYNOFORM_FINGERPRINT_KEY: TEST_FINGERPRINT_KEY, NO_COLOR: '1', HOME: dir, PATH: process.env.PATH ?? '' };
   }
 
   static async start(options: EmulatorOptions = {}): Promise<CliWorld> {

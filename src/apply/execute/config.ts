@@ -2,7 +2,7 @@ import type { InventoryConfigKey } from '../../model/inventory.js';
 import type { Change, Operation } from '../../model/plan.js';
 import { getConfigVars, patchConfigVars } from '../../providers/heroku/config-vars.js';
 import type { RebaseSpec } from './rebase.js';
-import { appIdOf, valueOf, type ExecContext, type ExecSuccess } from './context.js';
+import { appIdOf, ConflictError, valueOf, type ExecContext, type ExecSuccess } from './context.js';
 
 type ConfigOp = Extract<Operation, { type: 'config.patch' }>;
 
@@ -30,16 +30,48 @@ export async function executeConfig(ctx: ExecContext, change: Change, op: Config
   let releases = 0;
   if (Object.keys(body).length > 0) {
     const appId = appIdOf(ctx, change);
-    const ifMatch = await ctx.rebases.ifMatch(change);
+    const ifMatch = await guardFor(ctx, change, op, appId);
     await patchConfigVars(ctx.client, appId, body, ifMatch, { address: change.address });
     releases = 1;
   }
   return { releases, effect: { type: 'config', set: owned, remove } };
 }
 
+/**
+ * Never an unguarded write. The plan's ETag (rebased when our own earlier
+ * changes moved it) goes as If-Match. Without one — the API, or a proxy in
+ * front of it, sent none — the plan holds a keyed fingerprint of the live
+ * values it saw: re-read them right before the write and compare, then
+ * write with whatever ETag the re-read brought. No guard at all is accepted
+ * only for the config of an app this very run created.
+ */
+async function guardFor(ctx: ExecContext, change: Change, op: ConfigOp, appId: string): Promise<string | undefined> {
+  if (change.guard.etag !== undefined) return ctx.rebases.ifMatch(change);
+  const guard = change.guard.fingerprint;
+  if (guard === undefined) {
+    if (ctx.createdApps.has(change.app)) return undefined;
+    throw new ConflictError(`${change.address}: the plan has no guard for this write (no ETag, no fingerprint); refusing to write unguarded — run plan again`);
+  }
+  const now = await getConfigVars(ctx.client, appId);
+  const fields: Record<string, string | undefined> = {};
+  for (const k of touched(op)) fields[k] = now.vars[k];
+  const cmp = ctx.fingerprint.checkGuard(fields, guard);
+  if (cmp === 'unknown') {
+    throw new ConflictError(
+      `${change.address}: the API sent no ETag, and the plan's guard was made with a fingerprint key that is not set here (set DYNOFORM_FINGERPRINT_KEY as when the plan was made, or run plan and apply in one step)`,
+    );
+  }
+  if (cmp === 'different') throw new ConflictError(`${change.address} changed since the plan was made`);
+  return now.etag;
+}
+
+function touched(op: ConfigOp): string[] {
+  return [...Object.keys(op.set), ...Object.keys(op.own), ...op.unset];
+}
+
 /** What a config change relies on: the live values of the keys it sets, deletes or adopts. */
 export function configRebase(ctx: ExecContext, change: Change, op: ConfigOp): RebaseSpec<Record<string, string | undefined>> {
-  const keys = [...Object.keys(op.set), ...Object.keys(op.own), ...op.unset];
+  const keys = touched(op);
   return {
     read: async () => {
       const got = await getConfigVars(ctx.client, appIdOf(ctx, change));

@@ -20,6 +20,8 @@ export interface ExecContext {
   provisionTimeoutMs: number;
   emit(e: ApplyEvent): void;
   rebases: Rebases;
+  /** App keys whose app.create succeeded in this run: their config did not exist at plan time, so it needs no guard. */
+  createdApps: ReadonlySet<string>;
 }
 
 export interface ExecSuccess {
@@ -74,7 +76,7 @@ export async function checkFingerprint<T>(
 ): Promise<{ value: T; etag?: string }> {
   const got = await read();
   if (!got) throw new ConflictError(`${change.address} no longer exists`);
-  if (change.guard.fingerprint !== undefined && guard(got.value) !== change.guard.fingerprint) {
+  if (change.guard.fingerprint === undefined || guard(got.value) !== change.guard.fingerprint) {
     throw new ConflictError(`${change.address} changed since the plan was made`);
   }
   return got;
@@ -88,5 +90,6 @@ export async function ifMatchFor<T>(
 ): Promise<string | undefined> {
   if (change.guard.etag !== undefined) return change.guard.etag;
   if (change.guard.fingerprint !== undefined) return (await checkFingerprint(change, read, guard)).etag;
-  return undefined;
+  // Every planned write to an existing object carries a guard: a plan without one was not made by this planner.
+  throw new ConflictError(`${change.address}: the plan has no guard for this write (no ETag, no fingerprint); refusing to write unguarded — run plan again`);
 }

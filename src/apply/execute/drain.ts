@@ -17,7 +17,7 @@ export async function executeDrain(ctx: ExecContext, change: Change, op: DrainOp
       return { releases: 0, effect: { type: 'drain', drain: { id, maskedUrl: op.maskedUrl, urlFingerprint: ctx.fingerprint.sync(url, secret) } } };
     }
     case 'drain.delete': {
-      if (change.guard.fingerprint !== undefined) {
+      if (change.guard.etag === undefined) {
         // A drain is immutable: the same id is the same drain, so checking it is still there is the whole guard.
         await checkFingerprint(change, async () => {
           const d = await orUndefined(() => getDrain(ctx.client, appId, op.drainId));

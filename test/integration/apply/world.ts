@@ -15,8 +15,8 @@ import { planHasChanges } from '../../../src/planner/index.js';
 import { HerokuClient } from '../../../src/providers/heroku/client.js';
 import { createFileBackend, type StateBackend } from '../../../src/state/index.js';
 import { newInventory } from '../../../src/state/inventory.js';
-import { createFingerprinter, saltForLineage } from '../../../src/util/fingerprint.js';
-import { fingerprintInputs } from '../../../src/util/fingerprint-inputs.js';
+import { saltForLineage } from '../../../src/util/fingerprint.js';
+import { TEST_FINGERPRINT_KEY, testFingerprinter } from '../../helpers/fingerprint-key.js';
 
 export interface PlanRun {
   plan: Plan;
@@ -88,7 +88,7 @@ export class World {
   options(): CommonOptions {
     return {
       cwd: this.dir,
-      env: this.env,
+      env: { DYNOFORM_FINGERPRINT_KEY: TEST_FINGERPRINT_KEY, ...this.env },
       state: join(this.dir, 'state.json'),
       apiUrl: this.emulator.url,
       token: 'test-token',
@@ -145,8 +145,7 @@ export class World {
     try {
       const inventory = lock.current ?? newInventory();
       const desired = await this.load();
-      const fingerprint = createFingerprinter(saltForLineage(inventory.lineage));
-      await fingerprint.prepare(fingerprintInputs(desired));
+      const fingerprint = testFingerprinter(saltForLineage(inventory.lineage));
       const events: ApplyEvent[] = [];
       let result: ApplyResult | undefined;
       const { onEvent, ...rest } = options;

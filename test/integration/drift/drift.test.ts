@@ -120,7 +120,7 @@ describe('dynoform drift against the emulator', () => {
       ]);
       expect(doc.summary).toEqual({ 'changed-outside': 5, missing: 2, pending: 2, unmanaged: 4 });
       const byAddress = (a: string, field?: string) => doc.items.find((i) => i.address === a && i.field === field)!;
-      expect(byAddress(`app.${APP}/config.RAILS_ENV`)).toMatchObject({ before: 'staging', after: 'production', counted: true });
+      expect(byAddress(`app.${APP}/config.RAILS_ENV`)).toMatchObject({ before: 'staging', after: '(hidden)', counted: true });
       expect(byAddress(`app.${APP}/config.SECRET_KEY_BASE`)).toMatchObject({ before: '(sensitive)', after: '(sensitive)' });
       expect(byAddress(`app.${APP}/formation.worker`, 'quantity')).toMatchObject({ before: 1, after: 3 });
       expect(byAddress(`app.${APP}/formation.web`, 'quantity')).toMatchObject({ before: 1, after: 2 });
@@ -177,7 +177,7 @@ describe('dynoform drift against the emulator', () => {
       const r = await w.run(['drift']);
       expect(r.code).toBe(2);
       expect(r.stdout).toContain(`app.${APP}\n`);
-      expect(r.stdout).toContain(`"staging" → "production"   at dynoform.yaml:${lineOf(yamlText, 'RAILS_ENV:')}:7`);
+      expect(r.stdout).toContain(`"staging" → (hidden)   at dynoform.yaml:${lineOf(yamlText, 'RAILS_ENV:')}:7`);
       expect(r.stdout).toContain('Not counted (see --classes):');
       expect(r.stdout).toContain('unmanaged        config.HAND_SET: config var HAND_SET is set but not declared');
       expect(r.stdout).not.toContain(HAND_SECRET);

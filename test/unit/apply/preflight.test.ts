@@ -4,7 +4,7 @@ import { createFingerprinter } from '../../../src/util/fingerprint.js';
 import { change, desired, desiredApp, inventory, invApp, plan } from './fixtures.js';
 
 const SECRET = 'hunter2-very-secret';
-const fp = createFingerprinter('dynoform:L1');
+const fp = createFingerprinter({ keys: { current: 'test-fingerprint-key-0123456789abcdef' } });
 let secretFp = '';
 let drainFp = '';
 const DRAIN = 'https://user:pw-secret@logs.example.com/in';

@@ -79,7 +79,7 @@ describe('add-on provisioning failure', () => {
         desired: desired([desiredApp('shop')]),
         inventory: inv,
         lock,
-        fingerprint: createFingerprinter('s'),
+        fingerprint: createFingerprinter({ keys: { current: 'test-fingerprint-key-0123456789abcdef' } }),
         options: { allowDestroy: false, concurrency: 1, provisionTimeoutMs: 5000 },
       },
       (e) => events.push(e),

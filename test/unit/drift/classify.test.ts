@@ -57,7 +57,7 @@ describe('classifyDrift: no drift', () => {
 });
 
 describe('classifyDrift: config vars', () => {
-  it('a literal edited by hand is changed-outside, pointing at its YAML line, with both values', async () => {
+  it('a literal edited by hand is changed-outside, pointing at its YAML line; the hand-set value is hidden (it may be a secret)', async () => {
     const fp = await fingerprinter();
     const report = classifyDrift({
       desired: state([desiredApp('shop', { config: { RAILS_ENV: { value: 'staging', secret: false, loc: loc(6, 7) } } })]),
@@ -75,7 +75,7 @@ describe('classifyDrift: config vars', () => {
         message: 'config var RAILS_ENV was changed outside dynoform',
         loc: loc(6, 7),
         before: 'staging',
-        after: 'production',
+        after: '(hidden)',
       },
     ]);
   });
@@ -121,7 +121,7 @@ describe('classifyDrift: config vars', () => {
     expect(next).toMatchObject({ before: 'v1', after: 'v2', loc: loc(6) });
     const both = report.items.filter((i) => i.key === 'BOTH');
     expect(both.map((i) => [i.before, i.after])).toEqual([
-      ['(previous value)', 'v3'],
+      ['(previous value)', '(hidden)'],
       ['(previous value)', 'v2'],
     ]);
     expect(report.summary).toEqual({ 'changed-outside': 1, missing: 1, pending: 2, unmanaged: 0 });

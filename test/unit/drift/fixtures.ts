@@ -1,7 +1,8 @@
 import type { DesiredApp, DesiredState } from '../../../src/model/desired.js';
 import type { Inventory, InventoryApp } from '../../../src/model/inventory.js';
 import type { LiveApp, LiveState } from '../../../src/model/live.js';
-import { createFingerprinter, type Fingerprinter } from '../../../src/util/fingerprint.js';
+import type { Fingerprinter } from '../../../src/util/fingerprint.js';
+import { testFingerprinter } from '../../helpers/fingerprint-key.js';
 
 export const FILE = '/repo/apps/staging.yaml';
 
@@ -74,7 +75,7 @@ export function inventory(apps: InventoryApp[]): Inventory {
 
 /** A fingerprinter with the given secret values prepared, as the CLI does before classifying. */
 export async function fingerprinter(secrets: string[] = []): Promise<Fingerprinter> {
-  const fp = createFingerprinter('dynoform:lin-test');
+  const fp = testFingerprinter('dynoform:lin-test');
   await fp.prepare(secrets.map((value) => ({ value, secret: true })));
   return fp;
 }

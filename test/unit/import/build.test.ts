@@ -124,7 +124,7 @@ describe('planImport + renderImportYaml', () => {
 describe('inventoryForImport', () => {
   it('owns every imported object with the fingerprint of its live value (secret scheme for env references)', async () => {
     const plan = planImport([app('shop')], { includeValues: false }, canon);
-    const fp = createFingerprinter('dynoform:lin');
+    const fp = createFingerprinter({ keys: { current: 'test-fingerprint-key-0123456789abcdef' } });
     await fp.prepare(importFingerprintInputs(plan));
     const inv = inventoryForImport(plan.apps[0]!, fp);
     expect(inv).toMatchObject({ key: 'shop', id: 'id-shop', name: 'shop', created: false, protect: true, region: 'eu', stack: 'heroku-24', maintenance: false });

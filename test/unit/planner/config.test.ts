@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { change, desiredApp, liveAddon, managed, ownedConfig, plan, secret, fingerprint } from './fixtures.js';
 
 describe('planner: config vars', () => {
-  it('sets declared keys that are missing or differ, showing literal values', () => {
+  it('sets declared keys that are missing or differ, showing declared literals (a live value nobody recorded stays hidden)', () => {
     const m = managed('shop', { desired: { config: { A: '1', B: 'two' } }, live: { vars: { A: '0' } } });
     const c = change(plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] }), 'app.shop/config');
     expect(c.action).toBe('update');
     expect(c.items).toEqual([
-      { key: 'A', action: 'update', before: '0', after: '1' },
+      { key: 'A', action: 'update', before: '(hidden)', after: '1' },
       { key: 'B', action: 'create', after: 'two' },
     ]);
     expect(c.op).toEqual({ type: 'config.patch', set: { A: { kind: 'literal', value: '1' }, B: { kind: 'literal', value: 'two' } }, unset: [], own: {} });
@@ -18,6 +18,30 @@ describe('planner: config vars', () => {
       { op: 'replace', path: '/A', value: '1' },
       { op: 'add', path: '/B', value: 'two' },
     ]);
+  });
+
+  it('shows the live value only when it is a literal of ours: recorded as a literal and its fingerprint matches', () => {
+    const m = managed('shop', {
+      desired: { config: { OURS: 'new', ONCE_SECRET: 'now-literal', EDITED: 'x' } },
+      live: { vars: { OURS: 'old', ONCE_SECRET: 'the-old-secret', EDITED: 'edited-by-hand' } },
+      inv: { config: ownedConfig({ OURS: 'old', ONCE_SECRET: secret('the-old-secret'), EDITED: 'applied' }) },
+    });
+    const c = change(plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] }), 'app.shop/config');
+    expect(c.items?.map((i) => [i.key, i.before, i.after])).toEqual([
+      ['EDITED', '(hidden)', 'x'],
+      ['ONCE_SECRET', '(hidden)', 'now-literal'],
+      ['OURS', 'old', 'new'],
+    ]);
+    expect(JSON.stringify(c)).not.toMatch(/the-old-secret|edited-by-hand/);
+  });
+
+  it('guards a write the API gave no ETag for with a fingerprint of the live values it saw (one more request: the re-read)', () => {
+    const m = managed('shop', { desired: { config: { A: '1' } }, live: { vars: { A: '0' } } });
+    delete m.live.config.etag;
+    const c = change(plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] }), 'app.shop/config');
+    expect(c.guard.etag).toBeUndefined();
+    expect(c.guard.fingerprint).toMatch(/^gk:/);
+    expect(c.requests).toBe(2);
   });
 
   it('never shows a secret: (sensitive) after, (hidden) before, a fingerprint in the op', () => {

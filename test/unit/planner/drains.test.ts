@@ -73,7 +73,7 @@ describe('planner: drain URLs with literal credentials', () => {
     const url = 'https://user:literal-pw-123@logs.example.com/x';
     const m = managed('shop', { desired: { drains: [{ url, secret: false }] } });
     const p = plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] });
-    expect(p.changes[0]!.op).toEqual({ type: 'drain.create', url: { kind: 'secret', fingerprint: fingerprint(url, false), envRefs: [] }, maskedUrl: 'https://***@logs.example.com/x' });
+    expect(p.changes[0]!.op).toEqual({ type: 'drain.create', url: { kind: 'secret', fingerprint: fingerprint(url, true), envRefs: [] }, maskedUrl: 'https://***@logs.example.com/x' });
     expect(JSON.stringify(p)).not.toContain('literal-pw-123');
   });
 });

@@ -5,17 +5,34 @@ import type { LiveAddon, LiveApp, LiveDomain, LiveDrain, LiveFormation, LiveStat
 import type { Change, Plan } from '../../../src/model/plan.js';
 import { createPlan } from '../../../src/planner/index.js';
 import type { PlannerInput } from '../../../src/planner/index.js';
+import type { FingerprintFn } from '../../../src/planner/context.js';
 
 /**
  * Builders for planner inputs. Each takes only what a test cares about and
  * fills the rest with plausible values, so a test reads as its scenario.
  */
 
-/** Deterministic stand-in for the real fingerprinter: distinct prefixes, never the value itself. */
+/** Deterministic stand-in for the real fingerprinter's `sync`: distinct prefixes, never the value itself. */
 export function fingerprint(value: string, secret: boolean): string {
   const h = createHash('sha256').update(value).digest('hex');
-  return secret ? `scrypt:test-${h.slice(0, 24)}` : `sha256:${h}`;
+  return secret ? `hmac:testkey:salt:${h.slice(0, 24)}` : `sha256:${h}`;
 }
+
+/** The planner's fingerprinter, deterministic so that plans compare byte for byte; keyed under `testkey`. */
+export const fingerprints: FingerprintFn = {
+  keyed: true,
+  sync: fingerprint,
+  compare(value, _secret, fp) {
+    if (fp.startsWith('sha256:')) return fp === fingerprint(value, false) ? 'same' : 'different';
+    if (fp.startsWith('hmac:testkey:')) return fp === fingerprint(value, true) ? 'same' : 'different';
+    return 'unknown';
+  },
+  matches(value, secret, fp) {
+    return this.compare(value, secret, fp) === 'same';
+  },
+  isCurrent: (fp) => fp.startsWith('sha256:') || fp.startsWith('hmac:testkey:'),
+  guard: (fields) => `gk:testkey:salt:${createHash('sha256').update(JSON.stringify(Object.entries(fields).sort())).digest('hex').slice(0, 24)}`,
+};
 
 let nextId = 1;
 /** A UUID-shaped id, unique within the test run. */
@@ -165,7 +182,7 @@ export function input(w: World): PlannerInput {
     desired,
     live,
     inventory,
-    fingerprint,
+    fingerprint: fingerprints,
     options: {
       apiUrl: 'https://api.heroku.com',
       dynoformVersion: '0.1.0-test',

@@ -27,7 +27,7 @@ describe('plan file', () => {
   it('holds fingerprints, never secret values', () => {
     const text = serializePlan(sample());
     expect(text).not.toContain('very-secret');
-    expect(text).toMatch(/"fingerprint": "scrypt:/);
+    expect(text).toMatch(/"fingerprint": "hmac:/);
   });
 
   it('refuses text that is not JSON', () => {

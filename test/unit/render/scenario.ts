@@ -12,7 +12,8 @@ export function richPlan(): Plan {
       domains: [{ hostname: 'www.example.com' }],
     },
     live: { vars: { RAILS_ENV: 'development', SAME: 'x', OLD: 'hidden-old-value' }, formation: [liveFormation('web', 1, 'basic')], domains: [liveDomain('www.example.com')] },
-    inv: { config: ownedConfig({ OLD: 'hidden-old-value' }) },
+    // RAILS_ENV was applied by dynoform as a literal: its live value may be shown.
+    inv: { config: ownedConfig({ OLD: 'hidden-old-value', RAILS_ENV: 'development' }) },
   });
   const pg = liveAddon(shop.live, 'heroku-postgresql:essential-0', { attachAs: 'DATABASE' });
   shop.live.addons = [pg];

@@ -4,8 +4,9 @@ import {
   createFingerprinter,
   fingerprintLiteral,
   fingerprintSecret,
-  FingerprintNotPreparedError,
+  keysFromEnv,
   saltForLineage,
+  UNKEYED,
   SCRYPT_PARAMS,
 } from '../../../src/util/fingerprint.js';
 
@@ -50,54 +51,84 @@ describe('fingerprintSecret', () => {
   });
 });
 
+const KEY = 'k'.repeat(40);
+const OTHER = 'o'.repeat(40);
+
 describe('createFingerprinter', () => {
-  it('prepares secrets concurrently, then answers synchronously with the same fingerprints', async () => {
-    const fp = createFingerprinter(salt);
-    const values = ['a-secret', 'b-secret', 'a-secret', 'c-secret'].map((value) => ({ value, secret: true }));
-    await fp.prepare([...values, { value: 'literal', secret: false }]);
-    expect(fp.sync('a-secret', true)).toBe(await fingerprintSecret('a-secret', salt));
-    expect(fp.sync('c-secret', true)).toBe(await fingerprintSecret('c-secret', salt));
+  it('keys secret fingerprints with a per-value salt: equal secrets look unrelated, none contains the value', () => {
+    const fp = createFingerprinter({ keys: { current: KEY } });
+    const a = fp.sync('hunter2', true);
+    const b = fp.sync('hunter2', true);
+    expect(a).toMatch(/^hmac:[0-9a-f]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('hunter2');
+    expect(fp.matches('hunter2', true, a)).toBe(true);
+    expect(fp.matches('hunter2', true, b)).toBe(true);
+    expect(fp.matches('hunter3', true, a)).toBe(false);
     expect(fp.sync('literal', false)).toBe(fingerprintLiteral('literal'));
-    // Literals need no preparing.
-    expect(fp.sync('never-prepared-literal', false)).toBe(fingerprintLiteral('never-prepared-literal'));
-    expect(fp.salt).toBe(salt);
+    expect(fp.keyed).toBe(true);
   });
 
-  it('throws a clear internal error for a secret that was not prepared', async () => {
-    const fp = createFingerprinter(salt);
-    await fp.prepare([{ value: 'known', secret: true }]);
-    expect(() => fp.sync('unknown', true)).toThrow(FingerprintNotPreparedError);
-    expect(() => fp.sync('unknown', true)).toThrow(/before Fingerprinter\.prepare\(\)/);
-    let message = '';
-    try {
-      fp.sync('unknown', true);
-    } catch (err) {
-      message = (err as Error).message;
+  it('without the key a fingerprint cannot be checked, so a guess cannot be confirmed', () => {
+    const recorded = createFingerprinter({ keys: { current: KEY } }).sync('hunter2', true);
+    for (const fp of [createFingerprinter(), createFingerprinter({ keys: { current: OTHER } })]) {
+      expect(fp.compare('hunter2', true, recorded)).toBe('unknown');
+      expect(fp.compare('wrong', true, recorded)).toBe('unknown');
+      expect(fp.canCompare(recorded)).toBe(false);
     }
-    expect(message).not.toContain('unknown');
   });
 
-  it('matches by the scheme of the stored fingerprint', async () => {
-    const fp = createFingerprinter(salt);
-    await fp.prepare([{ value: 's3cret', secret: true }]);
-    const secretFp = fp.sync('s3cret', true);
-    expect(fp.matches('s3cret', true, secretFp)).toBe(true);
-    expect(fp.matches('other', false, secretFp)).toBe(false);
-    // Moved from literal to secret unchanged: still the same value.
+  it('without a key, secrets are recorded as unkeyed: nothing about the value', () => {
+    const fp = createFingerprinter();
+    expect(fp.keyed).toBe(false);
+    expect(fp.sync('hunter2', true)).toBe(UNKEYED);
+    expect(fp.compare('hunter2', true, UNKEYED)).toBe('unknown');
+  });
+
+  it('recognises fingerprints of a previous key during rotation, and says they are not current', () => {
+    const old = createFingerprinter({ keys: { current: OTHER } }).sync('s', true);
+    const fp = createFingerprinter({ keys: { current: KEY, previous: [OTHER] } });
+    expect(fp.matches('s', true, old)).toBe(true);
+    expect(fp.isCurrent(old)).toBe(false);
+    expect(fp.isCurrent(fp.sync('s', true))).toBe(true);
+    expect(fp.isCurrent(fingerprintLiteral('s'))).toBe(true);
+  });
+
+  it('still compares the scrypt fingerprints of older states (with the lineage salt), by the scheme of the stored fingerprint', async () => {
+    const fp = createFingerprinter({ keys: { current: KEY }, legacySalt: salt });
+    const old = await fingerprintSecret('was-secret', salt);
+    await fp.prepare([{ value: 'was-secret', secret: true }]);
+    expect(fp.matches('was-secret', true, old)).toBe(true);
+    // Moved from secret to literal unchanged: still the same value.
+    expect(fp.matches('was-secret', false, old)).toBe(true);
+    expect(fp.isCurrent(old)).toBe(false);
+    // Moved from literal to secret unchanged.
     expect(fp.matches('s3cret', true, fingerprintLiteral('s3cret'))).toBe(true);
-    // Moved from secret to literal unchanged (computed on demand, once).
-    expect(fp.matches('was-secret', false, await fingerprintSecret('was-secret', salt))).toBe(true);
     expect(fp.matches('x', false, 'md5:whatever')).toBe(false);
     expect(fp.matches('x', false, 'x')).toBe(false);
-    // A secret nobody prepared is a bug, not a mismatch.
-    expect(() => fp.matches('unprepared', true, secretFp)).toThrow(FingerprintNotPreparedError);
+    expect(createFingerprinter({ keys: { current: KEY } }).compare('was-secret', true, old)).toBe('unknown');
   });
 
-  it('concurrent prepares of overlapping values agree', async () => {
-    const fp = createFingerprinter(salt);
-    const many = Array.from({ length: 8 }, (_, i) => ({ value: `v${i % 2}`, secret: true }));
-    await Promise.all([fp.prepare(many), fp.prepare(many.slice(0, 1))]);
-    expect(fp.sync('v0', true)).toBe(await fingerprintSecret('v0', salt));
-    expect(fp.sync('v1', true)).toBe(await fingerprintSecret('v1', salt));
+  it('guards: keyed digests of live values, checkable by the same key only', () => {
+    const fp = createFingerprinter({ keys: { current: KEY } });
+    const g = fp.guard({ A: 'x', B: undefined });
+    expect(fp.checkGuard({ B: undefined, A: 'x' }, g)).toBe('same');
+    expect(fp.checkGuard({ A: 'y', B: undefined }, g)).toBe('different');
+    expect(fp.checkGuard({ A: 'x', B: '' }, g)).toBe('different');
+    expect(createFingerprinter().checkGuard({ A: 'x', B: undefined }, g)).toBe('unknown');
+    // Without a configured key, guards still work within one process.
+    const eph = createFingerprinter();
+    expect(eph.checkGuard({ A: 'x' }, eph.guard({ A: 'x' }))).toBe('same');
+  });
+});
+
+describe('keysFromEnv', () => {
+  it('reads the key and the keys being rotated out; refuses short keys without echoing them', () => {
+    expect(keysFromEnv({})).toEqual({});
+    expect(keysFromEnv({ DYNOFORM_FINGERPRINT_KEY: KEY, DYNOFORM_FINGERPRINT_KEY_PREVIOUS: `${OTHER}, ` })).toEqual({ keys: { current: KEY, previous: [OTHER] } });
+    const short = keysFromEnv({ DYNOFORM_FINGERPRINT_KEY: 'tooshort' });
+    expect(short.error).toMatch(/DYNOFORM_FINGERPRINT_KEY is too short/);
+    expect(short.error).not.toContain('tooshort');
+    expect(keysFromEnv({ DYNOFORM_FINGERPRINT_KEY_PREVIOUS: OTHER }).error).toMatch(/DYNOFORM_FINGERPRINT_KEY is not/);
   });
 });

@@ -128,7 +128,7 @@ describe('serializeInventory / parseInventory / checkInventory', () => {
     expect(checkInventory({ version: 1, lineage: 'l', serial: -1, apps: {} })).toMatch(/^serial/);
     const inv = sampleInventory();
     inv.apps.shop!.config.RAILS_ENV!.fingerprint = 'staging';
-    expect(checkInventory(inv)).toBe('apps.shop.config.RAILS_ENV.fingerprint: must be a sha256: or scrypt: fingerprint');
+    expect(checkInventory(inv)).toBe('apps.shop.config.RAILS_ENV.fingerprint: must be a sha256:, hmac:, unkeyed: or scrypt: fingerprint');
     const inv2 = sampleInventory();
     inv2.apps.shop!.drains['drain-shop']!.maskedUrl = 'https://user:pw@logs.example.com';
     expect(checkInventory(inv2)).toMatch(/maskedUrl: holds credentials/);
