@@ -6,7 +6,7 @@ import type { HerokuClient } from '../providers/heroku/client.js';
 import { AbortedError, HerokuApiError, NetworkError, PreconditionFailedError } from '../providers/heroku/errors.js';
 import type { StateLock } from '../state/backend.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
-import { redact } from '../util/mask.js';
+import { desiredSecrets, redact } from '../util/mask.js';
 import { stoppableStream } from './channel.js';
 import { ChangeError, ConflictError, type ExecContext } from './execute/context.js';
 import { executeChange, registerRebases } from './execute/index.js';
@@ -241,12 +241,12 @@ async function runOne(ctx: ExecContext, change: Change, record: (effect: Applied
         // The failure below is what matters; the next plan shows the object.
       }
     }
-    return failure(ctx, change, err);
+    return failure(ctx, err);
   }
 }
 
-function failure(ctx: ExecContext, change: Change, err: unknown): Outcome {
-  const clean = (text: string): string => redact(text, secretsOf(ctx, change));
+function failure(ctx: ExecContext, err: unknown): Outcome {
+  const clean = (text: string): string => redact(text, desiredSecrets(ctx.desired));
   if (err instanceof PreconditionFailedError || err instanceof ConflictError) {
     return { ok: false, conflict: true, code: 'conflict', message: clean(`changed since plan — run plan again (${err instanceof ConflictError ? err.message : '412 Precondition Failed'})`) };
   }
@@ -261,11 +261,4 @@ function failure(ctx: ExecContext, change: Change, err: unknown): Outcome {
     return { ok: false, conflict: false, code: 'aborted', message: 'interrupted while a request was in flight: it may or may not have been applied — run plan to see' };
   }
   return { ok: false, conflict: false, code: 'internal', message: clean(err instanceof Error ? err.message : String(err)) };
-}
-
-/** Every secret value the change could have put into an error message. */
-function secretsOf(ctx: ExecContext, change: Change): string[] {
-  const app = ctx.desired.apps[change.app];
-  if (!app) return [];
-  return [...Object.values(app.config).filter((v) => v.secret).map((v) => v.value), ...app.drains.filter((d) => d.secret).map((d) => d.url)];
 }

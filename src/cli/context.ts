@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Redactor } from '../util/mask.js';
 
 /** Exit codes (DESIGN.md §3). */
 export const ExitCode = {
@@ -27,6 +28,29 @@ export interface CliContext {
   exitCode: ExitCode;
   /** Aborted on SIGINT/SIGTERM: long commands finish in-flight work and stop. */
   signal: AbortSignal;
+  /**
+   * Every write to stdout and stderr goes through it; loading the YAML adds
+   * its secrets (the resolved `${env:…}` values), so no output path — an API
+   * error, a warning, a debug line, an event — can print one.
+   */
+  redactor: Redactor;
+}
+
+/** The stream, with every string or buffer written to it redacted first (isTTY, columns and the rest pass through). */
+export function redacting<T extends Writable>(stream: T, redactor: Redactor): T {
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(
+            typeof chunk === 'string' || Buffer.isBuffer(chunk) ? redactor.redact(chunk.toString()) : chunk,
+            ...rest.filter((r) => typeof r !== 'string'),
+          );
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** A user-facing failure: printed as `Error: message` without a stack, exit code as given. */

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, type CliContext } from './context.js';
+import { ExitCode, redacting, type CliContext } from './context.js';
+import { createRedactor } from '../util/mask.js';
 import { commands } from './commands/index.js';
 import { asCliError } from './errors.js';
 import { stopReadProgress } from './options.js';
@@ -20,12 +21,14 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const abort = new AbortController();
   // Every request in flight listens on the one Ctrl-C signal: many listeners are expected, not a leak.
   setMaxListeners(0, abort.signal);
+  const redactor = createRedactor();
   const ctx: CliContext = {
     argv,
     env: opts.env ?? process.env,
     cwd: opts.cwd ?? process.cwd(),
-    stdout: opts.stdout ?? process.stdout,
-    stderr: opts.stderr ?? process.stderr,
+    stdout: redacting(opts.stdout ?? process.stdout, redactor),
+    stderr: redacting(opts.stderr ?? process.stderr, redactor),
+    redactor,
     stdin: opts.stdin ?? process.stdin,
     exitCode: ExitCode.ok,
     signal: opts.signal ?? abort.signal,

@@ -69,6 +69,8 @@ export function operationOptions(ctx: CliContext, opts: CommonOptions, print: { 
     cwd: ctx.cwd,
     env: ctx.env,
     signal: ctx.signal,
+    // The operation adds the YAML's secrets to it; everything the CLI prints goes through it.
+    redactor: ctx.redactor,
     ...(opts.file && opts.file.length > 0 ? { files: opts.file } : {}),
     ...(opts.apiUrl !== undefined ? { apiUrl: opts.apiUrl } : {}),
     ...(opts.state !== undefined ? { state: opts.state } : {}),

@@ -169,6 +169,7 @@ export class AppBuilder {
       this.checkInterpolation(r, `config value for ${ce.key}`, loc, formatAddress(app, 'config', ce.key));
       const v: DesiredConfigValue = { value: r.value, secret: r.envRefs.length > 0, loc };
       if (r.envRefs.length > 0) v.envRefs = r.envRefs;
+      if (r.parts.length > 0) v.secretParts = r.parts;
       if (r.missing.length + r.empty.length > 0) v.missingEnvRefs = [...r.missing, ...r.empty];
       out[ce.key] = v;
     }
@@ -374,6 +375,7 @@ export class AppBuilder {
       }
       const drain: DesiredDrain = { url: r.value, secret, loc };
       if (secret) drain.envRefs = r.envRefs;
+      if (r.parts.length > 0) drain.secretParts = r.parts;
       if (r.missing.length + r.empty.length > 0) drain.missingEnvRefs = [...r.missing, ...r.empty];
       const first = complete ? seen.get(r.value) : undefined;
       if (first) {

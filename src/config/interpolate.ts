@@ -20,6 +20,8 @@ export interface Interpolated {
   missing: string[];
   /** Variables that were set to "" without `:-` allowing it. */
   empty: string[];
+  /** The values the variables had: secrets in their own right, for the redactor. */
+  parts: string[];
   /** Malformed `${…}` expressions. */
   invalid: { expression: string; hint: string }[];
 }
@@ -35,7 +37,7 @@ export function hasInterpolation(text: string): boolean {
 }
 
 export function interpolate(text: string, env: Record<string, string | undefined>): Interpolated {
-  const result: Interpolated = { value: text, envRefs: [], missing: [], empty: [], invalid: [] };
+  const result: Interpolated = { value: text, envRefs: [], missing: [], empty: [], invalid: [], parts: [] };
   if (!text.includes('${')) return result;
   let out = '';
   let i = 0;
@@ -77,10 +79,17 @@ export function interpolate(text: string, env: Record<string, string | undefined
       uniquePush(result.envRefs, name);
       // Own string values only: `${env:toString}` must not find Object.prototype.toString.
       const v = Object.hasOwn(env, name) ? env[name] : undefined;
-      if (fallback !== undefined) out += typeof v === 'string' && v !== '' ? v : fallback;
-      else if (typeof v !== 'string') uniquePush(result.missing, name);
+      if (fallback !== undefined) {
+        if (typeof v === 'string' && v !== '') {
+          out += v;
+          uniquePush(result.parts, v);
+        } else out += fallback;
+      } else if (typeof v !== 'string') uniquePush(result.missing, name);
       else if (v === '') uniquePush(result.empty, name);
-      else out += v;
+      else {
+        out += v;
+        uniquePush(result.parts, v);
+      }
       continue;
     }
     result.invalid.push({

@@ -9,6 +9,8 @@ export interface DesiredConfigValue {
   secret: boolean;
   /** Names of the environment variables it was built from (safe to print). */
   envRefs?: string[];
+  /** The values of those variables (secret, in memory only): redacted as substrings of any output. */
+  secretParts?: string[];
   /**
    * Referenced variables that were not set (only when loaded with
    * `allowMissingEnv`): the value is then incomplete and must not be applied.
@@ -53,6 +55,8 @@ export interface DesiredDrain {
   secret: boolean;
   /** Names of the environment variables the URL was built from (safe to print). */
   envRefs?: string[];
+  /** The values of those variables (secret, in memory only). */
+  secretParts?: string[];
   /** As on DesiredConfigValue: set only with `allowMissingEnv`; such a drain must not be applied. */
   missingEnvRefs?: string[];
   loc?: SourceLocation;

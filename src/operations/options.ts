@@ -53,6 +53,13 @@ export interface CommonOptions {
   onEvent?: (e: OperationEvent) => void;
   /** Client tuning; the environment's DYNOFORM_RATE_LIMIT_* apply when these are not given. */
   client?: ClientTuning;
+  /**
+   * Events are redacted with it, and loading the YAML adds its secrets (the
+   * resolved `${env:…}` values and the values built from them) to it, so the
+   * caller can pass its own output (e.g. error messages) through it too.
+   * Default: one of the operation's own.
+   */
+  redactor?: Redactor;
 }
 
 /** Every default of the library. The CLI's help texts quote these. */
@@ -93,7 +100,7 @@ export function resolveCommon(opts: CommonOptions): Resolved {
   const cwd = opts.cwd ?? process.cwd();
   const filesGiven = opts.files !== undefined && opts.files.length > 0;
   const onEvent = opts.onEvent ?? (() => undefined);
-  const redactor = createRedactor();
+  const redactor = opts.redactor ?? createRedactor();
   const files = filesGiven ? opts.files! : DEFAULTS.files;
   return {
     cwd,

@@ -1,3 +1,5 @@
+import type { DesiredState } from '../model/desired.js';
+
 /**
  * Masking of credentials in URLs (drain URLs, state database URLs) before
  * they reach any output, address, plan or state. Works on the text rather
@@ -79,25 +81,66 @@ export function maskUrlsInText(text: string): string {
 }
 
 /**
- * Removes the given secrets from text, in the forms they may appear (as
- * written and percent-decoded), and masks any URL credentials. For error
- * messages that may echo a connection string or a password.
+ * The one redactor every output path goes through: removes each secret as a
+ * substring, case-insensitively (a server may echo a value upper-cased), in
+ * the forms it may take on the way (as written, percent-encoded and
+ * -decoded, JSON-escaped, base64), and masks URL credentials. Secrets are the
+ * resolved `${env:…}` values and the values built from them, so
+ * `Bearer ${env:TOK}` is safe when a server echoes only the token.
+ * Even a very short secret is removed: a garbled message beats a leaked one.
  */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = maskUrlsInText(text);
+export interface Redactor {
+  /** Adds secrets (empty strings are ignored). */
+  add(secrets: Iterable<string>): void;
+  redact(text: string): string;
+}
+
+export function createRedactor(secrets: Iterable<string> = []): Redactor {
   const forms = new Set<string>();
-  for (const s of secrets) {
-    if (!s) continue;
-    forms.add(s);
-    forms.add(safeDecode(s));
-    forms.add(encodeURIComponent(s));
-  }
-  // Longest first, so that a secret containing another one is removed whole.
-  // Even a very short secret is removed: a garbled message beats a leaked one.
-  for (const f of [...forms].sort((a, b) => b.length - a.length)) {
-    out = out.split(f).join(MASK);
+  let pattern: RegExp | undefined;
+  const redactor: Redactor = {
+    add(more) {
+      let grew = false;
+      for (const s of more) {
+        if (!s) continue;
+        for (const f of [s, safeDecode(s), encodeURIComponent(s), JSON.stringify(s).slice(1, -1), Buffer.from(s, 'utf8').toString('base64')]) {
+          if (f && !forms.has(f)) {
+            forms.add(f);
+            grew = true;
+          }
+        }
+      }
+      // Longest first, so that a secret containing another one is removed whole.
+      if (grew) pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
+    },
+    redact(text) {
+      const out = maskUrlsInText(text);
+      return pattern ? out.replace(pattern, MASK) : out;
+    },
+  };
+  redactor.add(secrets);
+  return redactor;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every secret of a loaded configuration: values built from `${env:…}` and the variables' values themselves. */
+export function desiredSecrets(desired: DesiredState): string[] {
+  const out: string[] = [];
+  for (const app of Object.values(desired.apps)) {
+    for (const v of [...Object.values(app.config), ...app.drains.map((d) => ({ value: d.url, secret: d.secret, secretParts: d.secretParts }))]) {
+      if (!v.secret) continue;
+      out.push(v.value, ...(v.secretParts ?? []));
+    }
   }
   return out;
+}
+
+/** `createRedactor(secrets).redact(text)`, for one message. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return createRedactor(secrets).redact(text);
 }
 
 /** Shown instead of any value that came from `${env:…}` or was recorded as secret. */

@@ -1,4 +1,5 @@
 import type { Address } from '../../model/address.js';
+import { createRedactor } from '../../util/mask.js';
 import { HerokuApiError } from './errors.js';
 
 /** One path segment: ids, names and hostnames are encoded so that no value can change the route. */
@@ -35,11 +36,10 @@ export async function orUndefined<T>(read: () => Promise<T>): Promise<T | undefi
  */
 export function scrubError(err: unknown, secrets: Iterable<string>): unknown {
   if (!(err instanceof Error)) return err;
-  for (const s of secrets) {
-    if (s.length < 4) continue;
-    if (err.message.includes(s)) err.message = err.message.split(s).join('***');
-    if (err.stack?.includes(s)) err.stack = err.stack.split(s).join('***');
-  }
+  const r = createRedactor(secrets);
+  err.message = r.redact(err.message);
+  if (err.stack) err.stack = r.redact(err.stack);
+  if (err instanceof HerokuApiError) (err as { apiMessage: string }).apiMessage = r.redact(err.apiMessage);
   return err;
 }
 

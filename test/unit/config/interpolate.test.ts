@@ -6,12 +6,12 @@ describe('interpolate', () => {
   const env = { A: 'alpha', B: 'beta', EMPTY: '' };
 
   it('leaves text without ${ untouched (including lone dollars)', () => {
-    expect(interpolate('costs $5 or $$6', env)).toEqual({ value: 'costs $5 or $$6', envRefs: [], missing: [], empty: [], invalid: [] });
+    expect(interpolate('costs $5 or $$6', env)).toEqual({ value: 'costs $5 or $$6', envRefs: [], missing: [], empty: [], invalid: [], parts: [] });
   });
 
   it('replaces each reference and lists each variable once, in order', () => {
     // An empty variable is reported (issue 15: CI passes "" for a missing secret); the config builder makes it an error.
-    expect(interpolate('${env:B}-${env:A}-${env:B}${env:EMPTY}', env)).toEqual({ value: 'beta-alpha-beta', envRefs: ['B', 'A', 'EMPTY'], missing: [], empty: ['EMPTY'], invalid: [] });
+    expect(interpolate('${env:B}-${env:A}-${env:B}${env:EMPTY}', env)).toEqual({ value: 'beta-alpha-beta', envRefs: ['B', 'A', 'EMPTY'], missing: [], empty: ['EMPTY'], invalid: [], parts: ['beta', 'alpha'] });
   });
 
   it('treats $${ as a literal ${', () => {
@@ -20,7 +20,7 @@ describe('interpolate', () => {
   });
 
   it('reports unset variables', () => {
-    expect(interpolate('x${env:NOPE}y', env)).toEqual({ value: 'xy', envRefs: ['NOPE'], missing: ['NOPE'], empty: [], invalid: [] });
+    expect(interpolate('x${env:NOPE}y', env)).toEqual({ value: 'xy', envRefs: ['NOPE'], missing: ['NOPE'], empty: [], invalid: [], parts: [] });
   });
 
   it('reports malformed expressions with a hint', () => {

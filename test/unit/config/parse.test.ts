@@ -66,7 +66,7 @@ describe('parseDesiredState: the DESIGN.md §2 example', () => {
           protect: true,
           config: {
             RAILS_ENV: { value: 'staging', secret: false, loc: at(10, 7) },
-            SECRET_KEY_BASE: { value: 'sk-123', secret: true, envRefs: ['SECRET_KEY_BASE'], loc: at(11, 7) },
+            SECRET_KEY_BASE: { value: 'sk-123', secret: true, envRefs: ['SECRET_KEY_BASE'], secretParts: ['sk-123'], loc: at(11, 7) },
           },
           configMode: 'merge',
           addons: {
