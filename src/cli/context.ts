@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Redactor } from '../util/mask.js';
+import type { Redactor } from '../operations/index.js';
 
 /** Exit codes (DESIGN.md §3). */
 export const ExitCode = {

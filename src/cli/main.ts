@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, redacting, type CliContext } from './context.js';
-import { createRedactor } from '../util/mask.js';
+import { createRedactor } from '../operations/index.js';
 import { commands } from './commands/index.js';
 import { asCliError } from './errors.js';
 import { stopReadProgress } from './options.js';

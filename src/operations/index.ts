@@ -32,3 +32,5 @@ export type { ApplyStreamEvent, OperationEvent, ReadEstimateEvent, ReadProgressE
 export { formatDiagnostic, countDiagnostics } from '../config/index.js';
 export { describeHolder, stableStringify } from '../state/index.js';
 export { VERSION } from '../version.js';
+// The redactor every operation's events go through; a caller passes its own (`redactor`) to redact what it prints itself.
+export { createRedactor, type Redactor } from '../util/mask.js';

@@ -84,7 +84,7 @@ export function maskUrlsInText(text: string): string {
  * The one redactor every output path goes through: removes each secret as a
  * substring, case-insensitively (a server may echo a value upper-cased), in
  * the forms it may take on the way (as written, percent-encoded and
- * -decoded, JSON-escaped, base64), and masks URL credentials. Secrets are the
+ * -decoded, JSON-escaped, base64). Secrets are the
  * resolved `${env:…}` values and the values built from them, so
  * `Bearer ${env:TOK}` is safe when a server echoes only the token.
  * Even a very short secret is removed: a garbled message beats a leaked one.
@@ -114,8 +114,7 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
       if (grew) pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
     },
     redact(text) {
-      const out = maskUrlsInText(text);
-      return pattern ? out.replace(pattern, MASK) : out;
+      return pattern ? text.replace(pattern, MASK) : text;
     },
   };
   redactor.add(secrets);
@@ -138,9 +137,9 @@ export function desiredSecrets(desired: DesiredState): string[] {
   return out;
 }
 
-/** `createRedactor(secrets).redact(text)`, for one message. */
+/** For one error message that may echo a connection string: URL credentials masked, then the secrets removed. */
 export function redact(text: string, secrets: readonly string[]): string {
-  return createRedactor(secrets).redact(text);
+  return createRedactor(secrets).redact(maskUrlsInText(text));
 }
 
 /** Shown instead of any value that came from `${env:…}` or was recorded as secret. */
