@@ -9,6 +9,7 @@ import { EventChannel, stoppableStream } from '../apply/channel.js';
 import { parsePlan, planHasChanges } from '../planner/index.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
+import type { Fingerprinter } from '../util/fingerprint.js';
 import { DEFAULTS, redactDeep, resolveCommon, type CommonOptions, type Resolved } from './options.js';
 import { chooseEnvironment, foreignOwners, ownInventory, savedPlanState, stateLabel } from './environment.js';
 import { clientWait, computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
@@ -130,6 +131,8 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
         // The state as read under the lock: nobody else can move it until we release.
         let inventory: Inventory = lock.current ? ownInventory(lock.current, environment, backend) : await readInventory(backend, environment);
         let plan: Plan;
+        // A plan made here is applied with the fingerprinter that made it: without a configured key its guards use a key only it holds.
+        let fingerprint: Fingerprinter | undefined;
         if (saved) {
           plan = saved;
           inventory = adoptLineage(inventory, saved);
@@ -144,8 +147,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
           });
         } else {
           const foreign = await foreignOwners(r, backend);
-          plan = (
-            await computePlan(r, {
+          const run = await computePlan(r, {
               desired,
               client,
               apiUrl,
@@ -156,8 +158,9 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
               listen,
               ...(options.targets ? { targets: options.targets } : {}),
               ...(options.allowMassDestroy ? { allowMassDestroy: true } : {}),
-            })
-          ).plan;
+            });
+          plan = run.plan;
+          fingerprint = run.fingerprint;
           channel.push({ type: 'plan', plan, saved: false });
           const errors = plan.diagnostics.filter((d) => d.severity === 'error');
           if (errors.length > 0) {
@@ -178,7 +181,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
           }
         }
 
-        const fingerprint = await prepareFingerprinter(r, inventory, desired);
+        fingerprint ??= await prepareFingerprinter(r, inventory, desired);
         const problems = preflight(plan, { inventory, desired, fingerprint, allowDestroy: options.allowDestroy === true });
         for (const d of problems) channel.push({ type: 'diagnostic', diagnostic: d });
         const fatal = problems.filter((d) => d.severity === 'error');
