@@ -31,6 +31,7 @@ export {
   describeHolder,
   stableStringify,
   VERSION,
+  createRedactor,
 } from './operations/index.js';
 export type {
   CommonOptions,
@@ -59,6 +60,7 @@ export type {
   StateForgetOutcome,
   StateUnlockOutcome,
   StatePushOutcome,
+  Redactor,
 } from './operations/index.js';
 
 // Saved plans: the file format `plan({ out })` writes and `apply({ planFile })` reads.
