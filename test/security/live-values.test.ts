@@ -26,7 +26,7 @@ async function everyOutput(w: CliWorld, env: Record<string, string> = {}): Promi
     const r = await w.run(['drift', '--format', f], env);
     out[`drift ${f}`] = r.stdout + r.stderr;
   }
-  out['state'] = await readFile(w.path('.dynoform/state.json'), 'utf8');
+  out['state'] = await readFile(env.DYNOFORM_STATE ?? w.path('.dynoform/state.json'), 'utf8');
   return out;
 }
 
@@ -53,26 +53,28 @@ describe('live values in plan and drift (#13.1)', () => {
 
   it('a value set by hand that a pull request now declares: hidden in the PR comment (markdown) and the drift annotations', async () => {
     const HAND = 'sk_live_HandSetOutsideDynoform9f8e7d';
+    const env = { DYNOFORM_STATE: w.path('hand.json') };
     await w.write('dynoform.yaml', 'version: 1\napps:\n  hand-set:\n    config:\n      RAILS_ENV: production\n');
-    expect((await w.run(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await w.run(['apply', '--auto-approve'], env)).code).toBe(0);
     await w.heroku.configSet('hand-set', { STRIPE_KEY: HAND });
     await w.write('dynoform.yaml', 'version: 1\napps:\n  hand-set:\n    config:\n      RAILS_ENV: production\n      STRIPE_KEY: "x"\n');
-    const out = await everyOutput(w);
+    const out = await everyOutput(w, env);
     expectNoLeak(out, [HAND]);
     expect(out['plan markdown']).toContain('STRIPE_KEY');
     expect(out['plan text']).toMatch(/STRIPE_KEY: +\(hidden\) → "x"/);
     // Once dynoform has written "x" itself, the value is ours and is shown when it changes again.
-    expect((await w.run(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await w.run(['apply', '--auto-approve'], env)).code).toBe(0);
     await w.write('dynoform.yaml', 'version: 1\napps:\n  hand-set:\n    config:\n      RAILS_ENV: production\n      STRIPE_KEY: "y"\n');
-    expect((await w.run(['plan'])).stdout).toMatch(/STRIPE_KEY: +"x" → "y"/);
+    expect((await w.run(['plan'], env)).stdout).toMatch(/STRIPE_KEY: +"x" → "y"/);
   });
 
   it('a literal of ours edited by hand to a secret: drift says it changed, never what it is now', async () => {
     const EDIT = 'pasted-a-real-password-here-77a1';
+    const env = { DYNOFORM_STATE: w.path('edit.json') };
     await w.write('dynoform.yaml', 'version: 1\napps:\n  hand-edit:\n    config:\n      DB_PASS: placeholder\n');
-    expect((await w.run(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await w.run(['apply', '--auto-approve'], env)).code).toBe(0);
     await w.heroku.configSet('hand-edit', { DB_PASS: EDIT });
-    const out = await everyOutput(w);
+    const out = await everyOutput(w, env);
     expectNoLeak(out, [EDIT]);
     expect(out['drift text']).toMatch(/changed outside/);
   });
