@@ -41,7 +41,7 @@ export async function executeAddon(ctx: ExecContext, change: Change, op: AddonOp
       return await untilProvisioned(ctx, change, appId, created, effect, 1);
     }
     case 'addon.update': {
-      const ifMatch = await ifMatchFor(change, read(op.addonId), addonGuard);
+      const ifMatch = await ifMatchFor(ctx, change, read(op.addonId), addonGuard);
       const updated = await updateAddonPlan(ctx.client, appId, op.addonId, op.plan, ifMatch, { address });
       const attachment = ctx.inventory().apps[change.app]?.addons[key]?.attachment;
       return await untilProvisioned(ctx, change, appId, updated, record({ ...updated, plan: updated.plan || op.plan }, attachment), 0);
@@ -51,7 +51,7 @@ export async function executeAddon(ctx: ExecContext, change: Change, op: AddonOp
         return { releases: 0, effect: record({ id: op.addonId, name: op.addonName, plan: op.plan }, op.as) };
       }
       // Adopted on another plan than declared: change it, guarded like an update.
-      const ifMatch = await ifMatchFor(change, read(op.addonId), addonGuard);
+      const ifMatch = await ifMatchFor(ctx, change, read(op.addonId), addonGuard);
       const updated = await updateAddonPlan(ctx.client, appId, op.addonId, op.plan, ifMatch, { address });
       return await untilProvisioned(ctx, change, appId, updated, record({ ...updated, plan: updated.plan || op.plan }, op.as), 0);
     }
@@ -59,7 +59,7 @@ export async function executeAddon(ctx: ExecContext, change: Change, op: AddonOp
       if (ctx.inventory().apps[change.app]?.protect !== false) {
         throw new ChangeError('destroy-protected', `${address}: app.${change.app} is protected in state; apply protect: false first`);
       }
-      const ifMatch = await ifMatchFor(change, read(op.addonId), addonGuard);
+      const ifMatch = await ifMatchFor(ctx, change, read(op.addonId), addonGuard);
       await deleteAddon(ctx.client, appId, op.addonId, ifMatch, { address });
       // Detaching removes its config vars: one release.
       return { releases: 1, effect: { type: 'addon-deleted', key } };

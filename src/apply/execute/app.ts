@@ -57,7 +57,7 @@ export async function executeApp(ctx: ExecContext, change: Change, op: AppOp): P
           effect: { type: 'app', id: op.appId, name, created: false, ...(op.protect !== undefined ? { protect: op.protect } : {}) },
         };
       }
-      const ifMatch = await ifMatchFor(change, () => readApp(ctx, op.appId), appGuard);
+      const ifMatch = await ifMatchFor(ctx, change, () => readApp(ctx, op.appId), appGuard);
       const { app } = await updateApp(client, op.appId, update, ifMatch, { address });
       return {
         releases: 0,
@@ -77,7 +77,7 @@ export async function executeApp(ctx: ExecContext, change: Change, op: AppOp): P
       const inv = ctx.inventory().apps[change.app];
       // Consent is re-checked against the state we hold the lock on, not only the plan.
       if (inv?.protect !== false) throw new ChangeError('destroy-protected', `${address} is protected in state; apply protect: false first`);
-      const ifMatch = await ifMatchFor(change, () => readApp(ctx, op.appId), appGuard);
+      const ifMatch = await ifMatchFor(ctx, change, () => readApp(ctx, op.appId), appGuard);
       await deleteApp(client, op.appId, ifMatch, { address });
       return { releases: 0, effect: { type: 'app-deleted' } };
     }

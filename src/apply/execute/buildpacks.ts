@@ -13,8 +13,7 @@ export async function executeBuildpacks(ctx: ExecContext, change: Change, op: Bu
   }
   if (op.send) {
     const appId = appIdOf(ctx, change);
-    const ifMatch = await ifMatchFor(
-      change,
+    const ifMatch = await ifMatchFor(ctx, change,
       async () => {
         const got = await orUndefined(() => listBuildpacks(ctx.client, appId));
         return got && { value: got, ...(got.etag ? { etag: got.etag } : {}) };

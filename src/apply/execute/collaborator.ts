@@ -22,13 +22,13 @@ export async function executeCollaborator(ctx: ExecContext, change: Change, op: 
     case 'collaborator.adopt': {
       let permissions = op.permissions;
       if (op.livePermissions !== undefined && op.permissions) {
-        const ifMatch = await ifMatchFor(change, reread(op.collaboratorId), collaboratorGuard);
+        const ifMatch = await ifMatchFor(ctx, change, reread(op.collaboratorId), collaboratorGuard);
         permissions = (await updateCollaborator(ctx.client, appId, op.collaboratorId, op.permissions, ifMatch, { address })).permissions;
       }
       return { releases: 0, effect: { type: 'collaborator', email: op.email, collaborator: { id: op.collaboratorId, ...(permissions ? { permissions: [...permissions].sort() } : {}) } } };
     }
     case 'collaborator.delete': {
-      const ifMatch = await ifMatchFor(change, reread(op.collaboratorId), collaboratorGuard);
+      const ifMatch = await ifMatchFor(ctx, change, reread(op.collaboratorId), collaboratorGuard);
       await removeCollaborator(ctx.client, appId, op.collaboratorId, ifMatch, { address });
       return { releases: 0, effect: { type: 'collaborator-deleted', email: op.email } };
     }

@@ -82,14 +82,20 @@ export async function checkFingerprint<T>(
   return got;
 }
 
-/** If-Match for a write guarded per the plan: the plan's ETag, or a fresh one after a fingerprint check. */
+/**
+ * If-Match for a write guarded per the plan: the plan's ETag, or a fresh one
+ * after a fingerprint check. No guard at all is accepted only for an object
+ * of an app this very run created (nothing existed for the plan to read).
+ */
 export async function ifMatchFor<T>(
+  ctx: ExecContext,
   change: Change,
   read: () => Promise<{ value: T; etag?: string } | undefined>,
   guard: (v: T) => string,
 ): Promise<string | undefined> {
   if (change.guard.etag !== undefined) return change.guard.etag;
   if (change.guard.fingerprint !== undefined) return (await checkFingerprint(change, read, guard)).etag;
+  if (ctx.createdApps.has(change.app)) return undefined;
   // Every planned write to an existing object carries a guard: a plan without one was not made by this planner.
   throw new ConflictError(`${change.address}: the plan has no guard for this write (no ETag, no fingerprint); refusing to write unguarded — run plan again`);
 }

@@ -23,13 +23,13 @@ export async function executeDomain(ctx: ExecContext, change: Change, op: Domain
       // An adoption carries sniEndpoint only when the certificate differs.
       const sni = op.sniEndpoint;
       if (sni !== undefined) {
-        const ifMatch = await ifMatchFor(change, read, domainGuard);
+        const ifMatch = await ifMatchFor(ctx, change, read, domainGuard);
         await updateSni(ctx.client, appId, op.domainId, sni, ifMatch, { address });
       }
       return { releases: 0, effect: { type: 'domain', domain: { id: op.domainId, hostname: op.hostname } } };
     }
     case 'domain.delete': {
-      const ifMatch = await ifMatchFor(change, read, domainGuard);
+      const ifMatch = await ifMatchFor(ctx, change, read, domainGuard);
       await deleteDomain(ctx.client, appId, op.domainId, ifMatch, { address });
       return { releases: 0, effect: { type: 'domain-deleted', hostname: op.hostname } };
     }

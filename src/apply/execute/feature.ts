@@ -10,8 +10,7 @@ type FeatureOp = Extract<Operation, { type: 'feature.set' }>;
 export async function executeFeature(ctx: ExecContext, change: Change, op: FeatureOp): Promise<ExecSuccess> {
   if (op.send) {
     const appId = appIdOf(ctx, change);
-    const ifMatch = await ifMatchFor(
-      change,
+    const ifMatch = await ifMatchFor(ctx, change,
       async () => {
         const got = await orUndefined(() => getFeature(ctx.client, appId, op.name));
         return got && { value: got.feature, ...(got.etag ? { etag: got.etag } : {}) };

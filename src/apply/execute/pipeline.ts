@@ -32,13 +32,13 @@ export async function executePipeline(ctx: ExecContext, change: Change, op: Pipe
   }
   const read = () => getPipeline(ctx.client, op.pipelineId);
   if (op.type === 'pipeline.delete') {
-    const ifMatch = await ifMatchFor(change, read, pipelineGuard);
+    const ifMatch = await ifMatchFor(ctx, change, read, pipelineGuard);
     await deletePipeline(ctx.client, op.pipelineId, ifMatch, { address });
     return { releases: 0, effect: { type: 'pipeline-deleted', key } };
   }
   let name = ctx.inventory().pipelines?.[key]?.name;
   if (op.name !== undefined) {
-    const ifMatch = await ifMatchFor(change, read, pipelineGuard);
+    const ifMatch = await ifMatchFor(ctx, change, read, pipelineGuard);
     name = (await renamePipeline(ctx.client, op.pipelineId, op.name, ifMatch, { address })).name;
   } else if (name === undefined) {
     // Adopting without a rename sends nothing: the name comes from the plan's snapshot.
@@ -64,13 +64,13 @@ export async function executeCoupling(ctx: ExecContext, change: Change, op: Coup
     case 'coupling.adopt': {
       let stage = op.type === 'coupling.adopt' ? op.liveStage : undefined;
       if (op.type === 'coupling.update' || op.liveStage !== op.stage) {
-        const ifMatch = await ifMatchFor(change, () => getCoupling(ctx.client, op.couplingId), couplingGuard);
+        const ifMatch = await ifMatchFor(ctx, change, () => getCoupling(ctx.client, op.couplingId), couplingGuard);
         stage = (await updateCouplingStage(ctx.client, op.couplingId, op.stage, ifMatch, { address })).stage;
       }
       return { releases: 0, effect: { type: 'coupling', key, app: op.app, coupling: { id: op.couplingId, appId: op.appId, stage: stage ?? op.stage } } };
     }
     case 'coupling.delete': {
-      const ifMatch = await ifMatchFor(change, () => getCoupling(ctx.client, op.couplingId), couplingGuard);
+      const ifMatch = await ifMatchFor(ctx, change, () => getCoupling(ctx.client, op.couplingId), couplingGuard);
       await deleteCoupling(ctx.client, op.couplingId, ifMatch, { address });
       return { releases: 0, effect: { type: 'coupling-deleted', key, app: op.app } };
     }
