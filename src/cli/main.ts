@@ -53,7 +53,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const onPipeError = (err: NodeJS.ErrnoException): void => {
     if (err.code !== 'EPIPE') throw err;
   };
-  const streams = [ctx.stdout, ctx.stderr].filter((s) => s === process.stdout || s === process.stderr);
+  // On the process's own streams, under the redacting wrappers: that is where EPIPE is emitted.
+  const streams = [opts.stdout ?? process.stdout, opts.stderr ?? process.stderr].filter((s) => s === process.stdout || s === process.stderr);
   for (const s of streams) s.on('error', onPipeError);
 
   const program = new Command();
