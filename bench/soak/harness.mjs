@@ -577,7 +577,8 @@ export async function runSoak(options = {}) {
     // A fresh plan shows what is really left. The managed values the other
     // client changed come back as updates: the YAML is the truth, and a
     // reviewer now sees the overwrite before it happens (as Terraform shows
-    // drift). The unmanaged ones do not appear at all.
+    // drift), without the other client's value (hidden: not ours). The
+    // unmanaged ones do not appear at all.
     const fresh = await plan('outside-fresh');
     const freshProblems = [];
     if (fresh.code !== 2 || !fresh.json) freshProblems.push(`the fresh plan exited ${fresh.code}`);
@@ -587,8 +588,9 @@ export async function runSoak(options = {}) {
         const items = new Map((cfg?.items ?? []).map((i) => [i.key, i]));
         if (e.shape === 'config') {
           if (!items.has('RELEASE_TAG')) freshProblems.push(`${e.app.key}: the fresh plan does not update RELEASE_TAG`);
-          else if (e.managed && items.get('RELEASE_TAG').before !== e.config.RELEASE_TAG) {
-            freshProblems.push(`${e.app.key}: the fresh plan's RELEASE_TAG update does not start from the other client's value`);
+          // The other client's value is not a literal dynoform wrote: the plan hides it (issue 13).
+          else if (e.managed && items.get('RELEASE_TAG').before === e.config.RELEASE_TAG) {
+            freshProblems.push(`${e.app.key}: the fresh plan shows the other client's RELEASE_TAG value, which is not dynoform's literal`);
           }
         }
         if (items.has('OUTSIDE_EDIT')) freshProblems.push(`${e.app.key}: the fresh plan touches OUTSIDE_EDIT, which dynoform does not own`);
