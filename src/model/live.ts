@@ -163,3 +163,38 @@ export interface LiveState {
   /** Requests the read took. */
   requests: number;
 }
+
+/**
+ * Before the first live read: what the reads will cost (an upper bound: every
+ * declared app existing) against the rate-limit budget, and how long the
+ * client expects them to take. `paced` when the budget above the client's
+ * reserve cannot hold them, so the plan will wait for the refill.
+ */
+export interface ReadEstimateEvent {
+  type: 'read-estimate';
+  requests: number;
+  apps: number;
+  /** Tokens left, as the API said (absent when the free read failed). */
+  remaining?: number;
+  /** Tokens the client keeps in hand for other clients of the account. */
+  reserve: number;
+  /** Refill the client paces to (learned from the headers, else the profile). */
+  refillPerHour: number;
+  etaMs: number;
+  paced: boolean;
+}
+
+/** While the live reads run: after each app, and at each rate-limit pause. */
+export interface ReadProgressEvent {
+  type: 'read-progress';
+  appsRead: number;
+  appsTotal: number;
+  /** Requests sent so far by these reads, and how many they will be (an upper bound until the app list is in). */
+  requests: number;
+  requestsTotal: number;
+  remaining?: number;
+  /** Set while the client paces itself to the refill rate: that rate. */
+  pacedPerHour?: number;
+  /** The client's estimate for the rest. */
+  etaMs: number;
+}

@@ -3,25 +3,10 @@
  * progress while it runs (operations' read-estimate / read-progress events).
  * Pure: the CLI view decides when to print them.
  */
+import type { ReadEstimateEvent, ReadProgressEvent } from '../model/live.js';
 
-export interface ReadEstimate {
-  requests: number;
-  apps: number;
-  remaining?: number;
-  refillPerHour: number;
-  etaMs: number;
-  paced: boolean;
-}
-
-export interface ReadProgress {
-  appsRead: number;
-  appsTotal: number;
-  requests: number;
-  requestsTotal: number;
-  remaining?: number;
-  pacedPerHour?: number;
-  etaMs: number;
-}
+type ReadEstimate = Omit<ReadEstimateEvent, 'type' | 'reserve'>;
+type ReadProgress = Omit<ReadProgressEvent, 'type'>;
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
