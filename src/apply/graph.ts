@@ -3,9 +3,9 @@ import type { Change } from '../model/plan.js';
 /**
  * The execution graph of a plan. Two kinds of edge:
  * - hard: the dependency must have SUCCEEDED, else the change is skipped
- *   (the planner's `dependsOn`, the app that must exist first, add-ons and
- *   config that dynos need before they are scaled, add-ons that must be gone
- *   before their app is deleted);
+ *   (the planner's `dependsOn`, the app that must exist first, new add-ons
+ *   and config that dynos need before they are scaled, add-ons that must be
+ *   gone before their app is deleted);
  * - soft: ordering only: the dependency must have FINISHED, whatever its
  *   outcome (DESIGN.md §4 order within an app: app → add-ons → config →
  *   formation, domains, drains; deletions in reverse).
@@ -53,8 +53,9 @@ function establishesApp(c: Change): boolean {
   return c.kind === 'app' && (c.action === 'create' || c.action === 'adopt');
 }
 
-function establishesAddon(c: Change): boolean {
-  return c.kind === 'addon' && (c.action === 'create' || c.action === 'update' || c.action === 'adopt');
+/** A new add-on: the app's dynos are declared with it, so they are not scaled before it exists. */
+function createsAddon(c: Change): boolean {
+  return c.kind === 'addon' && c.action === 'create';
 }
 
 export function buildGraph(changes: readonly Change[]): ChangeGraph {
@@ -91,8 +92,9 @@ export function buildGraph(changes: readonly Change[]): ChangeGraph {
         const u = tierOf(d);
         if (establishesApp(d) && !(c.kind === 'app')) addEdge(node, d.id, true);
         if (t.chain === 'forward' && u.chain === 'forward' && u.rank < t.rank) {
-          // Dynos are scaled only once the add-ons and config they read are in place.
-          const hard = c.kind === 'formation' && (establishesAddon(d) || d.kind === 'config');
+          // Dynos are scaled only once the config and new add-ons they read are in place; an add-on's
+          // plan change (the add-on exists either way) and everything else is ordering only.
+          const hard = c.kind === 'formation' && (createsAddon(d) || d.kind === 'config');
           addEdge(node, d.id, hard);
         }
         if (t.chain === 'delete' && u.chain === 'delete' && u.rank < t.rank) {

@@ -144,12 +144,16 @@ export function createPlan(input: PlannerInput): Plan {
 const ORDER: readonly Stage[] = ['app', 'addons', 'config', 'formation', 'leaves', 'addon-deletes', 'app-delete', 'forget'];
 
 /**
- * Dependencies within one app: app → add-ons → config → formation (new
- * dynos start with the new config); domains and drains need only the app,
- * so a failed add-on does not hold them back; add-on deletions after the config change (the app stops
- * needing them first), the app's own deletion after everything. Each
- * change waits for the executable changes of the nearest earlier stage that
- * has any; forgetting touches only state and waits for nothing.
+ * Hard dependencies within one app (a change is skipped when one fails):
+ * everything needs the app; formation needs the config (new dynos start
+ * with the new config); add-on deletions need the config change (the app
+ * stops needing them first); the app's own deletion needs everything.
+ * Config, domains and drains do not need the add-ons: a failed add-on must
+ * not hold back a config var or a domain it has nothing to do with. The
+ * order app → add-ons → config stays (apply's graph adds it as soft edges,
+ * and formation's hard edge to a created add-on). Each change waits for the
+ * executable changes of the nearest earlier stage that has any; forgetting
+ * touches only state and waits for nothing.
  */
 function wire(staged: StagedChange[]): Change[] {
   const byStage = new Map<Stage, Change[]>();
@@ -169,8 +173,8 @@ function wire(staged: StagedChange[]): Change[] {
   const after: Record<Stage, () => string[]> = {
     app: () => [],
     addons: () => nearest('app'),
-    config: () => nearest('addons', 'app'),
-    formation: () => nearest('config', 'addons', 'app'),
+    config: () => nearest('app'),
+    formation: () => nearest('config', 'app'),
     leaves: () => nearest('app'),
     'addon-deletes': () => nearest('config', 'app'),
     'app-delete': () => [...executable('formation'), ...executable('leaves'), ...nearest('addon-deletes', 'config', 'addons')],

@@ -31,6 +31,13 @@ describe('buildGraph', () => {
     expect(g.nodes.get(config.id)!.hard).toEqual([appCreate.id]);
   });
 
+  it('holds formation back for a new add-on, not for a plan change of an existing one (it exists either way)', () => {
+    const upgrade = change('shop', 'addon', 'update', { type: 'addon.update', addonId: 'a1', plan: 'heroku-postgresql:essential-1' }, { key: 'db' });
+    const g = buildGraph([upgrade, formation]);
+    expect(g.nodes.get(formation.id)!.soft).toEqual([upgrade.id]);
+    expect(g.nodes.get(formation.id)!.hard).toEqual([]);
+  });
+
   it('reverses deletions: drains/domains, then add-ons, then the app', () => {
     const g = buildGraph([appDelete, addonDelete, drainDelete]);
     expect(new Set(g.nodes.get(appDelete.id)!.soft)).toEqual(new Set([addonDelete.id, drainDelete.id]));

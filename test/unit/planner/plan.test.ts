@@ -16,7 +16,7 @@ function fullNewApp() {
 }
 
 describe('planner: the plan as a whole', () => {
-  it('orders and wires a new app: app → add-ons → config → formation; domains and drains after the app only', () => {
+  it('orders a new app: app → add-ons → config → formation; config, domains and drains depend on the app only', () => {
     const p = plan({ desired: [fullNewApp()] });
     expect(addresses(p)).toEqual([
       'app.shop',
@@ -28,8 +28,8 @@ describe('planner: the plan as a whole', () => {
       'app.shop/drain.https://logs.example.com/x',
     ]);
     expect(change(p, 'app.shop/addon.db').dependsOn).toEqual(['app.shop']);
-    expect(change(p, 'app.shop/config').dependsOn).toEqual(['app.shop/addon.cache', 'app.shop/addon.db']);
-    // Domains and drains need only the app: a failed add-on does not hold them back (issue 15).
+    // Config, domains and drains need only the app: a failed add-on does not hold them back (issue 15).
+    expect(change(p, 'app.shop/config').dependsOn).toEqual(['app.shop']);
     expect(change(p, 'app.shop/domain.www.example.com').dependsOn).toEqual(['app.shop']);
     expect(change(p, 'app.shop/drain.https://logs.example.com/x').dependsOn).toEqual(['app.shop']);
     // Waiting changes are not executed and depend on nothing.
