@@ -143,8 +143,12 @@ run "Rolling back $app to v4... done, v8" releases:rollback v4 -a "$app"
 run "Rollback to v4" releases -a "$app"
 # v4 was built on heroku-24: the rollback moves the app back to it.
 run "Stack:          heroku-24" apps:info -a "$app"
-# Issue 17: buildpacks, app features, collaborators, team apps.
-# Registry names (heroku/nodejs) make the CLI ask buildpack-registry.heroku.com, which is not the Platform API: URLs here.
+# Issue 17: buildpacks, app features, collaborators, team apps, certificates.
+# A registry name (heroku/nodejs) makes the CLI look it up in the buildpack
+# registry (buildpack-registry.heroku.com, or HEROKU_BUILDPACK_REGISTRY_URL),
+# a separate service that is not the Platform API and that the emulator does
+# not play: the CLI sends only the URL it finds there, so URLs test the same
+# Platform API requests (GET/PUT buildpack-installations).
 nodejs=https://github.com/heroku/heroku-buildpack-nodejs
 python=https://github.com/heroku/heroku-buildpack-python
 run "Buildpack set. Next release on $app will use $nodejs." buildpacks:set "$nodejs" -a "$app"
@@ -157,6 +161,25 @@ run "Disabling preboot for $app... done" labs:disable preboot -a "$app"
 run "Adding dev@example.com access to the app $app... done" access:add dev@example.com -a "$app"
 run "dev@example.com" access -a "$app"
 run "Removing dev@example.com access from the app $app... done" access:remove dev@example.com -a "$app"
+# Certificates: a real key and self-signed certificate for a hostname the app
+# does not have yet (for one it has, certs:add asks which domains to use: a
+# prompt no script can answer), then a domain naming it with --cert.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout secure.key -out secure.crt -days 30 \
+  -subj /CN=secure.example.com -addext subjectAltName=DNS:secure.example.com 2>/dev/null
+run "Adding SSL certificate to $app... done" certs:add secure.crt secure.key -a "$app"
+run "secure.example.com" certs -a "$app"
+cert="$(api GET "/apps/$app/sni-endpoints" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[0].name')"
+echo "(the certificate's endpoint is $cert)"
+run "Adding secure.example.com to $app... done" domains:add secure.example.com --cert "$cert" -a "$app"
+run "$cert" domains -a "$app"
+run "Subject:        /CN=secure.example.com" certs:info --name "$cert" -a "$app"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -out other.crt -days 30 -subj /CN=other.example.com 2>/dev/null
+fails "Key doesn't match the provided certificate" certs:add secure.crt other.key -a "$app"
+run "Enabling Automatic Certificate Management... starting" certs:auto:enable -a "$app"
+run "Auto Cert Mgmt: true" apps:info -a "$app"
+run "Disabling Automatic Certificate Management... done" certs:auto:disable -a "$app" --confirm "$app"
+run "Removing SSL certificate $cert from $app... done" certs:remove --name "$cert" -a "$app" --confirm "$app"
+run "$app has no SSL certificates." certs -a "$app"
 api_post() {
   node --input-type=module -e '
     const [url, path, body] = process.argv.slice(1);
@@ -169,6 +192,9 @@ team_app=demo-team-app
 run "Creating $team_app... done" apps:create "$team_app" --team demo-team
 run "Adding dev@example.com access to the app $team_app with deploy, view permissions... done" access:add dev@example.com -a "$team_app" --permissions deploy
 run "Updating dev@example.com in application $team_app with operate,view permissions... done" access:update dev@example.com -a "$team_app" --permissions operate
+# The team's admins come from /teams/{team}/members and /teams/permissions.
+run "operate, view" access -a "$team_app"
+run "Removing dev@example.com access from the app $team_app... done" access:remove dev@example.com -a "$team_app"
 run "Destroying $team_app" apps:destroy "$team_app" --confirm "$team_app"
 run "Destroying $other" apps:destroy "$other" --confirm "$other"
 run "Destroying $app" apps:destroy "$app" --confirm "$app"

@@ -17,10 +17,10 @@ import { domainRoutes } from './domains/routes.js';
 import { dynoRoutes } from './dynos/routes.js';
 import { formationRoutes } from './formation/routes.js';
 import { drainRoutes } from './log-drains/routes.js';
-import { miscRoutes } from './misc/routes.js';
 import { pipelineRoutes } from './pipelines/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { slugRoutes } from './slugs/routes.js';
+import { sniEndpointRoutes } from './sni-endpoints/routes.js';
 import type { RouteDef } from './types.js';
 
 /** Every Platform API endpoint the emulator serves. */
@@ -42,10 +42,10 @@ export const ROUTES: readonly RouteDef[] = [
   ...dynoRoutes,
   ...addonRoutes,
   ...attachmentRoutes,
+  ...sniEndpointRoutes,
   ...domainRoutes,
   ...drainRoutes,
   ...pipelineRoutes,
-  ...miscRoutes,
 ];
 
 /** After loading a data file: finish what was in flight when it was saved. */

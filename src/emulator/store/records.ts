@@ -137,6 +137,21 @@ export interface DomainRecord {
   updatedAt: string;
 }
 
+/** An SNI endpoint: a certificate chain served for the domains that name it. */
+export interface SniEndpointRecord {
+  id: string;
+  appId: string;
+  /** Generated, unique, never changes (domains name the endpoint by it). */
+  name: string;
+  certificateChain: string;
+  /** SHA-256 of the private key as sent: the key itself is never kept (the API never returns it). */
+  keyDigest: string;
+  /** `ssl_cert.id`: new with every certificate uploaded. */
+  certId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface DrainRecord {
   id: string;
   appId: string;
@@ -227,4 +242,6 @@ export interface StoreSnapshot {
   /** Absent in data files written before pipelines existed. */
   pipelines?: PipelineRecord[];
   couplings?: CouplingRecord[];
+  /** Absent in data files written before certificates existed. */
+  sniEndpoints?: SniEndpointRecord[];
 }

@@ -14,10 +14,11 @@ import type {
   TeamRecord,
   TeamMemberRecord,
   CollaboratorRecord,
+  SniEndpointRecord,
 } from './records.js';
 
 /** The persisted collections, by their name in the snapshot. */
-export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators', 'pipelines', 'couplings'] as const;
+export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators', 'pipelines', 'couplings', 'sniEndpoints'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 /**
@@ -67,6 +68,7 @@ export class Store {
   readonly collaborators = new TrackedMap<CollaboratorRecord>();
   readonly pipelines = new TrackedMap<PipelineRecord>();
   readonly couplings = new TrackedMap<CouplingRecord>();
+  readonly sniEndpoints = new TrackedMap<SniEndpointRecord>();
 
   collection(name: Collection): TrackedMap<{ id: string }> {
     return this[name] as TrackedMap<{ id: string }>;
@@ -118,7 +120,8 @@ export class Store {
       this.teamMembers.size +
       this.collaborators.size +
       this.pipelines.size +
-      this.couplings.size
+      this.couplings.size +
+      this.sniEndpoints.size
     );
   }
 
@@ -141,6 +144,7 @@ export class Store {
       collaborators: [...this.collaborators.values()],
       pipelines: [...this.pipelines.values()],
       couplings: [...this.couplings.values()],
+      sniEndpoints: [...this.sniEndpoints.values()],
     };
   }
 
@@ -166,6 +170,7 @@ export class Store {
     fill(store.collaborators, s.collaborators);
     fill(store.pipelines, s.pipelines);
     fill(store.couplings, s.couplings);
+    fill(store.sniEndpoints, s.sniEndpoints);
     store.clearDirty();
     return store;
   }

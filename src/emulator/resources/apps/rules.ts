@@ -120,6 +120,7 @@ export function deleteApp(p: Platform, account: AccountRecord, app: AppRecord): 
   };
   drop(p.store.formations);
   drop(p.store.domains);
+  drop(p.store.sniEndpoints);
   drop(p.store.drains);
   drop(p.store.releases);
   drop(p.store.slugs);

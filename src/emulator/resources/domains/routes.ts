@@ -6,6 +6,7 @@ import { createDomain, deleteDomain, domainsOf, findDomain, updateDomain } from 
 
 export function renderDomain(platform: Platform, d: DomainRecord): Json {
   const app = platform.store.apps.get(d.appId);
+  const sni = d.sniEndpointId === null ? undefined : platform.store.sniEndpoints.get(d.sniEndpointId);
   return {
     acm_status: d.acmStatus,
     acm_status_reason: d.acmStatusReason,
@@ -17,7 +18,7 @@ export function renderDomain(platform: Platform, d: DomainRecord): Json {
     kind: d.kind,
     updated_at: d.updatedAt,
     status: d.status,
-    sni_endpoint: null,
+    sni_endpoint: sni ? { id: sni.id, name: sni.name } : null,
   };
 }
 
@@ -44,8 +45,9 @@ export const domainRoutes: RouteDef[] = [
     method: 'PATCH',
     pattern: '/apps/{app}/domains/{domain}',
     handler: (ctx) => {
-      const domain = findDomain(ctx.platform, appParam(ctx), param(ctx, 'domain'));
-      return ok(renderDomain(ctx.platform, updateDomain(domain, bodyOf<{ sni_endpoint: string | null }>(ctx).sni_endpoint)));
+      const app = appParam(ctx);
+      const domain = findDomain(ctx.platform, app, param(ctx, 'domain'));
+      return ok(renderDomain(ctx.platform, updateDomain(ctx.platform, app, domain, bodyOf<{ sni_endpoint: string | null }>(ctx).sni_endpoint)));
     },
   },
   {

@@ -2,6 +2,7 @@ import { invalidParams, notFound } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
 import type { AppRecord, DomainRecord } from '../../store/records.js';
 import { isUuid } from '../catalogue/data.js';
+import { endpointsOf } from '../sni-endpoints/rules.js';
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
@@ -52,22 +53,34 @@ export function createDomain(p: Platform, app: AppRecord, hostnameIn: string, sn
   const hostname = hostnameIn.trim().toLowerCase().replace(/\.$/, '');
   if (hostname.length > 253 || !HOSTNAME.test(hostname)) throw invalidParams(`Invalid params: hostname ${JSON.stringify(hostnameIn)} is not a valid domain name.`);
   if (hostname.endsWith('.herokuapp.com')) throw invalidParams(`Invalid params: ${hostname} is a herokuapp.com domain and cannot be added.`);
-  if (sniEndpoint !== null) throw invalidParams(`Couldn't find that SNI endpoint: ${sniEndpoint}.`);
+  const sniEndpointId = endpointIdFor(p, app, sniEndpoint);
   const existing = [...p.store.domains.values()].find((d) => d.hostname === hostname);
   if (existing) {
     throw invalidParams(existing.appId === app.id ? `Domain ${hostname} has already been added to this app.` : `${hostname} is currently in use by another app.`);
   }
   const added = addDomainRecord(p, app, hostname, 'custom');
-  const d: DomainRecord = app.acm ? { ...added, acmStatus: 'pending' } : added;
+  const d: DomainRecord = { ...added, sniEndpointId, ...(app.acm ? { acmStatus: 'pending' } : {}) };
   p.store.domains.set(d.id, d);
   verifyLater(p, d.id);
   p.changed();
   return d;
 }
 
-export function updateDomain(domain: DomainRecord, sniEndpoint: string | null): DomainRecord {
-  if (sniEndpoint !== null) throw invalidParams(`Couldn't find that SNI endpoint: ${sniEndpoint}.`);
-  return domain;
+/** A domain names its endpoint by id or name; only an endpoint of the same app will do. */
+function endpointIdFor(p: Platform, app: AppRecord, sniEndpoint: string | null): string | null {
+  if (sniEndpoint === null) return null;
+  const found = endpointsOf(p, app).find((e) => e.id === sniEndpoint.toLowerCase() || e.name === sniEndpoint);
+  if (!found) throw invalidParams(`Couldn't find that SNI endpoint: ${sniEndpoint}.`);
+  return found.id;
+}
+
+export function updateDomain(p: Platform, app: AppRecord, domain: DomainRecord, sniEndpoint: string | null): DomainRecord {
+  const sniEndpointId = endpointIdFor(p, app, sniEndpoint);
+  if (sniEndpointId === domain.sniEndpointId) return domain;
+  const next: DomainRecord = { ...domain, sniEndpointId, updatedAt: p.now() };
+  p.store.domains.set(next.id, next);
+  p.changed();
+  return next;
 }
 
 export function deleteDomain(p: Platform, domain: DomainRecord): DomainRecord {
