@@ -24,9 +24,8 @@ export function renderEndpoint(p: Platform, e: SniEndpointRecord): Json {
       'self_signed?': s.selfSigned,
       starts_at: s.startsAt,
       subject: s.subject,
+      // No `acm` here: the schema has no such field, and the CLI reads its absence as an uploaded (SNI) certificate.
       id: e.certId,
-      // Not in the schema's properties but sent by Heroku and read by the CLI (`certs` shows ACM or SNI).
-      acm: false,
     },
   };
 }
