@@ -195,7 +195,27 @@ run "Updating dev@example.com in application $team_app with operate,view permiss
 # The team's admins come from /teams/{team}/members and /teams/permissions.
 run "operate, view" access -a "$team_app"
 run "Removing dev@example.com access from the app $team_app... done" access:remove dev@example.com -a "$team_app"
+# Team members (issue 18): roles, and the last admin who can be neither
+# demoted nor removed.
+me="$(api GET /account | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).email))')"
+run "Adding ops@example.com to demo-team as member... done" members:add ops@example.com --team demo-team --role member
+run "ops@example.com" members --team demo-team
+run "member" members --team demo-team --role member
+run "Adding ops@example.com to demo-team as viewer... done" members:set ops@example.com --team demo-team --role viewer
+fails "last admin" members:set "$me" --team demo-team --role member
+fails "last admin" members:remove "$me" --team demo-team
+run "Removing ops@example.com from demo-team... done" members:remove ops@example.com --team demo-team
+run "No members in demo-team with role viewer" members --team demo-team --role viewer
 run "Destroying $team_app" apps:destroy "$team_app" --confirm "$team_app"
+
+# Account features (issue 18): heroku labs lists them (without the general
+# ones); labs:enable and labs:disable without -a switch one for the account.
+run "User Features $me" labs
+run "[ ] dashboard-metrics-preview" labs
+run "Enabling dashboard-metrics-preview for $me... done" labs:enable dashboard-metrics-preview
+run "[+] dashboard-metrics-preview" labs
+run "Disabling dashboard-metrics-preview for $me... done" labs:disable dashboard-metrics-preview
+fails "Couldn't find that feature" labs:enable no-such-feature
 run "Destroying $other" apps:destroy "$other" --confirm "$other"
 run "Destroying $app" apps:destroy "$app" --confirm "$app"
 

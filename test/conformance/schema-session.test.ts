@@ -58,6 +58,9 @@ describe('every response of a full session matches the official schema', () => {
     await hit('GET', '/users/{user}', '/users/~');
     await hit('PATCH', '/users/{user}', '/users/~', { beta: true });
     await hit('GET', '/account/rate-limits', '/account/rate-limits');
+    await hit('GET', '/account/features', '/account/features');
+    await hit('PATCH', '/account/features/{feature}', '/account/features/dashboard-metrics-preview', { enabled: true });
+    await hit('GET', '/account/features/{feature}', '/account/features/dashboard-metrics-preview');
     await hit('GET', '/regions', '/regions');
     await hit('GET', '/regions/{region}', '/regions/eu');
     await hit('GET', '/stacks', '/stacks');
@@ -129,6 +132,10 @@ describe('every response of a full session matches the official schema', () => {
     await hit('GET', '/teams', '/teams');
     await hit('GET', '/teams/{team}', '/teams/conf-team');
     await hit('GET', '/teams/{team}/members', '/teams/conf-team/members');
+    await hit('PUT', '/teams/{team}/members', '/teams/conf-team/members', { email: 'member@example.com', role: 'member' });
+    await hit('POST', '/teams/{team}/members', '/teams/conf-team/members', { email: 'second@example.com', role: 'member' });
+    await hit('PATCH', '/teams/{team}/members', '/teams/conf-team/members', { email: 'member@example.com', role: 'admin' });
+    await hit('DELETE', '/teams/{team}/members/{member}', '/teams/conf-team/members/second%40example.com');
     await hit('GET', '/teams/{team}/features', '/teams/conf-team/features');
     await hit('GET', '/teams/{team}/features/{feature}', '/teams/conf-team/features/org-access-controls');
     await hit('GET', '/teams/permissions', '/teams/permissions');

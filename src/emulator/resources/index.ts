@@ -1,5 +1,6 @@
 import type { Platform } from '../platform.js';
 import { accountRoutes } from './account/routes.js';
+import { accountFeatureRoutes } from './account-features/routes.js';
 import { acmRoutes } from './acm/routes.js';
 import { attachmentRoutes } from './addon-attachments/routes.js';
 import { resumeProvisioning } from './addons/rules.js';
@@ -26,6 +27,7 @@ import type { RouteDef } from './types.js';
 /** Every Platform API endpoint the emulator serves. */
 export const ROUTES: readonly RouteDef[] = [
   ...accountRoutes,
+  ...accountFeatureRoutes,
   ...catalogueRoutes,
   ...appRoutes,
   ...appFeatureRoutes,

@@ -11,6 +11,8 @@ export interface AccountRecord {
   name: string | null;
   allowTracking: boolean;
   beta: boolean;
+  /** Account features (Heroku Labs) switched by name; absent = all at their default (off). */
+  features?: Record<string, { enabled: boolean; updatedAt: string }>;
   createdAt: string;
   updatedAt: string;
 }

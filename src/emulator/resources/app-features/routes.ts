@@ -1,11 +1,12 @@
-import type { AppRecord } from '../../store/records.js';
+import type { AccountRecord, AppRecord } from '../../store/records.js';
 import { appParam } from '../apps/routes.js';
 import { bodyOf, list, ok, param, type Json, type RouteDef } from '../types.js';
 import { featuresOf, findFeature, setFeature, type AppFeature } from './rules.js';
 
-export function renderFeature(app: AppRecord, f: AppFeature): Json {
+/** Also an account feature's body: the two resources have the same fields. */
+export function renderFeature(owner: AppRecord | AccountRecord, f: AppFeature): Json {
   return {
-    created_at: app.createdAt,
+    created_at: owner.createdAt,
     description: f.def.description,
     display_name: f.def.displayName,
     doc_url: f.def.docUrl,

@@ -3,7 +3,8 @@ import type { AccountRecord, TeamMemberRecord, TeamRecord } from '../../store/re
 import { isUuid } from '../catalogue/data.js';
 import { accountOf, bodyOf, created, list, ok, param, type Ctx, type Json, type RouteDef } from '../types.js';
 import { notFound } from '../../http/errors.js';
-import { createTeam, findTeam, membersOf, membershipOf, teamsOf } from './rules.js';
+import { createTeam, findTeam, membersOf, membershipOf, removeMember, teamsOf, upsertMember } from './rules.js';
+import type { TeamRole } from '../../store/records.js';
 
 export const TEAM_FEATURES: ReadonlyArray<{ id: string; name: string; description: string }> = [
   { id: '7e3a0000-0000-4000-8000-000000000001', name: 'org-access-controls', description: 'Fine-grained app permissions (view, deploy, operate, manage) for team members.' },
@@ -85,6 +86,23 @@ export const teamRoutes: RouteDef[] = [
     method: 'GET',
     pattern: '/teams/{team}/members',
     handler: (ctx) => list(membersOf(ctx.platform, teamParam(ctx)).map((m) => renderMember(ctx.platform, m)), ['id', 'email']),
+  },
+  ...(['PUT', 'POST', 'PATCH'] as const).map(
+    (method): RouteDef => ({
+      method,
+      pattern: '/teams/{team}/members',
+      handler: (ctx) => {
+        const mode = method === 'PUT' ? 'put' : method === 'POST' ? 'create' : 'update';
+        const { member, created: isNew } = upsertMember(ctx.platform, teamParam(ctx), accountOf(ctx), bodyOf<{ email: string; role: TeamRole }>(ctx), mode);
+        // PUT and POST are the schema's `create` links: 201 when the member is new, 200 when a role changed.
+        return isNew ? created(renderMember(ctx.platform, member)) : ok(renderMember(ctx.platform, member));
+      },
+    }),
+  ),
+  {
+    method: 'DELETE',
+    pattern: '/teams/{team}/members/{member}',
+    handler: (ctx) => ok(renderMember(ctx.platform, removeMember(ctx.platform, teamParam(ctx), accountOf(ctx), param(ctx, 'member')))),
   },
   {
     method: 'GET',
