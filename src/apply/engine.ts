@@ -142,8 +142,8 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
       case 'replace-refused':
         return `refused: ${c.reason ?? 'the API cannot make this change in place'}`;
       case 'waiting':
-        emit({ type: 'warning', address: c.address, message: `waiting for a release: ${c.reason ?? 'the current release does not define this process type'}` });
-        return `waiting for a release${c.reason ? `: ${c.reason}` : ''}`;
+        // One line says it (the skip), naming the process types: a warning as well printed it twice.
+        return waitingReason(c);
       default:
         break;
     }
@@ -261,4 +261,12 @@ function failure(ctx: ExecContext, err: unknown): Outcome {
     return { ok: false, conflict: false, code: 'aborted', message: 'interrupted while a request was in flight: it may or may not have been applied — run plan to see' };
   }
   return { ok: false, conflict: false, code: 'internal', message: clean(err instanceof Error ? err.message : String(err)) };
+}
+
+/** `waiting for a release that defines web and worker`: what a formation left waiting needs. */
+function waitingReason(c: Change): string {
+  const types = (c.items ?? []).filter((i) => i.action === 'waiting').map((i) => i.key);
+  if (types.length === 0) return c.reason ?? 'waiting for a release that defines this process type';
+  const list = types.length === 1 ? types[0]! : `${types.slice(0, -1).join(', ')} and ${types[types.length - 1]!}`;
+  return `waiting for a release that defines ${list}`;
 }

@@ -8,7 +8,8 @@ import type { Change } from '../model/plan.js';
  *   gone before their app is deleted);
  * - soft: ordering only: the dependency must have FINISHED, whatever its
  *   outcome (DESIGN.md §4 order within an app: app → add-ons → config →
- *   formation, domains, drains; deletions in reverse).
+ *   formation; domains, drains and the other leaves after the app alone;
+ *   deletions in reverse).
  * Hard edges are also soft edges.
  */
 export interface GraphNode {
@@ -58,6 +59,17 @@ function createsAddon(c: Change): boolean {
   return c.kind === 'addon' && c.action === 'create';
 }
 
+/**
+ * Whether forward change `c` runs after its app's earlier-tier change `d`.
+ * Config waits for add-ons (it may name their vars) and formation for both
+ * (dynos read them); the rest (domains, drains, features, buildpacks…)
+ * need only the app, so they do not sit behind a slow add-on provisioning.
+ */
+function waitsFor(c: Change, d: Change): boolean {
+  if (c.kind === 'formation' || c.kind === 'config' || c.kind === 'addon') return true;
+  return d.kind === 'app' || d.kind === 'pipeline';
+}
+
 export function buildGraph(changes: readonly Change[]): ChangeGraph {
   const nodes = new Map<string, GraphNode>();
   const order: string[] = [];
@@ -91,7 +103,7 @@ export function buildGraph(changes: readonly Change[]): ChangeGraph {
         if (d === c) continue;
         const u = tierOf(d);
         if (establishesApp(d) && !(c.kind === 'app')) addEdge(node, d.id, true);
-        if (t.chain === 'forward' && u.chain === 'forward' && u.rank < t.rank) {
+        if (t.chain === 'forward' && u.chain === 'forward' && u.rank < t.rank && waitsFor(c, d)) {
           // Dynos are scaled only once the config and new add-ons they read are in place; an add-on's
           // plan change (the add-on exists either way) and everything else is ordering only.
           const hard = c.kind === 'formation' && (createsAddon(d) || d.kind === 'config');

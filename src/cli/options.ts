@@ -109,7 +109,7 @@ export function printOperationEvent(ctx: CliContext, e: OperationEvent, print: {
       break;
     }
     case 'phase':
-      if (print.phases && ctx.stderr.isTTY) ctx.stderr.write(`Reading the live state of ${e.apps} app(s)…\n`);
+      if (print.phases && ctx.stderr.isTTY) ctx.stderr.write(`Reading the live state of ${e.apps} ${e.apps === 1 ? 'app' : 'apps'}…\n`);
       break;
   }
 }

@@ -11,6 +11,7 @@ import { Saver, loadStore } from './store/persistence.js';
 import { Store } from './store/store.js';
 
 export type { EmulatorOptions } from './options.js';
+export { DEFAULT_CLI_PORT } from './options.js';
 export type { EmulatorStats } from './stats.js';
 export type { FaultKind, FaultMatch } from './http/faults.js';
 export { DEFAULT_ACCOUNT, accountIdentity } from './server.js';

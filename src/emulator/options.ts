@@ -1,9 +1,16 @@
 import { assertRate } from './http/faults.js';
 
+/**
+ * The `dynoform emulator` command's port when none is given: not 5000,
+ * which AirPlay Receiver holds on macOS (and Flask's default), so the
+ * README's first command does not fail with EADDRINUSE on a Mac.
+ */
+export const DEFAULT_CLI_PORT = 5055;
+
 export interface EmulatorOptions {
   /** Interface to bind; default 127.0.0.1 (the Heroku CLI only talks to localhost or 127.0.0.1). */
   host?: string;
-  /** Port; default 0 (a free port, see `handle.port`). The CLI defaults to 5000. */
+  /** Port; default 0 (a free port, see `handle.port`). The CLI defaults to `DEFAULT_CLI_PORT` (5055). */
   port?: number;
   /** Added before every Platform API answer, in ms; default 0. */
   latencyMs?: number;

@@ -232,9 +232,11 @@ export async function computePlan(
 ): Promise<PlanRun> {
   const { desired, client, apiUrl, inventory } = args;
   const targets = resolveTargets(args.targets, desired, inventory);
-  r.emit({ type: 'phase', phase: 'read-live', apps: Object.keys(desired.apps).length });
   // With targets, only their apps are read: the others are not planned at all.
   const scope = targets ? onlyApps(desired, inventory, targets) : { desired, inventory };
+  // The apps read: the declared ones and those the state owns (a deletion reads its app too).
+  const reading = new Set([...Object.keys(scope.desired.apps), ...Object.keys(scope.inventory.apps)]).size;
+  r.emit({ type: 'phase', phase: 'read-live', apps: reading });
   const live = await readLiveWithProgress(r, {
     client,
     desired: scope.desired,

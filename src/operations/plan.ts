@@ -32,7 +32,7 @@ export interface PlanOutcome {
   diagnostics: Diagnostic[];
   /** Absolute path the plan was saved to, with `out`. */
   savedTo?: string;
-  /** True when the plan carries errors (a mass deletion, an app of another environment…): apply would refuse it, so it was not saved. */
+  /** True when the plan carries errors (a mass deletion, an app of another environment…) or a blocked or refused change: apply would refuse it, so it was not saved. */
   refused: boolean;
 }
 
@@ -68,7 +68,10 @@ export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
           ...(options.signal ? { signal: options.signal } : {}),
         });
         let savedTo: string | undefined;
-        const refused = run.plan.diagnostics.some((d) => d.severity === 'error');
+        // A change that cannot be made fails the plan, as Terraform's prevent_destroy does: apply would refuse it.
+        const refused =
+          run.plan.diagnostics.some((d) => d.severity === 'error') ||
+          run.plan.changes.some((c) => c.action === 'blocked' || c.action === 'replace-refused');
         if (options.out !== undefined && !refused) {
           savedTo = resolve(r.cwd, options.out);
           try {

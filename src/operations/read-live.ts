@@ -10,6 +10,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { LiveState } from '../model/live.js';
 import type { HerokuClient } from '../providers/heroku/client.js';
 import { readLiveState, type ReadLiveOptions } from '../providers/heroku/live.js';
+import { canonicalDynoSize } from '../config/index.js';
 import type { ReadEstimateEvent, ReadProgressEvent } from './events.js';
 import type { Resolved } from './options.js';
 
@@ -84,7 +85,7 @@ export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Pro
     r.emit(progress());
   });
   try {
-    return await readLiveState(client, desired, args.inventory, {
+    const live = await readLiveState(client, desired, args.inventory, {
       primed: true,
       ...(args.apps ? { apps: args.apps } : {}),
       ...(args.everyApp ? { everyApp: args.everyApp } : {}),
@@ -95,7 +96,21 @@ export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Pro
         r.emit(progress());
       },
     });
+    return withCanonicalSizes(live);
   } finally {
     unlisten?.();
   }
+}
+
+/**
+ * The API reports formation sizes as its dashboard prints them (`Basic`,
+ * `Standard-1X`) and the Heroku CLI sends whatever case it was typed in;
+ * plans and drift show Heroku's canonical names (`basic`, `standard-1X`),
+ * as the YAML is normalised, so one size is never shown two ways.
+ */
+function withCanonicalSizes(live: LiveState): LiveState {
+  for (const app of Object.values(live.apps)) {
+    for (const f of app.formation) f.size = canonicalDynoSize(f.size) ?? f.size;
+  }
+  return live;
 }

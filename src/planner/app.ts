@@ -80,9 +80,10 @@ export function resolveDeclaredApp(
   let apiFields = 0;
 
   if (desired.name !== found.name) {
-    items.push({ key: 'name', action: 'update', before: found.name, after: desired.name, note: 'rename' });
+    items.push({ key: 'name', action: 'update', before: found.name, after: desired.name, note: 'rename: its herokuapp.com URL and git remote change' });
     op.name = desired.name;
     apiFields += 1;
+    diagnostics.push(renameWarning(found, desired.name, address, desired.loc));
     const holder = liveState.appIds[desired.name];
     if (holder !== undefined && holder !== found.id) {
       diagnostics.push({
@@ -230,4 +231,23 @@ function goesWith(inv: InventoryApp): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, a]) => `${key} (${a.plan}, ${a.name})`);
   return addons.length > 0 ? ` (add-ons that go with it: ${addons.join(', ')})` : '';
+}
+
+/**
+ * Heroku moves an app's default domain and git URL with its name at once:
+ * links, webhooks and every clone's `heroku` remote that use the old ones
+ * break. A reviewer should see that before approving the rename.
+ */
+function renameWarning(found: LiveApp, to: string, address: string, loc: DesiredApp['loc']): Diagnostic {
+  const herokuDomain = found.domains.find((d) => d.kind === 'heroku')?.hostname ?? `${found.name}.herokuapp.com`;
+  return {
+    severity: 'warning',
+    code: 'app-rename',
+    message:
+      `renaming ${found.name} to ${to} changes its URL (https://${herokuDomain} stops answering; Heroku gives the app a new herokuapp.com domain) ` +
+      `and its git remote (https://git.heroku.com/${found.name}.git becomes https://git.heroku.com/${to}.git): ` +
+      `update links to the old URL, and in each clone run \`heroku git:remote -a ${to}\``,
+    address,
+    ...locOf(loc),
+  };
 }

@@ -93,7 +93,7 @@ export function planConfig(scope: AppScope): StagedChange | undefined {
     if (desired.configMode === 'exclusive') {
       unset.push(k);
       before[k] = HIDDEN;
-      items.push({ key: k, action: 'delete', before: HIDDEN, after: null, note: 'not declared (config_mode: exclusive)' });
+      items.push({ key: k, action: 'delete', before: HIDDEN, after: null, note: 'not declared; config_mode: exclusive deletes it' });
     } else {
       unmanaged.push(k);
     }

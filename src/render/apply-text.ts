@@ -126,6 +126,8 @@ export function renderEventLine(e: ApplyEvent, color: boolean): string | undefin
       return `${paint(sym, style, color)} ${e.address}: ${e.action} failed: ${what}`;
     }
     case 'change-skipped': {
+      // A waiting change is not skipped work: it is done by a later apply; the plan's `?` says so.
+      if (e.action === 'waiting') return `${paint('?', 'dim', color)} ${e.address}: ${e.reason} (a later apply scales it)`;
       const [sym, style] = SYMBOL.skipped!;
       return `${paint(sym, style, color)} ${e.address}: ${e.action} skipped: ${e.reason}`;
     }
@@ -150,8 +152,10 @@ export function renderApplySummary(r: ApplyResult, color: boolean): string {
       : r.interrupted
         ? paint('Apply interrupted.', 'yellow', color)
         : paint('Apply finished with errors.', 'red', color);
+  // A formation waiting for a release is not skipped work: a later apply does it.
+  const waiting = r.skipped.filter((s) => s.action === 'waiting').length;
   lines.push(
-    `${head} ${r.succeeded.length} succeeded, ${r.failed.length} failed, ${r.skipped.length} skipped. ` +
+    `${head} ${r.succeeded.length} succeeded, ${r.failed.length} failed, ${r.skipped.length - waiting} skipped${waiting > 0 ? `, ${waiting} waiting for a release` : ''}. ` +
       `${r.releases} release${r.releases === 1 ? '' : 's'} (dyno restarts), ${r.requests} API request${r.requests === 1 ? '' : 's'}` +
       `${r.retries ? ` (${r.retries} retried)` : ''}, ${formatMs(r.durationMs)}.`,
   );

@@ -65,7 +65,10 @@ export function headline(report: DriftReport, counted: readonly DriftClass[]): s
   const apps = plural(report.apps.length, 'app');
   const tail = other.length > 0 ? `; ${describeCounts(report.summary, notCounted)} not counted` : '';
   if (c.length === 0) return `No drift in ${apps}${tail}.`;
-  return `Drift in ${apps}: ${describeCounts(report.summary, counted)}${tail}.`;
+  // Name how many apps drifted, not how many were read: "1 of 3 apps", or "2 apps" when every one did.
+  const drifted = new Set(c.map((i) => i.app)).size;
+  const where = drifted === report.apps.length ? apps : `${drifted} of ${apps}`;
+  return `Drift in ${where}: ${describeCounts(report.summary, counted)}${tail}.`;
 }
 
 export function hasCountedDrift(report: DriftReport, counted: readonly DriftClass[]): boolean {

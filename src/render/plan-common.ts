@@ -177,10 +177,10 @@ function itemText(i: ChangeItem, width: number, maxValue: number | undefined, sh
   return `${key} ${value}${note}`.trimEnd();
 }
 
-export function diagnosticLine(d: Diagnostic): string {
+export function diagnosticLine(d: Diagnostic, withSeverity = true): string {
   const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}${d.col !== undefined ? `:${d.col}` : ''}` : ''}: ` : '';
   const address = d.address ? ` (${d.address})` : '';
-  return `${where}${d.severity}: ${d.message}${address} [${d.code}]`;
+  return `${where}${withSeverity ? `${d.severity}: ` : ''}${d.message}${address} [${d.code}]`;
 }
 
 /** `Environment: production (state .dynoform/production.json)`, when the plan records them. */
@@ -213,6 +213,7 @@ export function stopLines(plan: Plan): string[] {
       ...stuck.map((c) => `  ${c.address} ${verbFor(c)}${c.reason ? `: ${c.reason}` : ''}`),
     );
   }
-  for (const d of plan.diagnostics) if (d.severity === 'error') out.push(`Error: ${diagnosticLine(d)}`);
+  // `Error: file:line:col: message`, not `Error: error: …`: the severity is said once.
+  for (const d of plan.diagnostics) if (d.severity === 'error') out.push(`Error: ${diagnosticLine(d, false)}`);
   return out;
 }

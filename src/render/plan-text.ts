@@ -20,6 +20,9 @@ const STYLE: Record<Action, Style> = {
   noop: 'dim',
 };
 
+/** The actions apply carries out (the rest are shown, never executed). */
+const APPLIED: ReadonlySet<Action> = new Set<Action>(['create', 'update', 'delete', 'adopt']);
+
 /** Informational notes shown before the rest are only counted. */
 export const MAX_INFO_NOTES = 10;
 
@@ -38,12 +41,20 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   if (env) out.push(paint(env, 'dim', color), '');
   const targeting = targetingLines(plan);
   if (targeting.length > 0) out.push(...targeting.map((l) => paint(l, 'yellow', color)), '');
-  const actionable = plan.changes.some((c) => c.action !== 'waiting' && c.action !== 'noop');
+  // Only changes apply will make earn Terraform's opening line; a plan of blocked or waiting ones says it has nothing to do.
+  const actionable = plan.changes.some((c) => APPLIED.has(c.action));
+  const stuck = plan.changes.some((c) => c.action === 'blocked' || c.action === 'replace-refused');
   if (isEmpty(plan)) {
     out.push(paint(NO_CHANGES, 'green', color));
   } else {
     const maxValue = opts.width !== undefined ? Math.max(24, opts.width - 30) : undefined;
-    out.push(actionable ? 'dynoform will perform the following actions:' : 'Nothing to apply now; waiting:');
+    out.push(
+      actionable
+        ? 'dynoform will perform the following actions:'
+        : stuck
+          ? 'Nothing can be applied: these changes are blocked or refused (see below).'
+          : 'Nothing to apply now; waiting:',
+    );
     for (const [app, changes] of byApp(plan)) {
       out.push('', paint(`# ${scopeTitle(app)}`, 'bold', color));
       for (const c of changes) out.push(...changeBlock(c, color, maxValue));

@@ -77,7 +77,7 @@ export async function migrateState(from: StateBackend, to: StateBackend, opts: M
         if (!continuing) {
           throw new StateError(
             'state-migrate-destination',
-            `${to.describe()} already holds a state (environment ${environmentOf(existing)}, ${Object.keys(existing.apps).length} apps): migrate only into a new or empty state`,
+            `${to.describe()} already holds a state (environment ${environmentOf(existing)}, ${Object.keys(existing.apps).length === 1 ? '1 app' : `${Object.keys(existing.apps).length} apps`}): migrate only into a new or empty state`,
           );
         }
       }

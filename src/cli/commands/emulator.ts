@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, ExitCode, type CliContext } from '../context.js';
-import { startEmulator, type EmulatorHandle } from '../../emulator/index.js';
+import { DEFAULT_CLI_PORT, startEmulator, type EmulatorHandle } from '../../emulator/index.js';
 import { collectOption } from '../options.js';
 
 interface EmulatorFlags {
@@ -46,7 +46,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .command('emulator')
     .description('Run a local Heroku Platform API emulator (offline; data in memory unless --data)')
     .option('--host <host>', 'interface to bind (the Heroku CLI only talks to 127.0.0.1 or localhost)', '127.0.0.1')
-    .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), 5000)
+    .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), DEFAULT_CLI_PORT)
     .option('--latency <ms>', 'delay every answer by this many milliseconds', integer('--latency', 0))
     .option('--jitter <ms>', 'uniform ± jitter around --latency (default: a quarter of it)', integer('--jitter', 0))
     .option('--rate-limit <n>', 'rate-limit bucket size per account (default 1200; today’s API: 4500)', integer('--rate-limit', 1))
@@ -59,8 +59,8 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nPoint clients at it, e.g.:\n' +
-        '  HEROKU_API_URL=http://127.0.0.1:5000 HEROKU_API_KEY=x dynoform plan\n' +
-        '  HEROKU_HOST=http://127.0.0.1:5000 HEROKU_API_KEY=x heroku apps\n' +
+        `  HEROKU_API_URL=http://127.0.0.1:${DEFAULT_CLI_PORT} HEROKU_API_KEY=x dynoform plan\n` +
+        `  HEROKU_HOST=http://127.0.0.1:${DEFAULT_CLI_PORT} HEROKU_API_KEY=x heroku apps\n` +
         'Test hooks (no auth, not rate-limited): GET /__emulator/stats, POST /__emulator/reset-stats.',
     )
     .action(async (flags: EmulatorFlags) => {

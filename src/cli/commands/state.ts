@@ -76,7 +76,7 @@ export function registerState(program: Command, ctx: CliContext): void {
     async (o, opts) => {
       const r = await state.migrate({ ...o, ...(opts.from !== undefined ? { from: opts.from } : {}) });
       if (r.inPlace) {
-        ctx.stdout.write(`Stamped ${r.to} with environment ${r.environment} (${r.moved.length} apps).\n`);
+        ctx.stdout.write(`Stamped ${r.to} with environment ${r.environment} (${r.moved.length} ${r.moved.length === 1 ? 'app' : 'apps'}).\n`);
       } else {
         ctx.stdout.write(`Moved ${r.moved.length} ${r.moved.length === 1 ? 'app' : 'apps'} of environment ${r.environment} from ${r.from} to ${r.to}: ${r.moved.join(', ') || '(none)'}\n`);
         if (r.left.length > 0) ctx.stdout.write(`Left in ${r.from}: ${r.left.join(', ')} (migrate them with their environment's files).\n`);

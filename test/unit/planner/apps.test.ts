@@ -54,8 +54,12 @@ describe('planner: apps', () => {
     expect(p.changes.map((c) => [c.address, c.action])).toEqual([['app.shop', 'update']]);
     const c = change(p, 'app.shop');
     expect(c.op).toMatchObject({ type: 'app.update', appId: m.live.id, name: 'shop-new' });
-    expect(c.items).toEqual([{ key: 'name', action: 'update', before: 'shop-old', after: 'shop-new', note: 'rename' }]);
+    expect(c.items).toEqual([{ key: 'name', action: 'update', before: 'shop-old', after: 'shop-new', note: 'rename: its herokuapp.com URL and git remote change' }]);
     expect(c.patch).toEqual([{ op: 'replace', path: '/name', value: 'shop-new' }]);
+    // The reviewer is told what breaks: the old URL and every clone's remote.
+    expect(p.diagnostics.filter((d) => d.code === 'app-rename').map((d) => d.message)).toEqual([
+      expect.stringMatching(/^renaming shop-old to shop-new changes its URL \(https:\/\/shop-old\.herokuapp\.com stops answering.*heroku git:remote -a shop-new/),
+    ]);
   });
 
   it('warns when the new name belongs to another app', () => {

@@ -99,7 +99,7 @@ describe('planner: config vars', () => {
     const m = managed('shop', { desired: { configMode: 'exclusive', config: { KEEP: 'k' } }, live: { vars: { KEEP: 'k', STRAY: 'x' } }, inv: { config: ownedConfig({ KEEP: 'k' }) } });
     const c = change(plan({ desired: [m.desired], live: { shop: m.live }, inventory: [m.inv] }), 'app.shop/config');
     expect(c.op).toMatchObject({ unset: ['STRAY'], set: {} });
-    expect(c.items).toEqual([{ key: 'STRAY', action: 'delete', before: '(hidden)', after: null, note: 'not declared (config_mode: exclusive)' }]);
+    expect(c.items).toEqual([{ key: 'STRAY', action: 'delete', before: '(hidden)', after: null, note: 'not declared; config_mode: exclusive deletes it' }]);
   });
 
   describe('add-on config vars are never planned', () => {
