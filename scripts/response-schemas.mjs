@@ -73,6 +73,10 @@ export const NEEDS = {
     definition: 'team-app-collaborator',
     fields: { id: 'req', 'user.email': 'req', role: 'opt-null', permissions: 'opt' },
   },
+  webhook: {
+    definition: 'app-webhook#app_webhook',
+    fields: { id: 'req', url: 'req', include: 'req', level: 'req', updated_at: 'req' },
+  },
   feature: {
     definition: 'app-feature',
     fields: { id: 'req', name: 'req', enabled: 'req', state: 'opt', description: 'opt' },
@@ -94,7 +98,9 @@ function resolve(node) {
 }
 
 function property(def, path) {
-  let node = resolve(official.definitions[def]);
+  // `app-webhook#app_webhook`: a definition whose properties live in one of its own definitions.
+  const [top, sub] = def.split('#');
+  let node = resolve(sub === undefined ? official.definitions[top] : official.definitions[top].definitions[sub]);
   for (const part of path) {
     node = resolve(node.properties?.[part] ?? (() => { throw new Error(`${def}: no property ${path.join('.')} in the official schema`); })());
   }

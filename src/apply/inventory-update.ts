@@ -7,6 +7,8 @@ import type {
   InventoryDomain,
   InventoryDrain,
   InventoryCollaborator,
+  InventoryWebhook,
+  InventoryAttachment,
 } from '../model/inventory.js';
 import type { Change, FormationUpdate } from '../model/plan.js';
 import { forgetAddress } from '../state/inventory.js';
@@ -57,6 +59,10 @@ export type AppliedEffect =
   | { type: 'team'; team: string; locked?: boolean }
   | { type: 'collaborator'; email: string; collaborator: InventoryCollaborator }
   | { type: 'collaborator-deleted'; email: string }
+  | { type: 'webhook'; url: string; webhook: InventoryWebhook }
+  | { type: 'webhook-deleted'; url: string }
+  | { type: 'attachment'; name: string; attachment: InventoryAttachment }
+  | { type: 'attachment-deleted'; name: string }
   /** Drop whatever the change's address names from state (it vanished outside dynoform). */
   | { type: 'forget' };
 
@@ -158,6 +164,24 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
     case 'collaborator':
       app.collaborators = { ...app.collaborators, [effect.email]: { ...effect.collaborator } };
       break;
+    case 'webhook':
+      app.webhooks = { ...app.webhooks, [effect.url]: { ...effect.webhook, include: [...effect.webhook.include] } };
+      break;
+    case 'webhook-deleted':
+      if (app.webhooks) {
+        const { [effect.url]: _gone, ...rest } = app.webhooks;
+        app.webhooks = rest;
+      }
+      break;
+    case 'attachment':
+      app.attachments = { ...app.attachments, [effect.name]: { ...effect.attachment } };
+      break;
+    case 'attachment-deleted':
+      if (app.attachments) {
+        const { [effect.name]: _gone, ...rest } = app.attachments;
+        app.attachments = rest;
+      }
+      break;
     case 'collaborator-deleted':
       if (app.collaborators) {
         const { [effect.email]: _gone, ...rest } = app.collaborators;
@@ -211,6 +235,8 @@ function cloneApp(a: InventoryApp): InventoryApp {
     formation: { ...a.formation },
     ...(a.features ? { features: { ...a.features } } : {}),
     ...(a.collaborators ? { collaborators: { ...a.collaborators } } : {}),
+    ...(a.webhooks ? { webhooks: { ...a.webhooks } } : {}),
+    ...(a.attachments ? { attachments: { ...a.attachments } } : {}),
     ...(a.buildpacks ? { buildpacks: [...a.buildpacks] } : {}),
   };
 }
@@ -258,6 +284,18 @@ function forget(inv: Inventory, change: Change): Inventory {
       if (k !== undefined && app.features) {
         const { [k]: _gone, ...rest } = app.features;
         app.features = rest;
+      }
+      break;
+    case 'webhook':
+      if (k !== undefined && app.webhooks) {
+        const { [k]: _gone, ...rest } = app.webhooks;
+        app.webhooks = rest;
+      }
+      break;
+    case 'attachment':
+      if (k !== undefined && app.attachments) {
+        const { [k]: _gone, ...rest } = app.attachments;
+        app.attachments = rest;
       }
       break;
     case 'drain':

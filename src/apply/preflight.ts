@@ -112,7 +112,7 @@ export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
   for (const change of plan.changes) {
     for (const ref of secretRefs(change)) {
       if (ref.value.fingerprint.startsWith(UNKEYED)) unkeyed += 1;
-      const r = resolveValue(input.desired, input.fingerprint, change, ref.value, ref.configKey);
+      const r = resolveValue(input.desired, input.fingerprint, change, ref.value, ref.configKey, ref.webhookField);
       if (!r.ok) out.push({ severity: 'error', code: r.code, message: r.message, address: change.address, ...locOf(change, ref.configKey) });
     }
     if (isDestructive(change)) {

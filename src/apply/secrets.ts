@@ -15,8 +15,10 @@ export type Resolved =
 /** Where a secret of a change comes from, for messages (never the value). */
 export interface SecretRef {
   change: Change;
-  /** Config key, or undefined for a drain URL. */
+  /** Config key, or undefined for a drain URL or a webhook's secret. */
   configKey?: string;
+  /** The webhook field the secret is for. */
+  webhookField?: 'secret' | 'authorization';
   value: Extract<PlanValue, { kind: 'secret' }>;
 }
 
@@ -30,6 +32,12 @@ export function secretRefs(change: Change): SecretRef[] {
     }
   } else if ((op.type === 'drain.create' || op.type === 'drain.adopt') && op.url.kind === 'secret') {
     out.push({ change, value: op.url });
+  } else if (op.type === 'webhook.create' || op.type === 'webhook.update' || op.type === 'webhook.adopt') {
+    for (const f of ['secret', 'authorization'] as const) {
+      const v = op[f];
+      // A secret that is not sent is not needed: it is only recorded again as it was.
+      if (v?.kind === 'secret' && (op.type === 'webhook.create' || op.send.includes(f))) out.push({ change, webhookField: f, value: v });
+    }
   }
   return out;
 }
@@ -62,9 +70,11 @@ export function resolveValue(
   change: Change,
   value: PlanValue,
   configKey?: string,
+  webhookField?: 'secret' | 'authorization',
 ): Resolved {
   if (value.kind === 'literal') return { ok: true, value: value.value, secret: false };
   const app = desired.apps[change.app];
+  if (webhookField !== undefined) return resolveWebhookSecret(app, fingerprint, change, value, webhookField);
   const where = configKey !== undefined ? `${change.address} key ${configKey}` : change.address;
   if (configKey !== undefined) {
     const declared = app?.config[configKey];
@@ -101,4 +111,26 @@ export function resolveValue(
       ? `${where}: no declared drain URL matches the one the plan was made with (it is built from ${envText(value.envRefs)}); set it back or run plan again`
       : `${where}: the plan creates a drain from ${envText(value.envRefs)}, but the configuration no longer declares it; run plan again`,
   };
+}
+
+/** A webhook's secret or authorization: the declared webhook of the same URL, its value checked against the plan's fingerprint. */
+function resolveWebhookSecret(
+  app: DesiredState['apps'][string] | undefined,
+  fingerprint: Fingerprinter,
+  change: Change,
+  value: Extract<PlanValue, { kind: 'secret' }>,
+  field: 'secret' | 'authorization',
+): Resolved {
+  const where = `${change.address} ${field}`;
+  const url = 'url' in change.op ? change.op.url : undefined;
+  const declared = (app?.webhooks ?? []).find((w) => w.url === url)?.[field];
+  if (!declared) {
+    return { ok: false, code: 'secret-missing', message: `${where}: the plan sends a ${field} from ${envText(value.envRefs)}, but the configuration no longer declares it; run plan again` };
+  }
+  const cmp = fingerprint.compare(declared.value, true, value.fingerprint);
+  if (cmp === 'unknown' && !value.fingerprint.startsWith(UNKEYED)) return otherKey(where);
+  if (cmp === 'different') {
+    return { ok: false, code: 'secret-mismatch', message: `${where}: the value of ${envText(declared.envRefs ?? value.envRefs)} differs from the one the plan was made with; set it back or run plan again` };
+  }
+  return { ok: true, value: declared.value, secret: true };
 }

@@ -9,6 +9,8 @@ import type {
   DesiredDomain,
   DesiredDrain,
   DesiredFormation,
+  DesiredAttachment,
+  DesiredWebhook,
 } from '../model/desired.js';
 import { formatAddress } from '../util/address.js';
 import { Code } from './codes.js';
@@ -38,7 +40,7 @@ export interface BuildOptions {
 const q = (s: unknown): string => JSON.stringify(s);
 
 /** The fields whose positions the drift reporter annotates. */
-const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features', 'team', 'locked', 'collaborators'];
+const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features', 'team', 'locked', 'collaborators', 'webhooks', 'attachments'];
 
 function str(n: PNode | undefined): string | undefined {
   return n && n.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
@@ -130,6 +132,10 @@ export class AppBuilder {
     }
     const collaborators = e.get('collaborators')?.node;
     if (collaborators && collaborators.kind === 'seq') desired.collaborators = this.collaborators(key, collaborators, team !== undefined, spoiled);
+    const webhooks = e.get('webhooks')?.node;
+    if (webhooks && webhooks.kind === 'seq') desired.webhooks = this.webhooks(key, webhooks, spoiled);
+    const attachments = e.get('attachments')?.node;
+    if (attachments && attachments.kind === 'map') desired.attachments = this.attachments(key, attachments, desired.addons, spoiled);
     return desired;
   }
 
@@ -346,6 +352,99 @@ export class AppBuilder {
     return out;
   }
 
+  /**
+   * Webhooks by URL. The URL is the identity and is shown in plans, so it
+   * takes no `${…}` and no credentials; secret and authorization take
+   * nothing but `${env:…}`, so that neither can be committed to Git.
+   */
+  private webhooks(app: string, node: PSeq, spoiled: Spoiled): DesiredWebhook[] {
+    const out: DesiredWebhook[] = [];
+    const seen = new Map<string, SourceLocation>();
+    node.items.forEach((item, i) => {
+      if (spoiled('webhooks', String(i)) || item.kind !== 'map') return;
+      const loc = nodeLoc(item);
+      const f = item.entries;
+      const url = str(f.get('url')?.node) ?? '';
+      const address = formatAddress(app, 'webhook', url);
+      const urlLoc = f.get('url') ? entryLoc(f.get('url')!) : loc;
+      if (url.includes('${')) {
+        this.report('error', Code.invalidWebhookUrl, `webhooks entry ${i + 1}: url cannot use \${…}: it is the webhook's identity and is shown in plans; put credentials in authorization: \${env:NAME}`, urlLoc, { address: formatAddress(app) });
+        return;
+      }
+      if (!validWebhookUrl(url)) {
+        this.report('error', Code.invalidWebhookUrl, `webhooks entry ${i + 1}: ${q(maskUrlUserinfo(url))} is not a valid https:// URL without credentials (put those in authorization: \${env:NAME})`, urlLoc, { address: formatAddress(app) });
+        return;
+      }
+      const include = [...new Set((f.get('include')?.node.kind === 'seq' ? (f.get('include')!.node as PSeq).items : []).map((x) => str(x) ?? ''))].sort();
+      const wh: DesiredWebhook = { url, include, level: str(f.get('level')?.node) === 'sync' ? 'sync' : 'notify', loc };
+      for (const field of ['secret', 'authorization'] as const) {
+        const fe = f.get(field);
+        if (!fe) continue;
+        const v = this.envOnly(fe, `webhook ${url} ${field}`, address);
+        if (v) wh[field] = v;
+      }
+      const first = seen.get(url);
+      if (first) {
+        this.report('error', Code.duplicateWebhook, `webhooks entry ${i + 1} has the same URL as the one at line ${first.line}: a URL is one webhook`, urlLoc, { address, related: [first] });
+        return;
+      }
+      seen.set(url, loc);
+      out.push(wh);
+    });
+    return out;
+  }
+
+  /** A secret field: exactly `${env:NAME}` (or `${env:NAME:-default}`), never a literal. */
+  private envOnly(fe: PEntry, what: string, address: string): DesiredConfigValue | undefined {
+    const loc = entryLoc(fe);
+    const raw = str(fe.node) ?? '';
+    const r = interpolate(raw, this.opts.env);
+    if (r.envRefs.length === 0) {
+      this.report('error', Code.secretLiteral, `${what} is a literal: it is a secret, so it must come from \${env:NAME} (a literal would be committed to Git)`, loc, { address });
+      return undefined;
+    }
+    this.checkInterpolation(r, what, loc, address);
+    const v: DesiredConfigValue = { value: r.value, secret: true, envRefs: r.envRefs, loc };
+    if (r.parts.length > 0) v.secretParts = r.parts;
+    if (r.missing.length + r.empty.length > 0) v.missingEnvRefs = [...r.missing, ...r.empty];
+    return v;
+  }
+
+  /**
+   * Attachments of another app's add-on, keyed by attachment name. Whether
+   * the named app and add-on exist is checked across the whole set
+   * (crossAppChecks), since the owner may be declared in another file.
+   */
+  private attachments(app: string, node: PMap, ownAddons: Record<string, DesiredAddon>, spoiled: Spoiled): Record<string, DesiredAttachment> {
+    const out: Record<string, DesiredAttachment> = {};
+    const ownNames = new Map(Object.values(ownAddons).filter((a) => a.as !== undefined).map((a) => [a.as!, a]));
+    for (const ae of node.entries.values()) {
+      if (spoiled('attachments', ae.key)) continue;
+      const loc = entryLoc(ae);
+      const name = ae.key.toUpperCase();
+      const address = formatAddress(app, 'attachment', name);
+      const ref = str(ae.node.kind === 'map' ? ae.node.entries.get('addon')?.node : ae.node) ?? '';
+      const slash = ref.indexOf('/');
+      const owner = ref.slice(0, slash);
+      const addon = ref.slice(slash + 1);
+      if (out[name]) {
+        this.report('error', Code.duplicateAttachment, `attachment name ${name} is listed twice (${q(ae.key)} and another spelling of it)`, loc, { address });
+        continue;
+      }
+      const own = ownNames.get(name);
+      if (own) {
+        this.report('error', Code.duplicateAttachment, `attachment name ${name} is already used by this app's add-on ${q(own.key)}${own.loc ? ` (at line ${own.loc.line})` : ''}: attachment names must be unique in an app`, loc, { address });
+        continue;
+      }
+      if (owner === app) {
+        this.report('error', Code.attachmentOwnAddon, `attachment ${name} names this app's own add-on ${q(addon)}: use \`as:\` on the add-on instead (attachments: is for another app's add-on)`, loc, { address });
+        continue;
+      }
+      out[name] = { name, app: owner, addon, loc };
+    }
+    return out;
+  }
+
   private features(node: PMap, spoiled: Spoiled): Record<string, { enabled: boolean; loc: SourceLocation }> {
     const out: Record<string, { enabled: boolean; loc: SourceLocation }> = {};
     for (const fe of node.entries.values()) {
@@ -390,6 +489,17 @@ export class AppBuilder {
     });
     return out;
   }
+}
+
+function validWebhookUrl(value: string): boolean {
+  if (value.trim() !== value || /\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '';
 }
 
 function validDrainUrl(value: string): boolean {

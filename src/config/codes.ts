@@ -67,6 +67,13 @@ export const Code = {
   undeclaredCouplingApp: 'undeclared-coupling-app',
   duplicateCoupling: 'duplicate-coupling',
   duplicateCollaborator: 'duplicate-collaborator',
+  duplicateWebhook: 'duplicate-webhook',
+  invalidWebhookUrl: 'invalid-webhook-url',
+  /** A secret field (webhook secret or authorization) written as a literal. */
+  secretLiteral: 'secret-literal',
+  attachmentOwnAddon: 'attachment-own-addon',
+  /** An attachment naming an app or add-on the set does not declare. */
+  undeclaredAttachmentAddon: 'undeclared-attachment-addon',
   teamOnly: 'team-only',
   conflictingDefaults: 'conflicting-defaults',
   missingEnv: 'missing-env',

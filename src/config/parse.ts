@@ -181,6 +181,25 @@ function crossAppChecks(apps: DesiredApp[], diagnostics: Diagnostic[]): void {
       } else addonNames.set(a.name, { app: app.key, ...(a.loc ? { loc: a.loc } : {}) });
     }
   }
+  const byKey = new Map(apps.map((a) => [a.key, a]));
+  for (const app of apps) {
+    for (const att of Object.values(app.attachments ?? {})) {
+      const owner = byKey.get(att.app);
+      const problem = !owner
+        ? `app ${JSON.stringify(att.app)} is not declared in these files (an attachment names the owning app by its key under apps:, in the same environment)`
+        : !owner.addons[att.addon]
+          ? `app ${JSON.stringify(att.app)} declares no add-on ${JSON.stringify(att.addon)}${Object.keys(owner.addons).length > 0 ? ` (it has ${Object.keys(owner.addons).sort().join(', ')})` : ''}`
+          : undefined;
+      if (problem === undefined) continue;
+      diagnostics.push({
+        severity: 'error',
+        code: Code.undeclaredAttachmentAddon,
+        message: `attachment ${att.name} of app ${JSON.stringify(app.key)} names ${att.app}/${att.addon}, but ${problem}`,
+        ...(att.loc ?? {}),
+        address: formatAddress(app.key, 'attachment', att.name),
+      });
+    }
+  }
 }
 
 /** Problems listed per file; past that, one line says how many more there are. */

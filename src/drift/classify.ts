@@ -16,8 +16,10 @@ import { classifyFeatures } from './features.js';
 import { classifyPipelines } from './pipelines.js';
 import { classifyTeam } from './team.js';
 import { classifyCollaborators } from './collaborators.js';
+import { classifyWebhooks } from './webhooks.js';
+import { classifyAttachments } from './attachments.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'pipeline', 'coupling'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -51,6 +53,8 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyFeatures(scope);
     classifyTeam(scope);
     classifyCollaborators(scope);
+    classifyWebhooks(scope);
+    classifyAttachments(scope);
   }
 
   items.push(...classifyPipelines(desired, live, inventory));

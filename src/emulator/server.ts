@@ -335,6 +335,7 @@ export class HttpLayer {
       Object.assign(headers, ranged.headers);
     } else {
       body = result.body;
+      if (result.headers) Object.assign(headers, result.headers);
     }
     const text = JSON.stringify(body);
     headers.ETag = etagOf(text);

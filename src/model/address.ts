@@ -3,7 +3,8 @@
  * `app.shop/addon.db`, `app.shop/formation.web`,
  * `app.shop/domain.www.example.com`, `app.shop/drain.<masked url>`,
  * `app.shop/buildpacks` (the whole ordered list), `app.shop/feature.preboot`,
- * `app.shop/team` (owner and `locked`), `app.shop/collaborator.ann@example.com`.
+ * `app.shop/team` (owner and `locked`), `app.shop/collaborator.ann@example.com`,
+ * `app.shop/webhook.https://hooks.example.com/h`, `app.shop/attachment.SHOP_DB`.
  * A drain's URL may carry credentials, so its address always uses the URL
  * with userinfo replaced by `***`.
  * Top-level sections have their own roots: `pipeline.shop`,
@@ -11,10 +12,10 @@
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'pipeline' | 'coupling';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling';
 
 /** The kinds that live inside an app. */
-export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator';
+export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment';
 
 export interface ParsedAddress {
   app: string;

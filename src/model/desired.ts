@@ -75,6 +75,33 @@ export interface DesiredCollaborator {
   loc?: SourceLocation;
 }
 
+/**
+ * An app webhook, identified by its URL (a literal: it is shown in plans).
+ * `secret` and `authorization` come from `${env:…}` only: the API never
+ * returns them, so state keeps their keyed fingerprints.
+ */
+export interface DesiredWebhook {
+  url: string;
+  /** Entity names, sorted and unique (`api:release`, `dyno`…). */
+  include: string[];
+  level: 'notify' | 'sync';
+  secret?: DesiredConfigValue;
+  authorization?: DesiredConfigValue;
+  loc?: SourceLocation;
+}
+
+/**
+ * An attachment of an add-on another app of the same environment declares:
+ * `app` and `addon` are that app's YAML key and add-on key.
+ */
+export interface DesiredAttachment {
+  /** Attachment name on this app (upper-case): its config var prefix and its identity. */
+  name: string;
+  app: string;
+  addon: string;
+  loc?: SourceLocation;
+}
+
 export type ConfigMode = 'merge' | 'exclusive';
 
 export interface DesiredApp {
@@ -106,6 +133,10 @@ export interface DesiredApp {
   locked?: boolean;
   /** Collaborators by e-mail; undefined = not managed. */
   collaborators?: DesiredCollaborator[];
+  /** App webhooks by URL; undefined = not managed. */
+  webhooks?: DesiredWebhook[];
+  /** Attachments of other apps' add-ons, by attachment name; undefined = none managed. */
+  attachments?: Record<string, DesiredAttachment>;
   /** Where the app is declared (the `name:` key under `apps:`). */
   loc?: SourceLocation;
   /** Locations of individual fields, keyed by field path, e.g. `region`, `stack`, `maintenance`, `config`, `addons`. */

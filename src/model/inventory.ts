@@ -67,6 +67,30 @@ export interface InventoryApp {
   locked?: boolean;
   /** Collaborators dynoform added or adopted, by lower-cased e-mail. */
   collaborators?: Record<string, InventoryCollaborator>;
+  /** Webhooks dynoform created or adopted, by URL. */
+  webhooks?: Record<string, InventoryWebhook>;
+  /** Attachments of other apps' add-ons dynoform made or adopted, by attachment name. */
+  attachments?: Record<string, InventoryAttachment>;
+}
+
+export interface InventoryWebhook {
+  id: string;
+  /** What dynoform last applied (sorted), so that drift tells an outside edit from a pending one. */
+  include: string[];
+  level: string;
+  /** Keyed fingerprints of the secret and authorization last sent; absent = none sent. */
+  secret?: string;
+  authorization?: string;
+  /** `updated_at` after dynoform's last write: a later one means someone else wrote (perhaps the secret). */
+  updatedAt: string;
+}
+
+export interface InventoryAttachment {
+  id: string;
+  /** The add-on attached, and the owning app's YAML key and add-on key it was declared by. */
+  addonId: string;
+  app: string;
+  addon: string;
 }
 
 export interface InventoryCollaborator {

@@ -109,6 +109,19 @@ export interface LiveApp {
   lockedEtag?: string;
   /** Read only when the app declares collaborators or state owns some. */
   collaborators?: LiveCollaborator[];
+  /** Read only when the app declares webhooks or state owns some. */
+  webhooks?: LiveWebhook[];
+}
+
+/** An app webhook as the API shows it: never its secret or authorization. */
+export interface LiveWebhook {
+  id: string;
+  url: string;
+  /** Sorted. */
+  include: string[];
+  level: string;
+  /** Moves on every write, including one that changed only the secret or authorization. */
+  updatedAt: string;
 }
 
 export interface LiveCollaborator {

@@ -106,6 +106,36 @@ export type Operation =
   | { type: 'collaborator.update'; collaboratorId: string; email: string; permissions?: string[]; livePermissions?: string[] }
   | { type: 'collaborator.adopt'; collaboratorId: string; email: string; permissions?: string[]; livePermissions?: string[] }
   | { type: 'collaborator.delete'; collaboratorId: string; email: string }
+  /**
+   * A webhook by URL. `secret` and `authorization` are fingerprints only
+   * (apply takes the values from the YAML). On update and adopt, `send`
+   * lists the fields to PATCH (none: only state learns); a secret not sent
+   * keeps the fingerprint state has.
+   */
+  | { type: 'webhook.create'; url: string; include: string[]; level: string; secret?: PlanValue; authorization?: PlanValue }
+  | {
+      type: 'webhook.update' | 'webhook.adopt';
+      webhookId: string;
+      url: string;
+      include: string[];
+      level: string;
+      secret?: PlanValue;
+      authorization?: PlanValue;
+      send: Array<'url' | 'include' | 'level' | 'secret' | 'authorization'>;
+      /** The live `updated_at` the plan saw: recorded as it is when nothing is sent. */
+      updatedAt: string;
+    }
+  | { type: 'webhook.delete'; webhookId: string; url: string }
+  /**
+   * Attaches another app's add-on: `addonId` when it existed at plan time,
+   * else apply finds it in state under the owner's app and add-on keys (it
+   * was created earlier in the same apply).
+   */
+  | { type: 'attachment.create'; name: string; owner: { app: string; addon: string }; addonId?: string }
+  /** Takes ownership of a live attachment of the declared add-on (no request). */
+  | { type: 'attachment.adopt'; name: string; attachmentId: string; owner: { app: string; addon: string }; addonId: string }
+  /** Detaches: the add-on itself is never deleted. */
+  | { type: 'attachment.delete'; name: string; attachmentId: string }
   /** PATCH of one feature; `send: false` only records an already-equal feature as owned. */
   | { type: 'feature.set'; name: string; enabled: boolean; send: boolean }
   /** `protect` is the declared consent to deletion, recorded in state only. `owner` is set when the YAML names a team. */

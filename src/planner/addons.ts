@@ -30,7 +30,11 @@ function attachmentNames(addon: LiveAddon, appId: string): string[] {
 export function planAddons(scope: AppScope): StagedChange[] {
   const { key: app, desired, live, inv } = scope;
   const out: StagedChange[] = [];
-  const liveAddons = (live?.addons ?? []).filter((a) => a.state !== 'deprovisioned');
+  // Another app's add-on attached here under a name `attachments:` declares or state owns is that kind's, not this one's.
+  const shared = new Set([...Object.keys(desired.attachments ?? {}), ...Object.keys(inv?.attachments ?? {})]);
+  const liveAddons = (live?.addons ?? []).filter(
+    (a) => a.state !== 'deprovisioned' && !(live && a.appId !== live.id && a.attachments.some((at) => at.appId === live.id && shared.has(at.name))),
+  );
   const byId = new Map(liveAddons.map((a) => [a.id, a]));
   const owned = inv?.addons ?? {};
   const claimed = new Set<string>();

@@ -11,6 +11,8 @@ import { planBuildpacks } from './buildpacks.js';
 import { planFeatures } from './features.js';
 import { planTeam } from './team.js';
 import { planCollaborators } from './collaborators.js';
+import { planWebhooks } from './webhooks.js';
+import { blockSharedAddonDeletes, planAttachments } from './attachments.js';
 import { planFormation } from './formation.js';
 import { planPipelines } from './pipelines.js';
 import { foreignById, foreignDeclared, foreignUndeclared, massDestroyGuards } from './environment.js';
@@ -43,6 +45,7 @@ export function createPlan(input: PlannerInput): Plan {
 
   const foreign = foreignById(input.foreign);
   const changes: Change[] = [];
+  const childrenPlanned: string[] = [];
   for (const key of keys) {
     const d = desired.apps[key];
     const invApp = inventory.apps[key];
@@ -56,6 +59,7 @@ export function createPlan(input: PlannerInput): Plan {
       const res = resolveDeclaredApp(d, live, invApp, diagnostics);
       staged = res.change ? [res.change] : [];
       if (res.planChildren) {
+        childrenPlanned.push(key);
         const scope: AppScope = {
           key,
           desired: d,
@@ -70,11 +74,14 @@ export function createPlan(input: PlannerInput): Plan {
         if (config) staged.push(config);
         const formation = planFormation(scope);
         if (formation) staged.push(formation);
-        staged.push(...planDomains(scope), ...planDrains(scope), ...planBuildpacks(scope), ...planFeatures(scope));
+        staged.push(...planDomains(scope), ...planDrains(scope), ...planBuildpacks(scope), ...planFeatures(scope), ...planWebhooks(scope));
       }
     }
     changes.push(...wire(staged));
   }
+  // Attachments cross apps: they wait for the owner's add-on, wherever it is declared.
+  changes.push(...planAttachments({ desired, live, inventory, keys: childrenPlanned, changes: new Map(changes.map((c) => [c.id, c])), diagnostics }));
+  blockSharedAddonDeletes(changes, live);
   if (live.pipelines && !targets) {
     const appChanges = new Map(changes.map((c) => [c.id, c]));
     changes.push(...planPipelines({ desired, live: live.pipelines, inventory, appIds: live.appIds, appChanges, diagnostics }));
@@ -109,7 +116,7 @@ export function createPlan(input: PlannerInput): Plan {
   if (!input.fingerprint.keyed) {
     const secrets = keys.filter((k) => {
       const d = desired.apps[k];
-      return d && (Object.values(d.config).some((v) => v.secret) || d.drains.some((x) => x.secret));
+      return d && (Object.values(d.config).some((v) => v.secret) || d.drains.some((x) => x.secret) || (d.webhooks ?? []).some((w) => w.secret || w.authorization));
     });
     if (secrets.length > 0) {
       diagnostics.push({

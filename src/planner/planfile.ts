@@ -76,7 +76,7 @@ function isObject(v: unknown): v is Obj {
 }
 
 const ACTIONS = new Set(['create', 'update', 'delete', 'adopt', 'replace-refused', 'blocked', 'waiting', 'noop']);
-const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'pipeline', 'coupling']);
+const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling']);
 const OPS = new Set([
   'app.create',
   'app.update',
@@ -110,6 +110,13 @@ const OPS = new Set([
   'collaborator.update',
   'collaborator.adopt',
   'collaborator.delete',
+  'webhook.create',
+  'webhook.update',
+  'webhook.adopt',
+  'webhook.delete',
+  'attachment.create',
+  'attachment.adopt',
+  'attachment.delete',
   'state.forget',
   'none',
 ]);

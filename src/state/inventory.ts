@@ -23,7 +23,7 @@ export function cloneInventory(inv: Inventory): Inventory {
 /** Order of the kinds inside an app in `listAddresses`. */
 type RecordKind = Exclude<AppChildKind, 'buildpacks' | 'team'>;
 
-const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature', 'collaborator'];
+const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature', 'collaborator', 'webhook', 'attachment'];
 
 function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
   switch (kind) {
@@ -39,6 +39,10 @@ function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
       return Object.keys(app.features ?? {}).sort();
     case 'collaborator':
       return Object.keys(app.collaborators ?? {}).sort();
+    case 'webhook':
+      return Object.keys(app.webhooks ?? {}).sort();
+    case 'attachment':
+      return Object.keys(app.attachments ?? {}).sort();
     case 'buildpacks':
     case 'team':
       // One object each: the address has no key.
@@ -126,6 +130,10 @@ function recordOf(app: InventoryApp, kind: RecordKind): Record<string, unknown> 
   switch (kind) {
     case 'collaborator':
       return app.collaborators ?? {};
+    case 'webhook':
+      return app.webhooks ?? {};
+    case 'attachment':
+      return app.attachments ?? {};
     case 'feature':
       return app.features ?? {};
     case 'config':
@@ -323,6 +331,25 @@ function checkApp(app: Record<string, unknown>): string | undefined {
     for (const [k, c] of Object.entries(app.collaborators)) {
       if (!isObject(c) || typeof c.id !== 'string') return `collaborators.${k}.id: must be a string`;
       if (c.permissions !== undefined && !(Array.isArray(c.permissions) && c.permissions.every((x) => typeof x === 'string'))) return `collaborators.${k}.permissions: must be a list of strings`;
+    }
+  }
+  if (app.webhooks !== undefined) {
+    if (!isObject(app.webhooks)) return 'webhooks: must be an object';
+    for (const [k, w] of Object.entries(app.webhooks)) {
+      if (!isObject(w)) return `webhooks.${k}: must be an object`;
+      for (const f of ['id', 'level', 'updatedAt'] as const) if (typeof w[f] !== 'string') return `webhooks.${k}.${f}: must be a string`;
+      if (!(Array.isArray(w.include) && w.include.every((x) => typeof x === 'string'))) return `webhooks.${k}.include: must be a list of strings`;
+      for (const f of ['secret', 'authorization'] as const) {
+        // Only a keyed or unkeyed secret fingerprint: a literal one would be a plain hash of the secret.
+        if (w[f] !== undefined && !(isFingerprint(w[f]) && !(w[f] as string).startsWith(LITERAL_PREFIX))) return `webhooks.${k}.${f}: must be a secret fingerprint`;
+      }
+    }
+  }
+  if (app.attachments !== undefined) {
+    if (!isObject(app.attachments)) return 'attachments: must be an object';
+    for (const [k, a] of Object.entries(app.attachments)) {
+      if (!isObject(a)) return `attachments.${k}: must be an object`;
+      for (const f of ['id', 'addonId', 'app', 'addon'] as const) if (typeof a[f] !== 'string') return `attachments.${k}.${f}: must be a string`;
     }
   }
   if (app.features !== undefined) {

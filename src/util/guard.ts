@@ -60,3 +60,12 @@ export function formationGuard(items: ReadonlyArray<{ type: string; quantity: nu
   const canonical = JSON.stringify(items.map((f) => [f.type, f.quantity, f.size.toLowerCase()]).sort());
   return 'g1:' + createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
+
+/** `updated_at` is in: it is the only trace of an outside write to the secret or authorization. */
+export function webhookGuard(w: { id: string; url: string; include: readonly string[]; level: string; updatedAt: string }): string {
+  return digest({ id: w.id, url: w.url, include: [...w.include].sort().join(','), level: w.level, updatedAt: w.updatedAt });
+}
+
+export function attachmentGuard(a: { id: string; name: string; appId: string; addonId: string }): string {
+  return digest({ id: a.id, name: a.name, appId: a.appId, addonId: a.addonId });
+}

@@ -129,7 +129,8 @@ function escapeRegExp(s: string): string {
 export function desiredSecrets(desired: DesiredState): string[] {
   const out: string[] = [];
   for (const app of Object.values(desired.apps)) {
-    for (const v of [...Object.values(app.config), ...app.drains.map((d) => ({ value: d.url, secret: d.secret, secretParts: d.secretParts }))]) {
+    const hooks = (app.webhooks ?? []).flatMap((w) => [w.secret, w.authorization].filter((x) => x !== undefined));
+    for (const v of [...Object.values(app.config), ...hooks, ...app.drains.map((d) => ({ value: d.url, secret: d.secret, secretParts: d.secretParts }))]) {
       if (!v.secret) continue;
       out.push(v.value, ...(v.secretParts ?? []));
     }

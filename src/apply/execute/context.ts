@@ -58,8 +58,8 @@ export function appIdOf(ctx: ExecContext, change: Change): string {
 }
 
 /** A plan value to send: literal as planned, secret re-resolved from the YAML and checked against its fingerprint. */
-export function valueOf(ctx: ExecContext, change: Change, value: PlanValue, configKey?: string): { value: string; secret: boolean } {
-  const r = resolveValue(ctx.desired, ctx.fingerprint, change, value, configKey);
+export function valueOf(ctx: ExecContext, change: Change, value: PlanValue, configKey?: string, webhookField?: 'secret' | 'authorization'): { value: string; secret: boolean } {
+  const r = resolveValue(ctx.desired, ctx.fingerprint, change, value, configKey, webhookField);
   if (!r.ok) throw new ChangeError(r.code, r.message);
   return { value: r.value, secret: r.secret };
 }

@@ -11,6 +11,8 @@ import { executeFeature } from './feature.js';
 import { executeCoupling, executePipeline } from './pipeline.js';
 import { executeTeam } from './team.js';
 import { executeCollaborator } from './collaborator.js';
+import { executeWebhook } from './webhook.js';
+import { executeAttachment } from './attachment.js';
 
 /** Runs one planned operation against the API; returns what the state must record. */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ExecSuccess> {
@@ -60,6 +62,15 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
     case 'collaborator.adopt':
     case 'collaborator.delete':
       return executeCollaborator(ctx, change, op);
+    case 'webhook.create':
+    case 'webhook.update':
+    case 'webhook.adopt':
+    case 'webhook.delete':
+      return executeWebhook(ctx, change, op);
+    case 'attachment.create':
+    case 'attachment.adopt':
+    case 'attachment.delete':
+      return executeAttachment(ctx, change, op);
     case 'state.forget':
       return { releases: 0, effect: { type: 'forget' } };
     case 'none':
@@ -69,8 +80,8 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
 
 /**
  * Finds the guarded changes whose ETag our own earlier changes in this run
- * will invalidate (see rebase.ts): config vars after an add-on is attached,
- * detached or re-planned; formation after the app is renamed.
+ * will invalidate (see rebase.ts): config vars after an add-on is attached
+ * (its own, or another app's through an attachment), detached or re-planned; formation after the app is renamed.
  */
 export function registerRebases(ctx: ExecContext, changes: readonly Change[]): void {
   for (const c of changes) {
@@ -78,7 +89,13 @@ export function registerRebases(ctx: ExecContext, changes: readonly Change[]): v
     const siblings = changes.filter((d) => d.app === c.app && d !== c);
     if (c.op.type === 'config.patch') {
       const disturbers = siblings.filter(
-        (d) => d.op.type === 'addon.create' || d.op.type === 'addon.delete' || d.op.type === 'addon.update' || (d.op.type === 'addon.adopt' && d.op.livePlan !== undefined),
+        (d) =>
+          d.op.type === 'addon.create' ||
+          d.op.type === 'addon.delete' ||
+          d.op.type === 'addon.update' ||
+          (d.op.type === 'addon.adopt' && d.op.livePlan !== undefined) ||
+          d.op.type === 'attachment.create' ||
+          d.op.type === 'attachment.delete',
       );
       ctx.rebases.register(c, disturbers, configRebase(ctx, c, c.op));
     } else if (c.op.type === 'formation.batch') {

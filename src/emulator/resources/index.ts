@@ -7,6 +7,7 @@ import { resumeProvisioning } from './addons/rules.js';
 import { addonRoutes } from './addons/routes.js';
 import { appRoutes } from './apps/routes.js';
 import { appFeatureRoutes } from './app-features/routes.js';
+import { webhookRoutes } from './app-webhooks/routes.js';
 import { buildpackRoutes } from './buildpack-installations/routes.js';
 import { collaboratorRoutes } from './collaborators/routes.js';
 import { teamAppRoutes } from './team-apps/routes.js';
@@ -31,6 +32,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...catalogueRoutes,
   ...appRoutes,
   ...appFeatureRoutes,
+  ...webhookRoutes,
   ...acmRoutes,
   ...buildpackRoutes,
   // /teams/apps/… before /teams/{team}/…: an app may be called `members`.

@@ -26,7 +26,8 @@ export interface Ctx {
 export type Json = Record<string, unknown>;
 
 export type Result =
-  | { status: number; body: unknown }
+  /** `headers`: extra response headers (e.g. `Heroku-Webhook-Secret` on a webhook created without a secret). */
+  | { status: number; body: unknown; headers?: Record<string, string> }
   /** A list: the HTTP layer sorts and pages it by `Range`. `ranges[0]` is the default sort field. */
   | { status: 200; list: Json[]; ranges: readonly string[] };
 

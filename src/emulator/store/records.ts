@@ -165,6 +165,19 @@ export interface DrainRecord {
   updatedAt: string;
 }
 
+/** An app webhook; `secret` and `authorization` are kept but never rendered, as on Heroku. */
+export interface WebhookRecord {
+  id: string;
+  appId: string;
+  url: string;
+  include: string[];
+  level: 'notify' | 'sync';
+  secret: string;
+  authorization: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export type TeamRole = 'admin' | 'member' | 'viewer' | 'collaborator';
 
 export interface TeamRecord {
@@ -246,4 +259,6 @@ export interface StoreSnapshot {
   couplings?: CouplingRecord[];
   /** Absent in data files written before certificates existed. */
   sniEndpoints?: SniEndpointRecord[];
+  /** Absent in data files written before webhooks existed. */
+  webhooks?: WebhookRecord[];
 }

@@ -15,10 +15,11 @@ import type {
   TeamMemberRecord,
   CollaboratorRecord,
   SniEndpointRecord,
+  WebhookRecord,
 } from './records.js';
 
 /** The persisted collections, by their name in the snapshot. */
-export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators', 'pipelines', 'couplings', 'sniEndpoints'] as const;
+export const COLLECTIONS = ['accounts', 'apps', 'releases', 'slugs', 'formations', 'addons', 'attachments', 'domains', 'drains', 'teams', 'teamMembers', 'collaborators', 'pipelines', 'couplings', 'sniEndpoints', 'webhooks'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 /**
@@ -69,6 +70,7 @@ export class Store {
   readonly pipelines = new TrackedMap<PipelineRecord>();
   readonly couplings = new TrackedMap<CouplingRecord>();
   readonly sniEndpoints = new TrackedMap<SniEndpointRecord>();
+  readonly webhooks = new TrackedMap<WebhookRecord>();
 
   collection(name: Collection): TrackedMap<{ id: string }> {
     return this[name] as TrackedMap<{ id: string }>;
@@ -121,7 +123,8 @@ export class Store {
       this.collaborators.size +
       this.pipelines.size +
       this.couplings.size +
-      this.sniEndpoints.size
+      this.sniEndpoints.size +
+      this.webhooks.size
     );
   }
 
@@ -145,6 +148,7 @@ export class Store {
       pipelines: [...this.pipelines.values()],
       couplings: [...this.couplings.values()],
       sniEndpoints: [...this.sniEndpoints.values()],
+      webhooks: [...this.webhooks.values()],
     };
   }
 
@@ -171,6 +175,7 @@ export class Store {
     fill(store.pipelines, s.pipelines);
     fill(store.couplings, s.couplings);
     fill(store.sniEndpoints, s.sniEndpoints);
+    fill(store.webhooks, s.webhooks);
     store.clearDirty();
     return store;
   }

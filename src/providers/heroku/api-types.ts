@@ -104,3 +104,13 @@ export interface ApiCollaborator {
   role?: string | null;
   permissions?: Array<{ name: string }>;
 }
+
+/** `app-webhook`: the API never returns `secret` or `authorization`. */
+export interface ApiWebhook {
+  id: string;
+  url: string;
+  include: string[];
+  level: string;
+  created_at?: string;
+  updated_at: string;
+}

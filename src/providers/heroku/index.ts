@@ -19,4 +19,5 @@ export * as domains from './domains.js';
 export * as drains from './drains.js';
 export * as buildpacks from './buildpacks.js';
 export * as features from './features.js';
+export * as webhooks from './webhooks.js';
 export { readLiveState, addonConfigVarsFor, type ReadLiveOptions } from './live.js';

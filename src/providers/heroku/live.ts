@@ -12,6 +12,7 @@ import { listBuildpacks } from './buildpacks.js';
 import { listFeatures } from './features.js';
 import { listCouplings, listPipelines, listTeamIds } from './pipelines.js';
 import { getTeamApp, listCollaborators } from './teams.js';
+import { listWebhooks } from './webhooks.js';
 
 export interface ReadLiveOptions {
   /** Only these app keys are read in full (plan --target); default all declared apps. */
@@ -22,7 +23,7 @@ export interface ReadLiveOptions {
   /** The caller has just read the (free) rate limit: do not read it again. */
   primed?: boolean;
   /** Read these kinds of every app, declared or not (import: it writes what it finds). */
-  everyApp?: ReadonlyArray<'buildpacks' | 'features' | 'collaborators' | 'locked'>;
+  everyApp?: ReadonlyArray<'buildpacks' | 'features' | 'collaborators' | 'locked' | 'webhooks'>;
 }
 
 /**
@@ -34,7 +35,7 @@ export interface ReadLiveOptions {
  * the id in the inventory first (so a rename in YAML still finds it), else
  * by name. Undeclared apps are never read. Requests: 4 + 4 per app (more
  * only when a list spans pages), plus one per app for each further kind
- * (buildpacks, features, collaborators, a team app's lock) that the app
+ * (buildpacks, features, collaborators, webhooks, a team app's lock) that the app
  * declares or whose state owns some.
  */
 export async function readLiveState(
@@ -76,6 +77,8 @@ export async function readLiveState(
           : undefined,
       collaborators:
         opts.everyApp?.includes('collaborators') || d.collaborators !== undefined || inv?.collaborators !== undefined ? listCollaborators(client, appId, { signal }) : undefined,
+      webhooks:
+        opts.everyApp?.includes('webhooks') || d.webhooks !== undefined || Object.keys(inv?.webhooks ?? {}).length > 0 ? listWebhooks(client, appId, { signal }) : undefined,
     };
     // Awaited (or discarded) below; until then a rejection must not count as unhandled.
     for (const r of settleable(reads)) r.catch(() => undefined);
@@ -130,12 +133,13 @@ export async function readLiveState(
     const lock =
       app.team !== undefined && (opts.everyApp?.includes('locked') || d.locked !== undefined || inv?.locked !== undefined) ? getTeamApp(client, app.id, { signal }) : undefined;
     lock?.catch(() => undefined);
-    const [parts, buildpacks, features, collaborators, teamApp] = await Promise.all([
+    const [parts, buildpacks, features, collaborators, teamApp, webhooks] = await Promise.all([
       Promise.all([config, reads.formation, reads.domains, reads.drains]),
       reads.buildpacks,
       reads.features,
       reads.collaborators,
       lock,
+      reads.webhooks,
     ]).catch(async (err: unknown) => {
       await Promise.allSettled([config, ...settleable(reads), ...(lock ? [lock] : [])]);
       throw err;
@@ -150,6 +154,7 @@ export async function readLiveState(
         ...(buildpacks ? { buildpacks } : {}),
         ...(features ? { features } : {}),
         ...(collaborators ? { collaborators } : {}),
+        ...(webhooks ? { webhooks } : {}),
         ...(teamApp ? { locked: teamApp.locked, ...(teamApp.etag ? { lockedEtag: teamApp.etag } : {}) } : {}),
       },
     };
@@ -202,10 +207,11 @@ interface AppReads {
   buildpacks: ReturnType<typeof listBuildpacks> | undefined;
   features: ReturnType<typeof listFeatures> | undefined;
   collaborators: ReturnType<typeof listCollaborators> | undefined;
+  webhooks: ReturnType<typeof listWebhooks> | undefined;
 }
 
 function settleable(r: AppReads): Array<Promise<unknown>> {
-  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : []), ...(r.collaborators ? [r.collaborators] : [])];
+  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : []), ...(r.collaborators ? [r.collaborators] : []), ...(r.webhooks ? [r.webhooks] : [])];
 }
 
 /**

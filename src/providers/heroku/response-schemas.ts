@@ -701,6 +701,56 @@ export const RESPONSE_SCHEMAS = {
    "user"
   ]
  },
+ "webhook": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "url": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "include": {
+    "type": [
+     "array"
+    ],
+    "items": {
+     "type": [
+      "string"
+     ],
+     "minLength": 1
+    }
+   },
+   "level": {
+    "type": [
+     "string"
+    ],
+    "enum": [
+     "notify",
+     "sync"
+    ]
+   },
+   "updated_at": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   }
+  },
+  "required": [
+   "id",
+   "url",
+   "include",
+   "level",
+   "updated_at"
+  ]
+ },
  "feature": {
   "type": "object",
   "properties": {

@@ -53,8 +53,9 @@ describe('schema/dynoform.schema.json', () => {
     expect(drain[1]['properties']['url']['pattern']).toBe(rules.DRAIN_URL);
   });
 
-  it('offers the same fields in defaults as in an app, except name', () => {
-    const app = Object.keys(defs['app']['properties']).filter((k) => k !== 'name');
+  it('offers the same fields in defaults as in an app, except name and attachments', () => {
+    // A default attachment would make the owning app attach its own add-on.
+    const app = Object.keys(defs['app']['properties']).filter((k) => k !== 'name' && k !== 'attachments');
     expect(Object.keys(schema['properties']['defaults']['properties'])).toEqual(app);
   });
 });

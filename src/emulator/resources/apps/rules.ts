@@ -125,6 +125,7 @@ export function deleteApp(p: Platform, account: AccountRecord, app: AppRecord): 
   drop(p.store.releases);
   drop(p.store.slugs);
   drop(p.store.collaborators);
+  drop(p.store.webhooks);
   dropCouplingsOfApp(p, app.id);
   p.store.deleteApp(app);
   p.changed();
