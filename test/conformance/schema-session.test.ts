@@ -196,6 +196,13 @@ describe('every response of a full session matches the official schema', () => {
     await hit('PATCH', '/apps/{app}/domains/{domain}', '/apps/conf-shop/domains/www.conf-shop.example', { sni_endpoint: null });
     const drain = await hit('POST', '/apps/{app}/log-drains', '/apps/conf-shop/log-drains', { url: 'https://logs.example.com/ingest' });
     await hit('GET', '/apps/{app}/log-drains', '/apps/conf-shop/log-drains');
+    // App webhooks: the CLI's Accept variant (3.webhooks) is version 3; the secret is never in a body.
+    const hook = await hit('POST', '/apps/{app}/webhooks', '/apps/conf-shop/webhooks', { url: 'https://hooks.example.com/h', include: ['api:release'], level: 'notify', secret: 'conf-secret' }, { Accept: 'application/vnd.heroku+json; version=3.webhooks' });
+    await hit('GET', '/apps/{app}/webhooks', '/apps/conf-shop/webhooks');
+    await hit('PATCH', '/apps/{app}/webhooks/{webhook}', `/apps/conf-shop/webhooks/${hook.id}`, { level: 'sync', authorization: 'Bearer conf' });
+    const seen = await hit('GET', '/apps/{app}/webhooks/{webhook}', `/apps/conf-shop/webhooks/${hook.id}`);
+    if (JSON.stringify(seen).includes('conf-secret') || JSON.stringify(seen).includes('Bearer conf')) problems.push('a webhook body shows its secret or authorization');
+    await hit('DELETE', '/apps/{app}/webhooks/{webhook}', `/apps/conf-shop/webhooks/${hook.id}`);
     await hit('GET', '/apps/{app}/features', '/apps/conf-shop/features');
     await hit('PATCH', '/apps/{app}/features/{feature}', '/apps/conf-shop/features/preboot', { enabled: true });
     await hit('GET', '/apps/{app}/features/{feature}', '/apps/conf-shop/features/preboot');
