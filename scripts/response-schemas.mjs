@@ -27,7 +27,7 @@ const SCHEMA = join(root, 'test/fixtures/heroku-api/schema.json');
 export const NEEDS = {
   app: {
     definition: 'app',
-    fields: { id: 'req', name: 'req', 'region.name': 'req', 'stack.name': 'req', 'build_stack.name': 'opt', maintenance: 'req', team: 'opt-null', 'team.name': 'opt' },
+    fields: { id: 'req', name: 'req', 'region.name': 'req', 'stack.name': 'req', 'build_stack.name': 'opt', maintenance: 'req', team: 'opt-null', 'team.name': 'opt', released_at: 'opt-null' },
   },
   addon: {
     definition: 'add-on',

@@ -41,6 +41,7 @@ export type {
   OperationEvent,
   ReadEstimateEvent,
   ReadProgressEvent,
+  RefreshMode,
   ApplyStreamEvent,
   ValidateOptions,
   ValidateOutcome,

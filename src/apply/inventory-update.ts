@@ -122,6 +122,8 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
     case 'config':
       for (const [k, v] of Object.entries(effect.set)) app.config[k] = { ...v };
       for (const k of effect.remove) delete app.config[k];
+      // The write cut a release: the record of the last read no longer holds (the next full read records anew).
+      delete app.observed;
       break;
     case 'addon':
       app.addons[effect.key] = { ...effect.addon };

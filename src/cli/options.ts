@@ -36,6 +36,15 @@ export function addStateOptions(cmd: Command): Command {
     .option('--lock-timeout <duration>', 'how long to wait for the state lock, e.g. 30s, 2m (default 0: fail at once)');
 }
 
+/** `--refresh=full` reads every config; `auto` lets an app whose release did not move be planned from the state's record. */
+export function addRefreshOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--refresh <mode>', "full: read every app's config vars; auto: skip the read for apps whose release did not move since apply recorded their config")
+      .choices(['auto', 'full'])
+      .default('auto'),
+  );
+}
+
 export function collectOption(value: string, previous: string[] | undefined): string[] {
   return collect(value, previous);
 }

@@ -71,6 +71,8 @@ export interface InventoryApp {
   webhooks?: Record<string, InventoryWebhook>;
   /** Attachments of other apps' add-ons dynoform made or adopted, by attachment name. */
   attachments?: Record<string, InventoryAttachment>;
+  /** What the last full read of the app's config saw, written by apply: lets a plan skip that read while the app's release has not moved. */
+  observed?: InventoryObservedConfig;
 }
 
 export interface InventoryWebhook {
@@ -91,6 +93,29 @@ export interface InventoryAttachment {
   addonId: string;
   app: string;
   addon: string;
+}
+
+/**
+ * A record of one read of an app's whole config (issue 20). Every config
+ * change on Heroku cuts a release, so while `GET /apps` shows the same
+ * `released_at` and the read happened in a later second than that release,
+ * the config is still what this records. Holds no value: only fingerprints.
+ */
+export interface InventoryObservedConfig {
+  /** The app's `released_at` when the read was made. */
+  releasedAt: string;
+  /** The server's `Date` of the read. */
+  readAt: string;
+  /** The config ETag of the read: the If-Match of a write made from this record. */
+  etag?: string;
+  /**
+   * Every live key: a keyed fingerprint of its value (`hmac:`), the literal
+   * fingerprint (`sha256:`) when it was the declared literal, or null when
+   * neither can be recorded safely (no fingerprint key).
+   */
+  vars: Record<string, string | null>;
+  /** The keys add-on attachments injected at that read (never planned; exclusive mode leaves them alone). */
+  addonVars?: string[];
 }
 
 export interface InventoryCollaborator {

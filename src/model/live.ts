@@ -6,6 +6,40 @@
 export interface LiveConfig {
   vars: Record<string, string>;
   etag?: string;
+  /** The server's `Date` of the read (second granularity), when it sent one. */
+  readAt?: string;
+  /**
+   * Set when the vars were not read but taken from the state's record of an
+   * earlier read, because the app's release did not move since (issue 20).
+   * Then only the declared keys hold their values (proven equal by
+   * fingerprint); every other key holds UNREAD_VALUE: its name is known,
+   * its value was not read and is never compared or shown.
+   */
+  fromRecord?: { readAt: string; releasedAt: string };
+}
+
+/** The value of a live key whose value was not read (see LiveConfig.fromRecord). */
+export const UNREAD_VALUE = '\u0000(not read: the release did not move)';
+
+/** Why an app's config vars were read although the state has a record of them. */
+export type ConfigReadReason =
+  /** `refresh: 'full'` (`--refresh=full`). */
+  | 'refresh-full'
+  /** The state has no record of a read (never applied since this version, or created in the last apply). */
+  | 'no-record'
+  /** The app was released since the recorded read (a config change, an add-on attached or detached, a rollback, a deploy). */
+  | 'released'
+  /** The recorded read was in the same second as the release: a second release in that second would not show. */
+  | 'same-second'
+  /** The declared config differs from the record, or the record cannot tell (no DYNOFORM_FINGERPRINT_KEY): the plan needs the values. */
+  | 'needs-values';
+
+/** How a live read went: how many config reads the released_at check saved, and why the others were made. */
+export interface ConfigReads {
+  read: number;
+  skipped: number;
+  /** The reads made, by reason (apps without a state record count as `no-record`). */
+  reasons: Partial<Record<ConfigReadReason, number>>;
 }
 
 export interface LiveAddonAttachment {
@@ -85,6 +119,8 @@ export interface LiveApp {
   maintenance: boolean;
   /** The owning team's name; absent for a personal app. */
   team?: string;
+  /** `released_at` from the app list: the time of the app's latest release. */
+  releasedAt?: string;
   etag?: string;
   config: LiveConfig;
   /** Process types of the current release, with their scale. */
@@ -135,7 +171,7 @@ export interface LiveCollaborator {
 }
 
 /** An app as the account-wide app list shows it (no per-app reads). */
-export type LiveAppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance' | 'team'>;
+export type LiveAppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance' | 'team' | 'releasedAt'>;
 
 export interface LivePipeline {
   id: string;
@@ -175,6 +211,8 @@ export interface LiveState {
   rateLimitRemaining?: number;
   /** Requests the read took. */
   requests: number;
+  /** Config reads made and skipped (absent when the reader was given no records to skip by). */
+  configReads?: ConfigReads;
 }
 
 /**

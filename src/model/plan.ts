@@ -1,3 +1,4 @@
+import type { ConfigReads } from './live.js';
 import type { Address, ResourceKind } from './address.js';
 import type { Diagnostic, SourceLocation } from './diagnostic.js';
 
@@ -256,6 +257,12 @@ export interface Plan {
   /** The YAML files the plan came from. */
   files: string[];
   changes: Change[];
+  /**
+   * How the live read went: config reads made, and those the state's
+   * records saved because the app's release had not moved (issue 20).
+   * Absent when the plan's reader used no records.
+   */
+  configReads?: ConfigReads;
   /** Notes: unmanaged keys in merge mode, waiting process types, warnings. */
   diagnostics: Diagnostic[];
   summary: PlanSummary;

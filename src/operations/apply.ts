@@ -11,8 +11,10 @@ import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
 import { DEFAULTS, redactDeep, resolveCommon, type CommonOptions, type Resolved } from './options.js';
+import { recordObservations } from '../state/observed-config.js';
+import type { StateLock } from '../state/backend.js';
 import { chooseEnvironment, foreignOwners, ownInventory, savedPlanState, stateLabel } from './environment.js';
-import { clientWait, computePlan, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import { checkRefresh, clientWait, computePlan, type RefreshMode, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
 
 export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
   /**
@@ -29,6 +31,8 @@ export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
   allowMassDestroy?: boolean;
   /** Plan and apply only these apps (YAML keys or Heroku names); not with a saved plan, whose targets were chosen when it was made. */
   targets?: string[];
+  /** `full` reads every app's config for a plan made now; default `auto` (an app whose release did not move since apply recorded its config is not read again). */
+  refresh?: RefreshMode;
   /** Apps with work in progress at once; default DEFAULTS.concurrency (10). */
   concurrency?: number;
   /** How long to wait for an add-on to finish provisioning; default DEFAULTS.provisionTimeoutMs (15 min). */
@@ -108,6 +112,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
     throw new DynoformError('invalid-option', `provisionTimeoutMs must be a positive number of milliseconds (got ${String(provisionTimeoutMs)})`);
   }
   if (options.plan && options.planFile !== undefined) throw new DynoformError('invalid-option', 'give either plan or planFile, not both');
+  const refresh = checkRefresh(options.refresh);
 
   let saved = options.plan;
   if (!saved && options.planFile !== undefined) saved = await readPlanFile(r, options.planFile);
@@ -158,9 +163,12 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
               listen,
               ...(options.targets ? { targets: options.targets } : {}),
               ...(options.allowMassDestroy ? { allowMassDestroy: true } : {}),
+              refresh,
             });
           plan = run.plan;
           fingerprint = run.fingerprint;
+          // What this read saw, for the next plan to skip reads by (written with the first change, or below when there is none).
+          const observed = recordObservations(inventory, run.live, desired, run.fingerprint);
           channel.push({ type: 'plan', plan, saved: false });
           const errors = plan.diagnostics.filter((d) => d.severity === 'error');
           if (errors.length > 0) {
@@ -168,6 +176,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
             throw new DynoformError('refused', 'apply refused: the plan has errors', { diagnostics: errors });
           }
           if (!planHasChanges(plan)) {
+            if (observed) await recordOnly(lock, observed);
             channel.push({ type: 'apply-skipped', reason: 'no-changes' });
             return;
           }
@@ -179,6 +188,7 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
               return;
             }
           }
+          if (observed) inventory = observed;
         }
 
         fingerprint ??= await prepareFingerprinter(r, inventory, desired);
@@ -217,6 +227,15 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
     }
   } finally {
     await backend.close();
+  }
+}
+
+/** A no-op apply still records what it read (the state's serial moves, as after any write). */
+async function recordOnly(lock: StateLock, inventory: Inventory): Promise<void> {
+  try {
+    await lock.write(inventory);
+  } catch (err) {
+    throw classifyError(err);
   }
 }
 

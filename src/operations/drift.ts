@@ -5,7 +5,7 @@ import { readLiveWithProgress } from './read-live.js';
 import { DynoformError, classifyError } from './errors.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { resolveCommon, type CommonOptions } from './options.js';
-import { connect, loadDesired, onlyApps, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import { checkRefresh, connect, loadDesired, onlyApps, openStateBackend, prepareFingerprinter, readInventory, recordedConfig, runFingerprinter, type RefreshMode } from './pipeline.js';
 import { chooseEnvironment, resolveTargets } from './environment.js';
 
 export interface DriftOptions extends Omit<CommonOptions, 'lockTimeoutMs'> {
@@ -17,6 +17,8 @@ export interface DriftOptions extends Omit<CommonOptions, 'lockTimeoutMs'> {
   classes?: readonly DriftClass[] | string;
   /** Check only these apps (YAML keys or Heroku names). */
   targets?: string[];
+  /** `full` reads every app's config; default `auto` (an app whose release did not move since apply recorded its config is not read again). */
+  refresh?: RefreshMode;
 }
 
 export interface DriftOutcome {
@@ -37,6 +39,7 @@ export interface DriftOutcome {
  */
 export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
   const counted = countedClasses(options.classes);
+  const refresh = checkRefresh(options.refresh);
   const { r, diagnostics } = collectDiagnostics(resolveCommon(options));
   const all = await loadDesired(r);
   const environment = chooseEnvironment(r, options.environment, all);
@@ -48,8 +51,16 @@ export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
       const keys = resolveTargets(options.targets, all, owned);
       const { desired, inventory } = keys ? onlyApps(all, owned, keys) : { desired: all, inventory: owned };
       // The same reads a plan makes, and nothing else.
-      const live = await readLiveWithProgress(r, { client, desired, inventory, listen, ...(options.signal ? { signal: options.signal } : {}) });
-      const fingerprint = await prepareFingerprinter(r, inventory, desired, live);
+      const made = runFingerprinter(r, inventory);
+      const live = await readLiveWithProgress(r, {
+        client,
+        desired,
+        inventory,
+        listen,
+        configFromRecord: recordedConfig(desired, inventory, made, refresh),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const fingerprint = await prepareFingerprinter(r, inventory, desired, live, made);
       const report = classifyDrift({ desired, live, inventory, fingerprint });
       return {
         report,

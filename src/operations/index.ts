@@ -28,6 +28,7 @@ export {
 export { DynoformError, classifyError, isDynoformError, type ErrorCode } from './errors.js';
 export { DEFAULTS, type ClientTuning, type CommonOptions, type Env } from './options.js';
 export type { ApplyStreamEvent, OperationEvent, ReadEstimateEvent, ReadProgressEvent } from './events.js';
+export type { RefreshMode } from './pipeline.js';
 // Formatting helpers the views (the CLI's and a library user's) share.
 export { formatDiagnostic, countDiagnostics } from '../config/index.js';
 export { describeHolder, stableStringify } from '../state/index.js';

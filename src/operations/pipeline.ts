@@ -25,7 +25,8 @@ import { createPlan } from '../planner/index.js';
 import { VERSION } from '../version.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { CommonOptions, Env, Resolved } from './options.js';
-import { readLiveWithProgress } from './read-live.js';
+import { readLiveWithProgress, type ReadLiveArgs } from './read-live.js';
+import { configFromRecord } from '../state/observed-config.js';
 
 /** Loads the YAML; reports every diagnostic, throws `invalid-config` when any is an error. */
 export async function loadDesired(r: Resolved, paths: string[] = r.paths): Promise<DesiredState> {
@@ -186,6 +187,28 @@ export function fingerprintKeys(r: Pick<Resolved, 'env'>): FingerprintKeys | und
   return keys;
 }
 
+/**
+ * How a plan reads config vars: `auto` takes an app's config from the
+ * state's record of its last read while the app's release has not moved
+ * (3 requests per unchanged app instead of 4); `full` reads every config.
+ */
+export type RefreshMode = 'auto' | 'full';
+
+export function checkRefresh(refresh: unknown): RefreshMode {
+  if (refresh === undefined || refresh === 'auto') return 'auto';
+  if (refresh === 'full') return 'full';
+  throw new DynoformError('invalid-option', `refresh must be "auto" or "full" (got ${JSON.stringify(refresh)})`);
+}
+
+/** The reader's hook for RefreshMode: each app's config from its record, or why it is read. */
+export function recordedConfig(desired: DesiredState, inventory: Inventory, fp: Fingerprinter, refresh: RefreshMode): NonNullable<ReadLiveArgs['configFromRecord']> {
+  return (key, app) => {
+    if (refresh === 'full') return { reason: 'refresh-full' };
+    const d = desired.apps[key];
+    return d ? configFromRecord(app, d, inventory.apps[key], fp) : { reason: 'no-record' };
+  };
+}
+
 /** Every fingerprint a state holds. */
 export function inventoryFingerprints(inventory: Inventory): string[] {
   return Object.values(inventory.apps).flatMap((a) => [...Object.values(a.config).map((c) => c.fingerprint), ...Object.values(a.drains).map((d) => d.urlFingerprint)]);
@@ -196,11 +219,23 @@ export function inventoryFingerprints(inventory: Inventory): string[] {
  * compare the `scrypt:` fingerprints of older states (precomputed, since
  * each costs ~10 ms) until a keyed plan re-records them.
  */
-export async function prepareFingerprinter(r: Pick<Resolved, 'env'>, inventory: Inventory, desired: DesiredState, live?: LiveState): Promise<Fingerprinter> {
-  const keys = fingerprintKeys(r);
-  const fp = createFingerprinter({ ...(keys ? { keys } : {}), legacySalt: saltForLineage(inventory.lineage) });
+export async function prepareFingerprinter(
+  r: Pick<Resolved, 'env'>,
+  inventory: Inventory,
+  desired: DesiredState,
+  live?: LiveState,
+  /** One made before the live read (by runFingerprinter), to prepare now that the values are in. */
+  made?: Fingerprinter,
+): Promise<Fingerprinter> {
+  const fp = made ?? runFingerprinter(r, inventory);
   if (hasLegacyFingerprints(inventoryFingerprints(inventory))) await fp.prepare(fingerprintInputs(desired, live, inventory));
   return fp;
+}
+
+/** The run's fingerprinter, not yet prepared for legacy fingerprints (the live read needs it to use the state's records). */
+export function runFingerprinter(r: Pick<Resolved, 'env'>, inventory: Inventory): Fingerprinter {
+  const keys = fingerprintKeys(r);
+  return createFingerprinter({ ...(keys ? { keys } : {}), legacySalt: saltForLineage(inventory.lineage) });
 }
 
 export interface PlanRun {
@@ -228,9 +263,11 @@ export async function computePlan(
     state?: string;
     foreign?: ForeignApp[];
     allowMassDestroy?: boolean;
+    refresh?: RefreshMode;
   },
 ): Promise<PlanRun> {
   const { desired, client, apiUrl, inventory } = args;
+  const made = runFingerprinter(r, inventory);
   const targets = resolveTargets(args.targets, desired, inventory);
   // With targets, only their apps are read: the others are not planned at all.
   const scope = targets ? onlyApps(desired, inventory, targets) : { desired, inventory };
@@ -243,8 +280,9 @@ export async function computePlan(
     inventory: scope.inventory,
     ...(args.listen ? { listen: args.listen } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
+    configFromRecord: recordedConfig(scope.desired, scope.inventory, made, args.refresh ?? 'auto'),
   });
-  const fingerprint = await prepareFingerprinter(r, inventory, desired, live);
+  const fingerprint = await prepareFingerprinter(r, inventory, desired, live, made);
   const plan = createPlan({
     desired,
     live,

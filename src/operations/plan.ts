@@ -7,7 +7,7 @@ import { DynoformError, classifyError } from './errors.js';
 import { resolveCommon, type CommonOptions } from './options.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { chooseEnvironment, foreignOwners, stateLabel } from './environment.js';
-import { computePlan, connect, loadDesired, lockState, openStateBackend, readInventory } from './pipeline.js';
+import { checkRefresh, computePlan, connect, loadDesired, lockState, openStateBackend, readInventory, type RefreshMode } from './pipeline.js';
 
 export interface PlanOptions extends CommonOptions {
   /** Plan only these app keys (`--target`); others are not even reported as deletions. */
@@ -22,6 +22,8 @@ export interface PlanOptions extends CommonOptions {
   now?: Date;
   /** Lift the refusal of a plan that deletes every app of the state, more than half of them, or declares none. */
   allowMassDestroy?: boolean;
+  /** `full` reads every app's config; default `auto` (an app whose release did not move since apply recorded its config is not read again). */
+  refresh?: RefreshMode;
 }
 
 export interface PlanOutcome {
@@ -41,6 +43,7 @@ export interface PlanOutcome {
  * would change. Read-only towards Heroku.
  */
 export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
+  const refresh = checkRefresh(options.refresh);
   const { r, diagnostics } = collectDiagnostics(resolveCommon(options));
   const desired = await loadDesired(r);
   const environment = chooseEnvironment(r, options.environment, desired);
@@ -63,6 +66,7 @@ export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
           state: stateLabel(r, backend),
           foreign,
           ...(options.allowMassDestroy ? { allowMassDestroy: true } : {}),
+          refresh,
           ...(options.targets ? { targets: options.targets } : {}),
           ...(options.now ? { now: options.now } : {}),
           ...(options.signal ? { signal: options.signal } : {}),

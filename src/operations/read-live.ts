@@ -16,7 +16,7 @@ import type { Resolved } from './options.js';
 
 /** Reads besides the per-app ones: the free rate-limit read, the app, add-on and attachment lists (one page each). */
 const ACCOUNT_READS = 4;
-/** Per existing app: config vars, formation, domains, drains (more for the kinds it declares). */
+/** Per existing app: config vars, formation, domains, drains (more for the kinds it declares; one less when the state's record saves the config read). */
 const READS_PER_APP = 4;
 /** A rate-limit pause this recent means the reads are running at the refill rate. */
 const PACED_FOR_MS = 5_000;
@@ -29,6 +29,8 @@ export interface ReadLiveArgs {
   listen?: (listener: (e: ClientEvent) => void) => () => void;
   apps?: string[];
   everyApp?: ReadLiveOptions['everyApp'];
+  /** Config from the state's record instead of a read, where it holds (plan, drift, apply; not import). */
+  configFromRecord?: ReadLiveOptions['configFromRecord'];
   signal?: AbortSignal;
 }
 
@@ -61,12 +63,22 @@ export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Pro
 
   let appsRead = 0;
   let appsTotal = apps;
+  // Config reads the state's record saved: the total shrinks as they are known.
+  let skipped = 0;
+  const given = args.configFromRecord;
+  const fromRecord: ReadLiveOptions['configFromRecord'] = given
+    ? (key, app) => {
+        const got = given(key, app);
+        if ('config' in got) skipped += 1;
+        return got;
+      }
+    : undefined;
   // The client is "paced" while its rate-limit pauses keep coming.
   let lastWaitAt = -Infinity;
   const progress = (): ReadProgressEvent => {
     const sent = client.stats().requests - start;
     const budget = client.budgetInfo();
-    const total = Math.max(sent, ACCOUNT_READS + READS_PER_APP * appsTotal);
+    const total = Math.max(sent, ACCOUNT_READS + READS_PER_APP * appsTotal - skipped);
     const paced = Date.now() - lastWaitAt < PACED_FOR_MS;
     return {
       type: 'read-progress',
@@ -89,6 +101,7 @@ export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Pro
       primed: true,
       ...(args.apps ? { apps: args.apps } : {}),
       ...(args.everyApp ? { everyApp: args.everyApp } : {}),
+      ...(fromRecord ? { configFromRecord: fromRecord } : {}),
       ...(args.signal ? { signal: args.signal } : {}),
       onApp: (_key, done, total) => {
         appsRead = done;

@@ -142,6 +142,7 @@ export function createPlan(input: PlannerInput): Plan {
     summary,
   };
   if (targets) plan.targets = [...targets].sort();
+  if (live.configReads) plan.configReads = { read: live.configReads.read, skipped: live.configReads.skipped, reasons: { ...live.configReads.reasons } };
   if (input.environment !== undefined) plan.environment = input.environment;
   if (options.state !== undefined) plan.state = options.state;
   return plan;

@@ -137,6 +137,10 @@ function validatePlan(p: Obj, version: number): string | undefined {
   if (p.state !== undefined && (typeof p.state !== 'string' || p.state === '' || p.state.length > 4096)) return 'state must be a non-empty string';
   if (!Array.isArray(p.changes)) return 'changes must be a list';
   if (!Array.isArray(p.diagnostics)) return 'diagnostics must be a list';
+  if (p.configReads !== undefined) {
+    if (!isObject(p.configReads) || !isCount(p.configReads.read) || !isCount(p.configReads.skipped)) return 'configReads must hold the counts read and skipped';
+    if (!isObject(p.configReads.reasons) || !Object.values(p.configReads.reasons).every(isCount)) return 'configReads.reasons must map reasons to counts';
+  }
   if (!isObject(p.summary)) return 'summary must be an object';
   for (const f of ['create', 'update', 'delete', 'adopt', 'blocked', 'replaceRefused', 'waiting', 'releases', 'requests']) {
     if (!isCount(p.summary[f])) return `summary.${f} must be a non-negative integer`;

@@ -106,6 +106,35 @@ export function summaryLine(plan: Plan): string {
 
 export const NO_CHANGES = 'No changes. Your apps match the configuration.';
 
+const READ_REASONS: Record<string, string> = {
+  'refresh-full': '--refresh=full',
+  'no-record': 'no record in state yet',
+  released: 'released since the record',
+  'same-second': 'recorded in the second of a release',
+  'needs-values': 'the plan needs their values',
+};
+
+/**
+ * `Config vars: 998 of 1,000 apps taken from the state's record (no release since apply recorded them); 2 read (2 released since the record).`
+ * Undefined when no app had a record to skip by (the first plans, a saved plan of an older version).
+ */
+export function configReadsLine(plan: Plan): string | undefined {
+  const c = plan.configReads;
+  // Nothing to say before apply first records configs: every read is then simply a read.
+  if (!c || (c.skipped === 0 && Object.keys(c.reasons).every((r) => r === 'no-record'))) return undefined;
+  const total = c.read + c.skipped;
+  const why = Object.entries(c.reasons)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${thousands(n)} ${READ_REASONS[reason] ?? reason}`)
+    .join(', ');
+  const read = c.read > 0 ? `${thousands(c.read)} read${why !== '' ? ` (${why})` : ''}` : 'none read';
+  const skipped =
+    c.skipped > 0
+      ? `${thousands(c.skipped)} of ${thousands(total)} apps taken from the state's record, saving ${plural(c.skipped, 'API request')} (no release since apply recorded them); `
+      : '';
+  return `Config vars: ${skipped}${read}.`;
+}
+
 /** True when the plan shows nothing at all to the reader (no change, not even a waiting one). */
 export function isEmpty(plan: Plan): boolean {
   return plan.changes.length === 0;

@@ -35,6 +35,10 @@ export function renderPlanJson(plan: Plan): string {
       rate_limit_remaining: s.rateLimitRemaining ?? null,
     },
     diagnostics: plan.diagnostics.map(diagnosticJson),
+    // Config reads made and those the state's records saved (null: the plan's reader used no records).
+    config_reads: plan.configReads
+      ? { read: plan.configReads.read, skipped: plan.configReads.skipped, reasons: sortDeep({ ...plan.configReads.reasons }) }
+      : null,
   };
   return JSON.stringify(doc, null, 2);
 }

@@ -9,6 +9,7 @@ import {
   plural,
   stopLines,
   summaryLine,
+  configReadsLine,
   targetingLines,
   symbolFor,
   verbFor,
@@ -100,8 +101,10 @@ function header(plan: Plan): string {
   const title = isEmpty(plan) ? `### dynoform plan${env}: no changes` : `### dynoform plan${env}: ${plural(apps, 'app')} to change`;
   const lead = [...targetingLines(plan).map((l) => `> [!WARNING]\n> ${escapeText(l)}`), ...stopLines(plan).map((l) => `> [!CAUTION]\n> ${escapeText(l.trim())}`)];
   const leadText = lead.length > 0 ? lead.join('\n\n') + '\n\n' : '';
-  if (isEmpty(plan)) return `${title}\n\n${leadText}`;
-  return `${title}\n\n${leadText}**${escapeText(summaryLine(plan))}**\n\n${table}\n`;
+  const reads = configReadsLine(plan);
+  const readsText = reads ? `<sub>${escapeText(reads)}</sub>\n\n` : '';
+  if (isEmpty(plan)) return `${title}\n\n${leadText}${readsText}`;
+  return `${title}\n\n${leadText}**${escapeText(summaryLine(plan))}**\n\n${table}\n\n${readsText}`;
 }
 
 interface Section {

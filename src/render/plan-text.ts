@@ -1,6 +1,6 @@
 import type { Action, Change, Plan } from '../model/plan.js';
 import { paint, type Style } from './ansi.js';
-import { NO_CHANGES, byApp, scopeTitle, detailLines, diagnosticLine, environmentLine, isEmpty, isForget, plural, stopLines, summaryLine, symbolFor, targetingLines, verbFor } from './plan-common.js';
+import { NO_CHANGES, byApp, configReadsLine, scopeTitle, detailLines, diagnosticLine, environmentLine, isEmpty, isForget, plural, stopLines, summaryLine, symbolFor, targetingLines, verbFor } from './plan-common.js';
 
 export interface PlanTextOptions {
   /** ANSI colors; the CLI decides (TTY, NO_COLOR). */
@@ -79,6 +79,8 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   const stops = stopLines(plan);
   if (stops.length > 0) out.push('', ...stops.map((l) => paint(l, 'red', color)));
   if (!isEmpty(plan)) out.push('', paint(summaryLine(plan), 'bold', color));
+  const reads = configReadsLine(plan);
+  if (reads) out.push(paint(reads, 'dim', color));
   return out.join('\n');
 }
 

@@ -35,6 +35,19 @@ export const STATE_SCHEMA = {
           collaborators: map(),
           webhooks: map(),
           attachments: map(),
+          // The record a plan skips a config read by: malformed, it must be refused, not trusted.
+          observed: {
+            type: 'object',
+            required: ['releasedAt', 'readAt', 'vars'],
+            propertyNames: SAFE_KEY,
+            properties: {
+              releasedAt: { type: 'string', minLength: 1, maxLength: 64 },
+              readAt: { type: 'string', minLength: 1, maxLength: 64 },
+              etag: { type: 'string', maxLength: 1024 },
+              vars: map({ type: ['string', 'null'] }),
+              addonVars: { type: 'array', items: { type: 'string' } },
+            },
+          },
         },
       },
     },

@@ -226,6 +226,28 @@ export class HerokuCliShapes {
     await this.request('PUT', `/apps/${app}/buildpack-installations`, { updates: buildpacks.map((buildpack) => ({ buildpack })) });
   }
 
+  /** `heroku addons:attach ADDON -a APP --as NAME` */
+  addonsAttach(app: string, addon: string, as: string): Promise<unknown> {
+    return this.request('POST', '/addon-attachments', { addon, app, name: as });
+  }
+
+  /** `heroku addons:detach NAME -a APP`: looks the attachment up by app and name, then deletes it. */
+  async addonsDetach(app: string, as: string): Promise<void> {
+    const att = (await this.request('GET', `/apps/${app}/addon-attachments/${as}`)) as { id: string };
+    await this.request('DELETE', `/addon-attachments/${att.id}`);
+  }
+
+  /** `heroku releases:rollback vN -a APP`: the release, then a new one with its slug and config. */
+  async releasesRollback(app: string, version: number): Promise<void> {
+    const rel = (await this.request('GET', `/apps/${app}/releases/${version}`)) as { id: string };
+    await this.request('POST', `/apps/${app}/releases`, { release: rel.id });
+  }
+
+  /** What an add-on provider does when it rotates a credential: `PATCH /addons/{id}/config`. */
+  addonConfigUpdate(addon: string, config: Array<{ name: string; value: string | null }>): Promise<unknown> {
+    return this.request('PATCH', `/addons/${addon}/config`, { config });
+  }
+
   configVars(app: string): Promise<Record<string, string>> {
     return this.request('GET', `/apps/${app}/config-vars`) as Promise<Record<string, string>>;
   }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
-import { addApiOptions, addFileOption, addStateOptions, collectOption, operationOptions, parseDuration, parsePositiveInt, useColor, type CommonOptions } from '../options.js';
+import { addApiOptions, addRefreshOption, addFileOption, addStateOptions, collectOption, operationOptions, parseDuration, parsePositiveInt, useColor, type CommonOptions } from '../options.js';
 import { apply, DEFAULTS } from '../../operations/index.js';
 import { createApplyView } from '../views/apply.js';
 
@@ -14,6 +14,7 @@ interface ApplyOptions extends CommonOptions {
   concurrency?: string;
   provisionTimeout?: string;
   format: 'text' | 'json';
+  refresh: 'auto' | 'full';
   color: boolean;
 }
 
@@ -31,6 +32,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'progress output').choices(['text', 'json']).default('text'))
     .option('--no-color', 'plain output without ANSI colors');
   addFileOption(cmd);
+  addRefreshOption(cmd);
   addApiOptions(cmd);
   addStateOptions(cmd);
   cmd.action(async (planfile: string | undefined, opts: ApplyOptions) => {
@@ -49,6 +51,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
         allowDestroy: opts.allowDestroy === true,
         ...(opts.allowMassDestroy ? { allowMassDestroy: true } : {}),
         ...(opts.target ? { targets: opts.target } : {}),
+        refresh: opts.refresh,
         concurrency,
         provisionTimeoutMs,
         ...(opts.autoApprove ? {} : { confirm: async () => (await ask(ctx, "Do you want to apply these changes? Only 'yes' will be accepted: "))?.trim() === 'yes' }),

@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../context.js';
 import { asCliError } from '../errors.js';
-import { addApiOptions, addFileOption, collectOption, operationOptions, stopReadProgress, useColor, type CommonOptions } from '../options.js';
+import { addApiOptions, addRefreshOption, addFileOption, collectOption, operationOptions, stopReadProgress, useColor, type CommonOptions } from '../options.js';
 import { drift } from '../../operations/index.js';
 import type { SourceLocation } from '../../model/diagnostic.js';
 import type { DriftReport } from '../../model/drift.js';
@@ -25,6 +25,7 @@ interface DriftOptions extends CommonOptions {
   format: DriftFormat;
   classes?: string;
   target?: string[];
+  refresh: 'auto' | 'full';
   color: boolean;
 }
 
@@ -55,6 +56,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
       ].join('\n'),
     );
   addFileOption(cmd);
+  addRefreshOption(cmd);
   addApiOptions(cmd);
   // Only where the state is: drift reads it without the lock, so --lock-timeout would mean nothing.
   cmd.option('-e, --env <environment>', "the environment (stack): must match the files' environment:; picks the state (default $DYNOFORM_ENV, else the files')");
@@ -73,6 +75,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
 async function runDrift(ctx: CliContext, opts: DriftOptions): Promise<void> {
   const { report, counted, hasDrift: driftFound, count } = await drift({
     ...operationOptions(ctx, opts, { format: opts.format === 'json' ? 'json' : 'text' }),
+    refresh: opts.refresh,
     ...(opts.classes !== undefined ? { classes: opts.classes } : {}),
     ...(opts.target ? { targets: opts.target } : {}),
   });

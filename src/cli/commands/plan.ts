@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../context.js';
-import { addApiOptions, addFileOption, addStateOptions, collectOption, operationOptions, stopReadProgress, type CommonOptions } from '../options.js';
+import { addApiOptions, addRefreshOption, addFileOption, addStateOptions, collectOption, operationOptions, stopReadProgress, type CommonOptions } from '../options.js';
 import { plan } from '../../operations/index.js';
 import { renderPlanView, type PlanFormat } from '../views/plan.js';
 
@@ -11,6 +11,7 @@ interface PlanOptions extends CommonOptions {
   detailedExitcode?: boolean;
   target?: string[];
   allowMassDestroy?: boolean;
+  refresh: 'auto' | 'full';
   color: boolean;
 }
 
@@ -25,6 +26,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--allow-mass-destroy', 'allow a plan that deletes every app of the state, more than half of them, or declares none')
     .option('--no-color', 'plain output without ANSI colors');
   addFileOption(cmd);
+  addRefreshOption(cmd);
   addApiOptions(cmd);
   addStateOptions(cmd);
   cmd.action(async (opts: PlanOptions) => {
@@ -33,6 +35,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       ...(opts.target ? { targets: opts.target } : {}),
       ...(opts.out !== undefined ? { out: opts.out } : {}),
       ...(opts.allowMassDestroy ? { allowMassDestroy: true } : {}),
+      refresh: opts.refresh,
     });
     stopReadProgress(ctx);
     ctx.stdout.write(renderPlanView(ctx, outcome.plan, opts.format, opts.color) + '\n');

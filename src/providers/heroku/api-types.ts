@@ -16,6 +16,7 @@ export interface ApiApp {
   build_stack: Ref;
   maintenance: boolean;
   team?: { name?: string } | null;
+  released_at?: string | null;
 }
 
 export interface ApiAddon {

@@ -4,6 +4,17 @@ import { scrubError, seg, type WriteOptions } from './paths.js';
 export interface ConfigVarsResult {
   vars: Record<string, string>;
   etag?: string;
+  /** The response's `Date`, as ISO (whole seconds): when the server answered. Absent when the header is missing or not a date. */
+  readAt?: string;
+}
+
+/** A `Date` header as ISO, or undefined: it is input like the body, and only a real date may vouch for a read. */
+export function serverDate(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const raw = headers['date'];
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof text !== 'string' || text.length > 64) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
 }
 
 function clean(body: Record<string, string | null> | undefined): Record<string, string> {
@@ -18,7 +29,8 @@ export async function getConfigVars(
   opts: { signal?: AbortSignal } = {},
 ): Promise<ConfigVarsResult> {
   const res = await client.get<Record<string, string | null>>(`/apps/${seg(app)}/config-vars`, { ...opts, shape: 'config-vars' });
-  return { vars: clean(res.body), ...(res.etag ? { etag: res.etag } : {}) };
+  const readAt = serverDate(res.headers);
+  return { vars: clean(res.body), ...(res.etag ? { etag: res.etag } : {}), ...(readAt ? { readAt } : {}) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DesiredState } from '../../model/desired.js';
 import type { Inventory } from '../../model/inventory.js';
-import type { LiveAddon, LiveApp, LivePipelines, LiveState } from '../../model/live.js';
+import type { ConfigReadReason, ConfigReads, LiveAddon, LiveApp, LiveConfig, LivePipelines, LiveState } from '../../model/live.js';
 import { listAddons, listAttachments, joinAttachments, type AttachmentRecord } from './addons.js';
 import { listApps, type AppSummary } from './apps.js';
 import type { HerokuClient } from './client.js';
@@ -24,6 +24,12 @@ export interface ReadLiveOptions {
   primed?: boolean;
   /** Read these kinds of every app, declared or not (import: it writes what it finds). */
   everyApp?: ReadonlyArray<'buildpacks' | 'features' | 'collaborators' | 'locked' | 'webhooks'>;
+  /**
+   * Asked for each app once the app list is in: its config from the state's
+   * record (the read is skipped), or why it must be read. Without it every
+   * config is read and `configReads` is not reported.
+   */
+  configFromRecord?: (key: string, app: AppSummary) => { config: LiveConfig } | { reason: ConfigReadReason };
 }
 
 /**
@@ -34,7 +40,8 @@ export interface ReadLiveOptions {
  * knows (by id) without waiting for the app list. A declared app is found by
  * the id in the inventory first (so a rename in YAML still finds it), else
  * by name. Undeclared apps are never read. Requests: 4 + 4 per app (more
- * only when a list spans pages), plus one per app for each further kind
+ * only when a list spans pages), 3 for an app whose config the state's
+ * record vouches for (`configFromRecord`), plus one per app for each further kind
  * (buildpacks, features, collaborators, webhooks, a team app's lock) that the app
  * declares or whose state owns some.
  */
@@ -125,8 +132,16 @@ export async function readLiveState(
   }
 
   let done = 0;
+  const configReads: ConfigReads = { read: 0, skipped: 0, reasons: {} };
   const perApp = targets.map(async ({ key, app, reads }) => {
-    const config = getConfigVars(client, app.id, { signal });
+    const recorded = opts.configFromRecord?.(key, app);
+    if (recorded && 'config' in recorded) {
+      configReads.skipped += 1;
+    } else {
+      configReads.read += 1;
+      if (recorded) configReads.reasons[recorded.reason] = (configReads.reasons[recorded.reason] ?? 0) + 1;
+    }
+    const config: Promise<LiveConfig> = recorded && 'config' in recorded ? Promise.resolve(recorded.config) : getConfigVars(client, app.id, { signal });
     const d = desired.apps[key]!;
     const inv = inventory?.apps[key];
     // Only a team app has a lock to read, and whose app it is shows in the app list.
@@ -174,7 +189,7 @@ export async function readLiveState(
       key,
       {
         ...app,
-        config: { vars: config.vars, ...(config.etag ? { etag: config.etag } : {}) },
+        config,
         formation: formation.items,
         ...(formation.etag ? { formationEtag: formation.etag } : {}),
         domains,
@@ -195,6 +210,7 @@ export async function readLiveState(
     appIds,
     ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
     requests: client.stats().requests - startRequests,
+    ...(opts.configFromRecord ? { configReads } : {}),
   };
 }
 

@@ -35,6 +35,12 @@ export const RESPONSE_SCHEMAS = {
      }
     }
    },
+   "released_at": {
+    "type": [
+     "null",
+     "string"
+    ]
+   },
    "region": {
     "type": [
      "object"

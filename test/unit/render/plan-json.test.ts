@@ -19,7 +19,7 @@ function keysOf(v: unknown, out = new Set<string>(), skip = false): Set<string> 
 describe('renderPlanJson', () => {
   it('is the documented, versioned, snake_case document', () => {
     const doc = JSON.parse(renderPlanJson(richPlan()));
-    expect(Object.keys(doc)).toEqual(['format_version', 'dynoform_version', 'created_at', 'api_url', 'state', 'targets', 'files', 'changes', 'summary', 'diagnostics']);
+    expect(Object.keys(doc)).toEqual(['format_version', 'dynoform_version', 'created_at', 'api_url', 'state', 'targets', 'files', 'changes', 'summary', 'diagnostics', 'config_reads']);
     expect(doc.format_version).toBe(1);
     expect(doc.summary).toEqual({
       create: 3, update: 3, delete: 1, adopt: 1, forget: 0, blocked: 1, replace_refused: 1, waiting: 1, releases: 3, requests: 9, rate_limit_remaining: 1180,

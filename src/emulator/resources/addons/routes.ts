@@ -7,7 +7,7 @@ import { appParam, appRef } from '../apps/routes.js';
 import { renderPlan, renderService } from '../catalogue/routes.js';
 import { accountOf, bodyOf, created, list, ok, param, type Json, type RouteDef, refsAsStrings } from '../types.js';
 import { attachmentsOf } from '../addon-attachments/rules.js';
-import { addonConfigVars, addonsOf, addonsOfApp, createAddon, deleteAddon, findAddon, serviceOf, updateAddon } from './rules.js';
+import { addonConfig, addonConfigVars, addonsOf, addonsOfApp, createAddon, deleteAddon, findAddon, serviceOf, updateAddon, updateAddonConfig } from './rules.js';
 import { findApp } from '../apps/rules.js';
 
 export const addonWebUrl = (a: AddonRecord): string => `https://addons-sso.heroku.com/apps/${a.appId}/addons/${a.id}`;
@@ -56,6 +56,21 @@ export const addonRoutes: RouteDef[] = [
     method: 'GET',
     pattern: '/addons/{addon}',
     handler: (ctx) => ok(renderAddon(ctx.platform, findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon')), ctx.expand)),
+  },
+  {
+    method: 'GET',
+    pattern: '/addons/{addon}/config',
+    handler: (ctx) => ok(addonConfig(findAddon(ctx.platform, accountOf(ctx), param(ctx, 'addon')))),
+  },
+  {
+    method: 'PATCH',
+    pattern: '/addons/{addon}/config',
+    handler: (ctx) => {
+      const account = accountOf(ctx);
+      const addon = findAddon(ctx.platform, account, param(ctx, 'addon'));
+      const items = bodyOf<{ config?: Array<{ name: string; value: string | null }> }>(ctx).config ?? [];
+      return ok(addonConfig(updateAddonConfig(ctx.platform, account, addon, items)));
+    },
   },
   {
     method: 'GET',

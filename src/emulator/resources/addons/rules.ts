@@ -87,17 +87,68 @@ function finishProvisioning(p: Platform, account: AccountRecord, addonId: string
   const service = serviceOf(addon);
   const done: AddonRecord = { ...addon, state: 'provisioned', provisionMessage: '', values: valuesFor(p, service), updatedAt: p.now() };
   p.store.addons.set(done.id, done);
+  releaseToAttachedApps(p, account, done);
+  if (service.createsDrain) addAddonDrain(p, done);
+  p.changed();
+}
+
+/** The add-on's vars changed: every app it is attached to gets them (under each attachment's name) and one release. */
+function releaseToAttachedApps(p: Platform, account: AccountRecord, addon: AddonRecord, removed: readonly string[] = []): void {
+  const service = serviceOf(addon);
   const byApp = new Map<string, AttachmentRecord[]>();
-  for (const att of attachmentsOfAddon(p, done)) byApp.set(att.appId, [...(byApp.get(att.appId) ?? []), att]);
+  for (const att of attachmentsOfAddon(p, addon)) byApp.set(att.appId, [...(byApp.get(att.appId) ?? []), att]);
   for (const [appId, atts] of byApp) {
     const app = p.store.apps.get(appId);
     if (!app) continue;
-    for (const att of atts) injectVars(app, att, done);
+    for (const att of atts) {
+      if (removed.length > 0) {
+        const next = { ...app.config };
+        for (const suffix of removed) delete next[`${att.name}_${suffix}`];
+        app.config = next;
+      }
+      injectVars(app, att, addon);
+    }
     const owner = p.store.accounts.get(app.ownerId) ?? account;
     cutRelease(p, owner, app, `Update ${atts.map((a) => a.name).join(', ')} by ${service.name}`);
   }
-  if (service.createsDrain) addAddonDrain(p, done);
+}
+
+/** `GET /addons/{addon}/config`: the add-on's own config, by its names (URL), not the attachments' (DATABASE_URL). */
+export function addonConfig(addon: AddonRecord): Array<{ name: string; value: string | null }> {
+  return serviceOf(addon)
+    .configSuffixes.filter((name) => addon.values[name] !== undefined)
+    .map((name) => ({ name, value: addon.values[name] ?? null }));
+}
+
+/**
+ * `PATCH /addons/{addon}/config`: what a provider does when it rotates a
+ * credential or moves a database. Each attached app gets the new values
+ * and a release, as on Heroku; a null value removes the var. Only the
+ * names the service exposes can be set. (The real API accepts this from
+ * the add-on's partner only; the emulator has no partners, so it accepts
+ * it from an account with access to the add-on, for tests to play one.)
+ */
+export function updateAddonConfig(p: Platform, account: AccountRecord, addon: AddonRecord, items: Array<{ name: string; value: string | null }>): AddonRecord {
+  const service = serviceOf(addon);
+  if (addon.state !== 'provisioned') throw invalidParams(`${addon.name} is ${addon.state}: its config can change once it is provisioned.`);
+  const values = { ...addon.values };
+  const removed: string[] = [];
+  for (const { name, value } of items) {
+    if (typeof name !== 'string' || !service.configSuffixes.includes(name)) {
+      throw invalidParams(`${name} is not a config var of ${service.name} (it has ${service.configSuffixes.join(', ')}).`);
+    }
+    if (value === null) {
+      delete values[name];
+      removed.push(name);
+    } else {
+      values[name] = value;
+    }
+  }
+  const next: AddonRecord = { ...addon, values, updatedAt: p.now() };
+  p.store.addons.set(next.id, next);
+  releaseToAttachedApps(p, account, next, removed);
   p.changed();
+  return next;
 }
 
 /** After loading a data file: add-ons that were provisioning when it was saved finish. */
