@@ -161,6 +161,33 @@ describe('add-on attachments', () => {
     expect(descriptions).toEqual(['Initial release', `Attach OWNER_DB (@ref:${db.name})`, `Detach OWNER_DB (@ref:${db.name})`]);
   });
 
+  it('a provider rotating its URL (PATCH /addons/{id}/config): every attached app gets it, with a release each', async () => {
+    await call('POST', '/apps', { body: { name: 'rot-owner' } });
+    await call('POST', '/apps', { body: { name: 'rot-guest' } });
+    const db = (await call('POST', '/apps/rot-owner/addons', { body: { plan: 'heroku-postgresql:essential-0' } })).body;
+    await waitFor(async () => (await call('GET', `/addons/${db.id}`)).body.state === 'provisioned');
+    await call('POST', '/addon-attachments', { body: { addon: db.id, app: 'rot-guest', name: 'SHARED' } });
+    const before = (await call('GET', '/apps/rot-guest')).body.released_at;
+
+    const url = 'postgres://u:rotated@db.example.com:5432/d';
+    const res = await call('PATCH', `/addons/${db.id}/config`, { body: { config: [{ name: 'URL', value: url }] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([{ name: 'URL', value: url }]);
+    expect((await call('GET', `/addons/${db.id}/config`)).body).toEqual([{ name: 'URL', value: url }]);
+    expect((await call('GET', '/apps/rot-owner/config-vars')).body.DATABASE_URL).toBe(url);
+    expect((await call('GET', '/apps/rot-guest/config-vars')).body.SHARED_URL).toBe(url);
+    for (const app of ['rot-owner', 'rot-guest']) {
+      const releases = (await call('GET', `/apps/${app}/releases`)).body;
+      expect(releases.at(-1).description).toBe('Update ' + (app === 'rot-owner' ? 'DATABASE' : 'SHARED') + ' by heroku-postgresql');
+    }
+    expect((await call('GET', '/apps/rot-guest')).body.released_at >= before).toBe(true);
+
+    const bad = await call('PATCH', `/addons/${db.id}/config`, { body: { config: [{ name: 'PASSWORD', value: 'x' }] } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toContain('PASSWORD is not a config var of heroku-postgresql');
+    expect((await call('GET', '/apps/rot-guest/config-vars')).body.SHARED_URL).toBe(url);
+  });
+
   it('refuses to detach the last attachment to the billing app, and unshareable add-ons', async () => {
     await call('POST', '/apps', { body: { name: 'solo' } });
     await call('POST', '/apps', { body: { name: 'other-solo' } });
