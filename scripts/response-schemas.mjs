@@ -81,6 +81,12 @@ export const NEEDS = {
     definition: 'app-feature',
     fields: { id: 'req', name: 'req', enabled: 'req', state: 'opt', description: 'opt' },
   },
+  // The catalogue a plan checks names against (issue 15 §2).
+  region: { definition: 'region', fields: { name: 'req', private_capable: 'req' } },
+  stack: { definition: 'stack', fields: { name: 'req', state: 'req' } },
+  'dyno-size': { definition: 'dyno-size', fields: { name: 'req', private_space_only: 'opt' } },
+  plan: { definition: 'plan', fields: { name: 'req', installable_outside_private_network: 'opt' } },
+  'addon-service': { definition: 'add-on-service', fields: { name: 'req' } },
 };
 
 const official = JSON.parse(readFileSync(SCHEMA, 'utf8'));

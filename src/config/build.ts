@@ -192,6 +192,8 @@ export class AppBuilder {
       const address = formatAddress(app, 'addon', ae.key);
       const rawPlan = str(fields.get('plan')?.node) ?? '';
       const addon: DesiredAddon = { key: ae.key, plan: normalisePlan(rawPlan) ?? rawPlan, loc };
+      const planEntry = fields.get('plan');
+      if (planEntry) addon.planLoc = entryLoc(planEntry);
       const asEntry = fields.get('as');
       const as = str(asEntry?.node);
       if (as !== undefined && asEntry) {
@@ -243,6 +245,7 @@ export class AppBuilder {
       const sizeEntry = fe.node.entries.get('size');
       const size = str(sizeEntry?.node);
       if (size !== undefined && sizeEntry) {
+        f.sizeLoc = entryLoc(sizeEntry);
         const canonical = canonicalDynoSize(size);
         if (canonical) f.size = canonical;
         else {

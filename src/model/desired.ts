@@ -31,6 +31,8 @@ export interface DesiredAddon {
   /** Provisioning options, sent once at create. */
   config?: Record<string, string>;
   loc?: SourceLocation;
+  /** Where `plan:` is written (the catalogue check reports there). */
+  planLoc?: SourceLocation;
 }
 
 export interface DesiredFormation {
@@ -39,6 +41,8 @@ export interface DesiredFormation {
   /** Canonical dyno size name, e.g. `standard-1X`, `basic`, `performance-m`. */
   size?: string;
   loc?: SourceLocation;
+  /** Where `size:` is written. */
+  sizeLoc?: SourceLocation;
 }
 
 export interface DesiredDomain {

@@ -9,3 +9,4 @@ export type * from './client.js';
 export { INVENTORY_VERSION } from './inventory.js';
 export { PLAN_FORMAT_VERSION } from './plan.js';
 export type * from './drift.js';
+export type * from './catalogue.js';

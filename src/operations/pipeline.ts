@@ -21,7 +21,8 @@ import { ownInventory, resolveTargets } from './environment.js';
 import { createFingerprinter, hasLegacyFingerprints, keysFromEnv, saltForLineage, type Fingerprinter, type FingerprintKeys } from '../util/fingerprint.js';
 import { desiredSecrets } from '../util/mask.js';
 import { fingerprintInputs } from '../util/fingerprint-inputs.js';
-import { createPlan } from '../planner/index.js';
+import { catalogueNeeds, checkCatalogue, createPlan, needsNothing } from '../planner/index.js';
+import { readCatalogue } from '../providers/heroku/catalogue.js';
 import { VERSION } from '../version.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { CommonOptions, Env, Resolved } from './options.js';
@@ -283,7 +284,7 @@ export async function computePlan(
     configFromRecord: recordedConfig(scope.desired, scope.inventory, made, args.refresh ?? 'auto'),
   });
   const fingerprint = await prepareFingerprinter(r, inventory, desired, live, made);
-  const plan = createPlan({
+  const planned = createPlan({
     desired,
     live,
     inventory,
@@ -301,7 +302,24 @@ export async function computePlan(
       ...(targets ? { targets } : {}),
     },
   });
+  const plan = await checkAgainstCatalogue(planned, desired, live, client, args.signal);
   return { plan, desired, live, inventory, fingerprint };
+}
+
+/**
+ * The names the plan's changes send (regions, stacks, dyno sizes, add-on
+ * plans, new app names), checked against what the API offers: once per
+ * run, only the parts those changes use, so a plan that creates and
+ * changes none of them reads nothing more.
+ */
+async function checkAgainstCatalogue(plan: Plan, desired: DesiredState, live: LiveState, client: HerokuClient, signal: AbortSignal | undefined): Promise<Plan> {
+  const needs = catalogueNeeds(plan, desired, live);
+  if (needsNothing(needs)) return plan;
+  try {
+    return checkCatalogue(plan, desired, live, await readCatalogue(client, needs, signal ? { signal } : {}));
+  } catch (err) {
+    throw classifyError(err);
+  }
 }
 
 /** The desired state and inventory cut down to some app keys (`--target`). */

@@ -86,12 +86,13 @@ export function resolveDeclaredApp(
     diagnostics.push(renameWarning(found, desired.name, address, desired.loc));
     const holder = liveState.appIds[desired.name];
     if (holder !== undefined && holder !== found.id) {
+      // The API would refuse the PATCH with a 422 after the changes before it: refuse the plan instead.
       diagnostics.push({
-        severity: 'warning',
+        severity: 'error',
         code: 'app-name-taken',
-        message: `cannot rename ${found.name} to ${desired.name}: another app already has that name`,
+        message: `cannot rename ${found.name} to ${desired.name}: another app of this account already has that name; choose another name`,
         address,
-        ...locOf(desired.loc),
+        ...locOf(desired.fieldLocs?.name ?? desired.loc),
       });
     }
   }

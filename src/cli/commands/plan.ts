@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../context.js';
 import { addApiOptions, addRefreshOption, addFileOption, addStateOptions, collectOption, operationOptions, stopReadProgress, type CommonOptions } from '../options.js';
-import { plan } from '../../operations/index.js';
+import { formatDiagnostic, plan } from '../../operations/index.js';
 import { renderPlanView, type PlanFormat } from '../views/plan.js';
 
 interface PlanOptions extends CommonOptions {
@@ -43,7 +43,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       ctx.stdout.write(`\nSaved the plan to ${opts.out}. Apply it with: dynoform apply ${opts.out}\n`);
     }
     if (outcome.refused) {
-      ctx.stderr.write(`Error: the plan has errors (above): apply would refuse it${opts.out !== undefined ? `, so it was not saved to ${opts.out}` : ''}\n`);
+      // The errors go to stderr too, one `file:line:col: error: …` line each, where CI logs and editors pick them up.
+      for (const d of outcome.plan.diagnostics) if (d.severity === 'error') ctx.stderr.write(formatDiagnostic(d) + '\n');
+      ctx.stderr.write(`Error: the plan has errors: apply would refuse it${opts.out !== undefined ? `, so it was not saved to ${opts.out}` : ''}\n`);
       ctx.exitCode = ExitCode.error;
       return;
     }

@@ -793,6 +793,99 @@ export const RESPONSE_SCHEMAS = {
    "name",
    "enabled"
   ]
+ },
+ "region": {
+  "type": "object",
+  "properties": {
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "private_capable": {
+    "type": [
+     "boolean"
+    ]
+   }
+  },
+  "required": [
+   "name",
+   "private_capable"
+  ]
+ },
+ "stack": {
+  "type": "object",
+  "properties": {
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "state": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   }
+  },
+  "required": [
+   "name",
+   "state"
+  ]
+ },
+ "dyno-size": {
+  "type": "object",
+  "properties": {
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "private_space_only": {
+    "type": [
+     "boolean"
+    ]
+   }
+  },
+  "required": [
+   "name"
+  ]
+ },
+ "plan": {
+  "type": "object",
+  "properties": {
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "installable_outside_private_network": {
+    "type": [
+     "boolean"
+    ]
+   }
+  },
+  "required": [
+   "name"
+  ]
+ },
+ "addon-service": {
+  "type": "object",
+  "properties": {
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   }
+  },
+  "required": [
+   "name"
+  ]
  }
 } as const;
 

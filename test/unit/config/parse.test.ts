@@ -70,12 +70,12 @@ describe('parseDesiredState: the DESIGN.md §2 example', () => {
           },
           configMode: 'merge',
           addons: {
-            db: { key: 'db', plan: 'heroku-postgresql:essential-0', as: 'DATABASE', loc: at(14, 7) },
-            cache: { key: 'cache', plan: 'heroku-redis:mini', loc: at(17, 7) },
+            db: { key: 'db', plan: 'heroku-postgresql:essential-0', as: 'DATABASE', loc: at(14, 7), planLoc: at(15, 9) },
+            cache: { key: 'cache', plan: 'heroku-redis:mini', loc: at(17, 7), planLoc: at(17, 16) },
           },
           formation: {
-            web: { type: 'web', quantity: 2, size: 'standard-1X', loc: at(19, 7) },
-            worker: { type: 'worker', quantity: 1, size: 'standard-2X', loc: at(20, 7) },
+            web: { type: 'web', quantity: 2, size: 'standard-1X', loc: at(19, 7), sizeLoc: at(19, 27) },
+            worker: { type: 'worker', quantity: 1, size: 'standard-2X', loc: at(20, 7), sizeLoc: at(20, 30) },
           },
           domains: [
             { hostname: 'www.example.com', loc: at(22, 9) },

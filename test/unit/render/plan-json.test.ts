@@ -27,7 +27,8 @@ describe('renderPlanJson', () => {
     const config = doc.changes.find((c: { address: string }) => c.address === 'app.shop/config');
     expect(Object.keys(config)).toEqual(['id', 'address', 'app', 'kind', 'action', 'forget', 'reason', 'before', 'after', 'patch', 'items', 'dependencies', 'side_effects', 'requests', 'source']);
     expect(config.side_effects).toEqual({ releases: 1 });
-    expect(config.dependencies).toEqual(['app.shop/addon.cache']);
+    // Config needs only the app (updated here): the add-on before it is ordering, not a dependency (issue 15).
+    expect(config.dependencies).toEqual(['app.shop']);
   });
 
   it('documents every key it emits (docs/plan-format.md)', () => {
