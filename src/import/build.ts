@@ -88,6 +88,10 @@ export interface ImportedApp {
   locked?: boolean;
   /** Collaborators (not the owner, not team admins), with permissions on team apps. */
   collaborators?: Array<{ id: string; email: string; permissions?: string[] }>;
+  /** Webhooks as the API shows them (never their secret or authorization). */
+  webhooks?: Array<{ id: string; url: string; include: string[]; level: string; updatedAt: string }>;
+  /** Attachments of add-ons billed to another imported app, by the owner's key and add-on key. */
+  attachments?: Array<{ id: string; name: string; addonId: string; app: string; addon: string }>;
 }
 
 export interface EnvVarNeeded {
@@ -116,6 +120,7 @@ export type SizeCanonicaliser = (size: string) => string | undefined;
 export function planImport(apps: readonly LiveApp[], opts: ImportOptions, canonicalSize: SizeCanonicaliser): ImportPlan {
   const diagnostics: Diagnostic[] = [];
   const imported = apps.map((app) => importApp(app, canonicalSize, diagnostics));
+  linkSharedAddons(imported, diagnostics);
   const env = assignEnvNames(imported, opts);
   return { apps: imported, env, diagnostics };
 }
@@ -142,15 +147,8 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
   for (const a of [...l.addons].sort((x, y) => cmp(x.name, y.name))) {
     if (a.state === 'deprovisioned') continue;
     const names = a.attachments.filter((t) => t.appId === l.id).map((t) => t.name).sort(cmp);
-    if (a.appId !== l.id) {
-      // Owning a shared add-on would let this app's YAML delete another app's data.
-      diagnostics.push({
-        severity: 'info',
-        code: 'import-shared-addon-skipped',
-        message: `${l.name}: add-on ${a.name} (${a.plan}) is billed to ${a.appName} and only attached here${names.length ? ` as ${names.join(', ')}` : ''}: left out (import ${a.appName} to manage it)`,
-      });
-      continue;
-    }
+    // Another app's add-on is declared there; here only its attachments are (linkSharedAddons).
+    if (a.appId !== l.id) continue;
     const as = names[0] ?? defaultAttachment(a);
     addons.push({ key: as.toLowerCase(), id: a.id, name: a.name, plan: a.plan, as });
   }
@@ -179,6 +177,14 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
     });
     buildpacks = undefined;
   }
+  if (l.webhooks && l.webhooks.length > 0) {
+    diagnostics.push({
+      severity: 'info',
+      code: 'import-webhook-secrets',
+      message: `${l.name}: ${l.webhooks.length === 1 ? 'its webhook is' : `its ${l.webhooks.length} webhooks are`} written without secret and authorization: the API never shows them; add secret: \${env:NAME} (and authorization:) to a webhook to manage them`,
+      address: `app.${key}`,
+    });
+  }
   const features = (l.features ?? [])
     .filter((f) => f.enabled)
     .map((f) => f.name)
@@ -202,7 +208,39 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
       .filter((c) => c.role !== 'owner' && c.role !== 'admin')
       .map((c) => ({ id: c.id, email: c.email, ...(l.team !== undefined ? { permissions: [...c.permissions] } : {}) }))
       .sort((x, y) => cmp(x.email, y.email)),
+    ...(l.webhooks && l.webhooks.length > 0 ? { webhooks: [...l.webhooks].sort((x, y) => cmp(x.url, y.url)).map((w) => ({ ...w, include: [...w.include] })) } : {}),
   };
+}
+
+/**
+ * An attachment of an add-on billed to another app is declared under
+ * `attachments:` when that app is imported too (the YAML names its add-on
+ * by the owner's key); otherwise it is left out, saying why. Owning the
+ * add-on itself from here would let this app's YAML delete another app's
+ * data.
+ */
+function linkSharedAddons(apps: ImportedApp[], diagnostics: Diagnostic[]): void {
+  const owners = new Map(apps.map((a) => [a.live.id, a]));
+  for (const app of apps) {
+    const l = app.live;
+    const out: NonNullable<ImportedApp['attachments']> = [];
+    for (const a of [...l.addons].sort((x, y) => cmp(x.name, y.name))) {
+      if (a.appId === l.id || a.state === 'deprovisioned') continue;
+      const here = a.attachments.filter((t) => t.appId === l.id).sort((x, y) => cmp(x.name, y.name));
+      const owner = owners.get(a.appId);
+      const addon = owner?.addons.find((x) => x.id === a.id);
+      if (!owner || !addon) {
+        diagnostics.push({
+          severity: 'info',
+          code: 'import-shared-addon-skipped',
+          message: `${l.name}: add-on ${a.name} (${a.plan}) is billed to ${a.appName} and only attached here${here.length ? ` as ${here.map((t) => t.name).join(', ')}` : ''}: left out (import ${a.appName} in the same run to declare the attachment)`,
+        });
+        continue;
+      }
+      for (const t of here) out.push({ id: t.id, name: t.name, addonId: a.id, app: owner.key, addon: addon.key });
+    }
+    if (out.length > 0) app.attachments = out;
+  }
 }
 
 /** An add-on billed here with no attachment on this app: Heroku's own name for it would be its service's. */

@@ -54,5 +54,11 @@ export function inventoryForImport(app: ImportedApp, fp: Pick<Fingerprinter, 'sy
     ...((app.collaborators ?? []).length > 0
       ? { collaborators: Object.fromEntries(app.collaborators!.map((c) => [c.email, { id: c.id, ...(c.permissions ? { permissions: [...c.permissions].sort() } : {}) }])) }
       : {}),
+    ...((app.webhooks ?? []).length > 0
+      ? { webhooks: Object.fromEntries(app.webhooks!.map((w) => [w.url, { id: w.id, include: [...w.include].sort(), level: w.level, updatedAt: w.updatedAt }])) }
+      : {}),
+    ...((app.attachments ?? []).length > 0
+      ? { attachments: Object.fromEntries(app.attachments!.map((a) => [a.name, { id: a.id, addonId: a.addonId, app: a.app, addon: a.addon }])) }
+      : {}),
   };
 }

@@ -47,6 +47,11 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
         c.permissions && c.permissions.some((p) => p !== 'view') ? { email: c.email, permissions: c.permissions.filter((p) => p !== 'view') } : c.email,
       );
     }
+    if (app.webhooks && app.webhooks.length > 0) {
+      // The API never shows a webhook's secret or authorization: the user adds them (as ${env:…}) to manage them.
+      body['webhooks'] = app.webhooks.map((w) => ({ url: w.url, include: [...w.include], ...(w.level !== 'notify' ? { level: w.level } : {}) }));
+    }
+    if (app.attachments && app.attachments.length > 0) body['attachments'] = Object.fromEntries(app.attachments.map((a) => [a.name, `${a.app}/${a.addon}`]));
     apps[app.key] = body;
   }
   const doc = new Document({ version: 1, apps, ...(plan.pipelines && plan.pipelines.length > 0 ? { pipelines: pipelinesSection(plan.pipelines) } : {}) });

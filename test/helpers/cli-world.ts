@@ -226,17 +226,6 @@ export class HerokuCliShapes {
     await this.request('PUT', `/apps/${app}/buildpack-installations`, { updates: buildpacks.map((buildpack) => ({ buildpack })) });
   }
 
-  /** `heroku addons:attach ADDON -a APP --as NAME` */
-  addonsAttach(app: string, addon: string, as: string): Promise<unknown> {
-    return this.request('POST', '/addon-attachments', { addon, app, name: as });
-  }
-
-  /** `heroku addons:detach NAME -a APP`: looks the attachment up by app and name, then deletes it. */
-  async addonsDetach(app: string, as: string): Promise<void> {
-    const att = (await this.request('GET', `/apps/${app}/addon-attachments/${as}`)) as { id: string };
-    await this.request('DELETE', `/addon-attachments/${att.id}`);
-  }
-
   /** `heroku releases:rollback vN -a APP`: the release, then a new one with its slug and config. */
   async releasesRollback(app: string, version: number): Promise<void> {
     const rel = (await this.request('GET', `/apps/${app}/releases/${version}`)) as { id: string };
@@ -246,6 +235,31 @@ export class HerokuCliShapes {
   /** What an add-on provider does when it rotates a credential: `PATCH /addons/{id}/config`. */
   addonConfigUpdate(addon: string, config: Array<{ name: string; value: string | null }>): Promise<unknown> {
     return this.request('PATCH', `/addons/${addon}/config`, { config });
+  }
+
+  /** `heroku webhooks:add -i … -l … -u URL [-s SECRET] [-t AUTH] -a APP`: the webhooks client (3.webhooks, Basic auth with the token). */
+  webhooksAdd(app: string, w: { url: string; include: string[]; level: string; secret?: string; authorization?: string }): Promise<unknown> {
+    return this.request('POST', `/apps/${app}/webhooks`, w, this.webhooksHeaders());
+  }
+
+  /** `heroku webhooks:remove ID -a APP` */
+  async webhooksRemove(app: string, id: string): Promise<void> {
+    await this.request('DELETE', `/apps/${app}/webhooks/${id}`, undefined, this.webhooksHeaders());
+  }
+
+  private webhooksHeaders(): Record<string, string> {
+    return { accept: 'application/vnd.heroku+json; version=3.webhooks', authorization: `Basic ${Buffer.from(`:${this.token}`).toString('base64')}` };
+  }
+
+  /** `heroku addons:attach ADDON [--as NAME] -a APP`: the references as objects. */
+  addonsAttach(app: string, addon: string, as?: string): Promise<unknown> {
+    return this.request('POST', '/addon-attachments', { addon: { name: addon }, app: { name: app }, ...(as ? { name: as } : {}) });
+  }
+
+  /** `heroku addons:detach NAME -a APP`: the attachment by name on the app, then its DELETE by id. */
+  async addonsDetach(app: string, name: string): Promise<void> {
+    const att = (await this.request('GET', `/apps/${app}/addon-attachments/${name}`)) as { id: string };
+    await this.request('DELETE', `/addon-attachments/${att.id}`);
   }
 
   configVars(app: string): Promise<Record<string, string>> {
