@@ -48,6 +48,24 @@ export const NEEDS = {
     fields: { id: 'req', name: 'req', 'addon.id': 'req', 'addon.name': 'req', 'addon.app.id': 'req', 'app.id': 'req', 'app.name': 'req' },
   },
   'config-vars': { definition: 'config-var', map: 'config_vars' },
+  // Not in the official schema: the repositories-api variant (`GET /pipelines/{id}/repo`) that the Heroku
+  // CLI reads for a pipeline's GitHub repository, the only place its name shows. Written by hand.
+  'pipeline-repo': { literal: { type: 'object', required: ['full_name'], properties: { full_name: { type: ['string'], minLength: 1 } } } },
+  'pipeline-config-vars': { definition: 'pipeline-config-var', map: 'config_vars' },
+  'review-app-config': {
+    definition: 'review-app-config',
+    fields: {
+      'repo.id': 'opt',
+      automatic_review_apps: 'req',
+      destroy_stale_apps: 'req',
+      stale_days: 'opt-null',
+      wait_for_ci: 'req',
+      base_name: 'opt-null',
+      deploy_target: 'opt-null',
+      'deploy_target.id': 'opt',
+      'deploy_target.type': 'opt',
+    },
+  },
   formation: {
     definition: 'formation',
     fields: { id: 'req', type: 'req', quantity: 'req', size: 'opt', 'dyno_size.name': 'opt', command: 'opt-null' },
@@ -126,6 +144,7 @@ function leaf(node, mode) {
 }
 
 function build(name, need) {
+  if (need.literal) return need.literal;
   if (need.map) {
     const node = resolve(official.definitions[need.definition].definitions[need.map]);
     const values = Object.values(node.patternProperties ?? {})[0] ?? {};

@@ -13,7 +13,7 @@ import { executeChange, registerRebases } from './execute/index.js';
 import { Rebases } from './execute/rebase.js';
 import { buildGraph, type GraphNode } from './graph.js';
 import { applyToInventory, type AppliedEffect } from './inventory-update.js';
-import { consentOf, isDestructive, preflight } from './preflight.js';
+import { consentOf, destroys, isDestructive, preflight } from './preflight.js';
 import { runGraph } from './scheduler.js';
 import { StateWriter } from './state-writer.js';
 import { anySignal } from '../util/signal.js';
@@ -149,7 +149,7 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
     }
     if (c.op.type === 'none') return c.reason ?? 'nothing to do';
     if (isDestructive(c)) {
-      if (!options.allowDestroy) return `deleting ${c.kind === 'app' ? 'an app' : c.kind === 'pipeline' ? 'a pipeline' : 'an add-on'} destroys ${c.kind === 'pipeline' ? 'its couplings' : 'its data'}: needs --allow-destroy`;
+      if (!options.allowDestroy) return `this deletes ${destroys(c)}: needs --allow-destroy`;
       const consent = consentOf(writer.inventory, c);
       if (!consent.consented) return `${consent.holder} is protected in state: apply protect: false first`;
     }
@@ -177,7 +177,8 @@ async function execute(plan: Plan, deps: ApplyDeps, signal: AbortSignal, emit: (
         const started = performance.now();
         const outcome = await runOne(ctx, c, (effect) => writer.update(applyToInventory(writer.inventory, c, effect)));
         if (outcome.ok) {
-          if (c.op.type === 'app.create') createdApps.add(c.app);
+          // A pipeline's scope too: its stage config and review apps did not exist for the plan to guard.
+          if (c.op.type === 'app.create' || c.op.type === 'pipeline.create') createdApps.add(c.app);
           result.releases += outcome.releases;
           result.succeeded.push(report(c, 'succeeded'));
           for (const w of outcome.warnings) emit({ type: 'warning', address: c.address, message: w });

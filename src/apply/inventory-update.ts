@@ -9,6 +9,7 @@ import type {
   InventoryCollaborator,
   InventoryWebhook,
   InventoryAttachment,
+  InventoryReviewApps,
 } from '../model/inventory.js';
 import type { Change, FormationUpdate } from '../model/plan.js';
 import { forgetAddress } from '../state/inventory.js';
@@ -56,6 +57,9 @@ export type AppliedEffect =
   | { type: 'pipeline-deleted'; key: string }
   | { type: 'coupling'; key: string; app: string; coupling: InventoryCoupling }
   | { type: 'coupling-deleted'; key: string; app: string }
+  | { type: 'stage-config'; key: string; stage: string; set: Record<string, InventoryConfigKey>; remove: string[] }
+  | { type: 'review-apps'; key: string; reviewApps: InventoryReviewApps }
+  | { type: 'review-apps-disabled'; key: string }
   | { type: 'team'; team: string; locked?: boolean }
   | { type: 'collaborator'; email: string; collaborator: InventoryCollaborator }
   | { type: 'collaborator-deleted'; email: string }
@@ -81,7 +85,15 @@ function emptyApp(key: string, id: string, name: string, created: boolean): Inve
  * backend, which bumps it on every write.
  */
 export function applyToInventory(inv: Inventory, change: Change, effect: AppliedEffect): Inventory {
-  if (effect.type === 'pipeline' || effect.type === 'pipeline-deleted' || effect.type === 'coupling' || effect.type === 'coupling-deleted') {
+  if (
+    effect.type === 'pipeline' ||
+    effect.type === 'pipeline-deleted' ||
+    effect.type === 'coupling' ||
+    effect.type === 'coupling-deleted' ||
+    effect.type === 'stage-config' ||
+    effect.type === 'review-apps' ||
+    effect.type === 'review-apps-disabled'
+  ) {
     return applyToPipelines(inv, change, effect);
   }
   if (effect.type === 'forget' && parsePipelineAddress(change.address)) {
@@ -194,7 +206,7 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
   return next;
 }
 
-type PipelineEffect = Extract<AppliedEffect, { type: 'pipeline' | 'pipeline-deleted' | 'coupling' | 'coupling-deleted' }>;
+type PipelineEffect = Extract<AppliedEffect, { type: 'pipeline' | 'pipeline-deleted' | 'coupling' | 'coupling-deleted' | 'stage-config' | 'review-apps' | 'review-apps-disabled' }>;
 
 function applyToPipelines(inv: Inventory, change: Change, effect: PipelineEffect): Inventory {
   const pipelines = { ...(inv.pipelines ?? {}) };
@@ -210,8 +222,33 @@ function applyToPipelines(inv: Inventory, change: Change, effect: PipelineEffect
         created: prev ? prev.created || effect.created : effect.created,
         // A pipeline adopted under a new id starts without couplings: the old ones belonged to the vanished one.
         couplings: prev && prev.id === effect.id ? { ...prev.couplings } : {},
+        ...(prev && prev.id === effect.id && prev.stageConfig ? { stageConfig: structuredClone(prev.stageConfig) } : {}),
+        ...(prev && prev.id === effect.id && prev.reviewApps ? { reviewApps: { ...prev.reviewApps } } : {}),
       };
       return next;
+    case 'stage-config':
+    case 'review-apps':
+    case 'review-apps-disabled': {
+      if (!prev) throw new InventoryUpdateError(`${change.address}: pipeline.${effect.key} is not in state, so ${change.action} cannot be recorded`);
+      const p = { ...prev };
+      if (effect.type === 'stage-config') {
+        const stages = structuredClone(prev.stageConfig ?? {});
+        const keys = { ...(stages[effect.stage] ?? {}) };
+        for (const [k, v] of Object.entries(effect.set)) keys[k] = { ...v };
+        for (const k of effect.remove) delete keys[k];
+        // A stage with no owned key left is no longer managed at all.
+        if (Object.keys(keys).length > 0) stages[effect.stage] = keys;
+        else delete stages[effect.stage];
+        if (Object.keys(stages).length > 0) p.stageConfig = stages;
+        else delete p.stageConfig;
+      } else if (effect.type === 'review-apps') {
+        p.reviewApps = { ...effect.reviewApps };
+      } else {
+        delete p.reviewApps;
+      }
+      pipelines[effect.key] = p;
+      return next;
+    }
     case 'pipeline-deleted':
       delete pipelines[effect.key];
       return next;

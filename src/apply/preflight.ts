@@ -37,18 +37,24 @@ export const PreflightCode = {
 
 /** A deletion that destroys data (not a mere removal from state). */
 export function isDestructive(change: Change): boolean {
-  return change.action === 'delete' && (change.op.type === 'app.delete' || change.op.type === 'addon.delete' || change.op.type === 'pipeline.delete');
+  return (
+    change.action === 'delete' &&
+    (change.op.type === 'app.delete' || change.op.type === 'addon.delete' || change.op.type === 'pipeline.delete' || change.op.type === 'review-apps.disable')
+  );
 }
 
 /** What a destructive change destroys, for messages. */
 export function destroys(change: Change): string {
   if (change.kind === 'app') return 'the app and all its data';
   if (change.kind === 'pipeline') return 'the pipeline with its couplings';
+  if (change.kind === 'review-apps') return "the pipeline's review-app settings and the review apps that exist";
   return 'the add-on and its data';
 }
 
 /** Whether the state records consent to the deletion (`protect: false` applied), and where it lives. */
 export function consentOf(inventory: Inventory, change: Change): { consented: boolean; holder: string } {
+  // Review apps are made and destroyed by pull requests all day: --allow-destroy is the consent, no protect: false first.
+  if (change.op.type === 'review-apps.disable') return { consented: true, holder: change.app };
   if (change.op.type === 'pipeline.delete') {
     const key = change.app.replace(/^pipeline\./, '');
     return { consented: inventory.pipelines?.[key]?.protect === false, holder: change.app };

@@ -1,4 +1,4 @@
-import type { DesiredState } from '../model/desired.js';
+import type { ConfigStage, DesiredConfigValue, DesiredState } from '../model/desired.js';
 import type { Change, PlanValue } from '../model/plan.js';
 import { UNKEYED, type Fingerprinter } from '../util/fingerprint.js';
 import { displayDrainUrl } from '../util/mask.js';
@@ -26,7 +26,7 @@ export interface SecretRef {
 export function secretRefs(change: Change): SecretRef[] {
   const op = change.op;
   const out: SecretRef[] = [];
-  if (op.type === 'config.patch') {
+  if (op.type === 'config.patch' || op.type === 'stage-config.patch') {
     for (const [key, v] of [...Object.entries(op.set), ...Object.entries(op.own)]) {
       if (v.kind === 'secret') out.push({ change, configKey: key, value: v });
     }
@@ -63,6 +63,15 @@ function envText(refs: readonly string[]): string {
   return refs.map((r) => `$${r}`).join(', ');
 }
 
+/** The declared config a config change sets: its app's, or its pipeline stage's. */
+function declaredConfigOf(desired: DesiredState, change: Change): Record<string, DesiredConfigValue> | undefined {
+  if (change.op.type === 'stage-config.patch') {
+    const key = change.app.replace(/^pipeline\./, '');
+    return desired.pipelines?.[key]?.config?.[change.op.stage as ConfigStage];
+  }
+  return desired.apps[change.app]?.config;
+}
+
 /** The value to send for a PlanValue: literal as planned, secret from the YAML after checking its fingerprint. */
 export function resolveValue(
   desired: DesiredState,
@@ -77,7 +86,7 @@ export function resolveValue(
   if (webhookField !== undefined) return resolveWebhookSecret(app, fingerprint, change, value, webhookField);
   const where = configKey !== undefined ? `${change.address} key ${configKey}` : change.address;
   if (configKey !== undefined) {
-    const declared = app?.config[configKey];
+    const declared = declaredConfigOf(desired, change)?.[configKey];
     if (!declared) {
       return {
         ok: false,

@@ -101,7 +101,7 @@ export class AppBuilder {
       key,
       name,
       protect: bool(e.get('protect')?.node) ?? true,
-      config: this.config(key, e.get('config')?.node, spoiled),
+      config: this.configValues(e.get('config')?.node, (k) => formatAddress(key, 'config', k), (k) => spoiled('config', k)),
       configMode: (str(e.get('config_mode')?.node) as ConfigMode | undefined) ?? 'merge',
       addons: this.addons(key, e.get('addons')?.node, spoiled),
       formation: this.formation(key, e.get('formation')?.node, spoiled),
@@ -165,14 +165,15 @@ export class AppBuilder {
     return r.invalid.length === 0 && r.missing.length === 0 && r.empty.length === 0;
   }
 
-  private config(app: string, node: PNode | undefined, spoiled: Spoiled): Record<string, DesiredConfigValue> {
+  /** A config map (an app's, or a pipeline stage's): `${env:…}` resolved, each value with its line. */
+  configValues(node: PNode | undefined, addressOf: (key: string) => string, skip: (key: string) => boolean = () => false): Record<string, DesiredConfigValue> {
     const out: Record<string, DesiredConfigValue> = {};
     for (const ce of mapEntries(node)) {
-      if (spoiled('config', ce.key)) continue;
+      if (skip(ce.key)) continue;
       const raw = str(ce.node) ?? '';
       const loc = entryLoc(ce);
       const r = interpolate(raw, this.opts.env);
-      this.checkInterpolation(r, `config value for ${ce.key}`, loc, formatAddress(app, 'config', ce.key));
+      this.checkInterpolation(r, `config value for ${ce.key}`, loc, addressOf(ce.key));
       const v: DesiredConfigValue = { value: r.value, secret: r.envRefs.length > 0, loc };
       if (r.envRefs.length > 0) v.envRefs = r.envRefs;
       if (r.parts.length > 0) v.secretParts = r.parts;

@@ -314,7 +314,7 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
       if (!p.spoiledPipelines.has(key)) pipelineEntries.push({ key, entry });
     }
   }
-  const pipelines = buildPipelines(pipelineEntries, new Set(declared.keys()), diagnostics);
+  const pipelines = buildPipelines(pipelineEntries, new Set(declared.keys()), diagnostics, builder);
 
   const files = sources.map((s) => s.file);
   const capped = capDiagnostics(sortDiagnostics(diagnostics, files), unlisted);

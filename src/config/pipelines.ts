@@ -1,5 +1,14 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
-import { PIPELINE_STAGES, type DesiredCoupling, type DesiredPipeline, type PipelineStage } from '../model/desired.js';
+import {
+  CONFIG_STAGES,
+  PIPELINE_STAGES,
+  type ConfigMode,
+  type DesiredCoupling,
+  type DesiredPipeline,
+  type DesiredReviewApps,
+  type PipelineStage,
+} from '../model/desired.js';
+import type { AppBuilder } from './build.js';
 import { formatPipelineAddress } from '../util/address.js';
 import { Code } from './codes.js';
 import { entryLoc, nodeLoc, type PEntry, type PMap } from './tree.js';
@@ -20,13 +29,21 @@ export interface PipelineEntry {
  * are unique (Heroku keeps them unique per owner; one set of files
  * describing two pipelines of one name is a mistake either way).
  */
-export function buildPipelines(entries: PipelineEntry[], declaredApps: ReadonlySet<string>, diagnostics: Diagnostic[]): Record<string, DesiredPipeline> {
+export function buildPipelines(
+  entries: PipelineEntry[],
+  declaredApps: ReadonlySet<string>,
+  diagnostics: Diagnostic[],
+  builder: Pick<AppBuilder, 'configValues'>,
+): Record<string, DesiredPipeline> {
   const out: Record<string, DesiredPipeline> = {};
   const coupled = new Map<string, { pipeline: string; loc: SourceLocation }>();
   const names = new Map<string, DesiredPipeline>();
   for (const { key, entry } of entries) {
     if (entry.node.kind !== 'map') continue;
     const p = buildOne(key, entry, entry.node, declaredApps, coupled, diagnostics);
+    stageConfig(p, entry.node, builder);
+    const ra = entry.node.entries.get('review_apps');
+    if (ra && ra.node.kind === 'map') p.reviewApps = reviewApps(ra, ra.node);
     const same = names.get(p.name);
     if (same && same.loc && p.loc) {
       diagnostics.push({
@@ -57,7 +74,7 @@ function buildOne(
     return n && n.kind === 'scalar' ? n.value : undefined;
   };
   const fieldLocs: Record<string, SourceLocation> = {};
-  for (const f of ['name', 'team', 'protect', 'stages']) {
+  for (const f of ['name', 'team', 'protect', 'stages', 'config', 'config_mode', 'review_apps']) {
     const fe = e.get(f);
     if (fe) fieldLocs[f] = entryLoc(fe);
   }
@@ -69,6 +86,7 @@ function buildOne(
     name: typeof name === 'string' ? name : key,
     protect: typeof protect === 'boolean' ? protect : true,
     couplings: {},
+    configMode: scalar('config_mode') === 'exclusive' ? 'exclusive' : ('merge' satisfies ConfigMode),
     loc: entryLoc(declaredAt),
     fieldLocs,
   };
@@ -114,4 +132,49 @@ function buildOne(
     }
   }
   return p;
+}
+
+/** `config.review` and `config.test`: built by the app config builder, so the same rules and messages apply. */
+function stageConfig(p: DesiredPipeline, node: PMap, builder: Pick<AppBuilder, 'configValues'>): void {
+  const config = node.entries.get('config')?.node;
+  if (config?.kind !== 'map') return;
+  for (const stage of CONFIG_STAGES) {
+    const se = config.entries.get(stage);
+    if (!se) continue;
+    p.fieldLocs![`config.${stage}`] = entryLoc(se);
+    const values = builder.configValues(se.node, () => formatPipelineAddress(p.key, { config: stage }));
+    p.config = { ...p.config, [stage]: values };
+  }
+}
+
+function reviewApps(at: PEntry, node: PMap): DesiredReviewApps {
+  const e = node.entries;
+  const value = (f: string): unknown => {
+    const n = e.get(f)?.node;
+    if (!n) return undefined;
+    if (n.kind === 'scalar') return n.value;
+    if (n.kind === 'map') return Object.fromEntries([...n.entries].map(([k, v]) => [k, v.node.kind === 'scalar' ? v.node.value : undefined]));
+    return undefined;
+  };
+  const fieldLocs: Record<string, SourceLocation> = {};
+  for (const [f, fe] of e) fieldLocs[f] = entryLoc(fe);
+  const r: DesiredReviewApps = { repo: String(value('repo') ?? ''), loc: entryLoc(at), fieldLocs };
+  const b = (f: string): boolean | undefined => (typeof value(f) === 'boolean' ? (value(f) as boolean) : undefined);
+  const automatic = b('automatic_review_apps');
+  const destroy = b('destroy_stale_apps');
+  const wait = b('wait_for_ci');
+  if (automatic !== undefined) r.automaticReviewApps = automatic;
+  if (destroy !== undefined) r.destroyStaleApps = destroy;
+  if (wait !== undefined) r.waitForCi = wait;
+  const days = value('stale_days');
+  if (typeof days === 'number') r.staleDays = days;
+  if (e.has('base_name')) {
+    const bn = value('base_name');
+    r.baseName = typeof bn === 'string' ? bn : null;
+  }
+  if (e.has('deploy_target')) {
+    const t = value('deploy_target') as { id?: unknown; type?: unknown } | null | undefined;
+    r.deployTarget = t && typeof t.id === 'string' && (t.type === 'region' || t.type === 'space') ? { id: t.id, type: t.type } : null;
+  }
+  return r;
 }

@@ -19,7 +19,7 @@ import { classifyCollaborators } from './collaborators.js';
 import { classifyWebhooks } from './webhooks.js';
 import { classifyAttachments } from './attachments.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling', 'stage-config', 'review-apps'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -57,7 +57,7 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyAttachments(scope);
   }
 
-  items.push(...classifyPipelines(desired, live, inventory));
+  items.push(...classifyPipelines(desired, live, inventory, input.fingerprint));
   items.sort(compareItems);
   return { items, summary: summarize(items), apps: keys, diagnostics: notes(input) };
 }

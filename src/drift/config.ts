@@ -1,6 +1,9 @@
+import type { DesiredConfigValue } from '../model/desired.js';
+import type { SourceLocation } from '../model/diagnostic.js';
 import type { DriftValue } from '../model/drift.js';
+import type { InventoryConfigKey } from '../model/inventory.js';
 import { LITERAL_PREFIX, UNKEYED } from '../util/fingerprint.js';
-import { appLoc, HIDDEN, PREVIOUS, SENSITIVE, type AppScope } from './context.js';
+import { appLoc, HIDDEN, PREVIOUS, SENSITIVE, type AppScope, type NewItem } from './context.js';
 
 /**
  * Config vars. Owned keys are compared by fingerprint (state never holds a
@@ -9,31 +12,62 @@ import { appLoc, HIDDEN, PREVIOUS, SENSITIVE, type AppScope } from './context.js
  * managed and a key added by hand is a change made outside dynoform.
  */
 export function classifyConfig(scope: AppScope): void {
-  const { desired: d, owned: inv, live: l, fingerprint: fp } = scope;
+  const { desired: d, owned: inv, live: l } = scope;
   if (!d || !l) return;
-  const liveVars = l.config.vars;
-  const owned = inv?.config ?? {};
   const addonVars = new Set(l.addonConfigVars);
-  const fieldLoc = d.fieldLocs?.['config'] ?? appLoc(scope);
+  const holderLoc = appLoc(scope);
+  classifyConfigVars({
+    noun: 'config var',
+    declared: d.config,
+    exclusive: d.configMode === 'exclusive' && inv !== undefined,
+    live: l.config.vars,
+    owned: inv?.config ?? {},
+    reserved: (k) => addonVars.has(k),
+    fingerprint: scope.fingerprint,
+    fieldLoc: d.fieldLocs?.['config'] ?? holderLoc,
+    holderLoc,
+    add: (item) => scope.add({ ...item, kind: 'config' }),
+  });
+}
+
+/** One set of config vars to classify (an app's, a pipeline stage's). */
+export interface ConfigVarsScope {
+  /** How messages name a key's kind, e.g. `config var`, `review-app config var`. */
+  noun: string;
+  declared: Record<string, DesiredConfigValue>;
+  /** True when every key is managed (config_mode: exclusive, and the holder is owned). */
+  exclusive: boolean;
+  live: Record<string, string>;
+  owned: Record<string, InventoryConfigKey>;
+  /** Keys set by someone else by design (add-on attachments): never reported. */
+  reserved(key: string): boolean;
+  fingerprint: AppScope['fingerprint'];
+  fieldLoc?: SourceLocation;
+  holderLoc?: SourceLocation;
+  add(item: Omit<NewItem, 'kind'>): void;
+}
+
+export function classifyConfigVars(t: ConfigVarsScope): void {
+  const { declared, live: liveVars, owned, fingerprint: fp, fieldLoc, noun } = t;
+  const loc = (l: SourceLocation | undefined): { loc?: SourceLocation } => (l ? { loc: l } : {});
 
   for (const [key, meta] of Object.entries(owned)) {
-    const dv = d.config[key];
+    const dv = declared[key];
     const lv = liveVars[key];
     const secret = meta.secret || dv?.secret === true;
-    const loc = dv?.loc ?? fieldLoc;
+    const at = loc(dv?.loc ?? fieldLoc);
     const last = lastApplied(meta.fingerprint, meta.secret, dv, lv, fp);
 
     // A state entry without a usable fingerprint (no key, another key) cannot say what was applied.
     const comparable = fp.canCompare(meta.fingerprint);
     if (lv === undefined) {
-      scope.add({ class: 'missing', kind: 'config', key, message: `config var ${key} was deleted outside dynoform`, loc, before: last, after: null });
+      t.add({ class: 'missing', key, message: `${noun} ${key} was deleted outside dynoform`, ...at, before: last, after: null });
     } else if (comparable && !fp.matches(lv, meta.secret, meta.fingerprint)) {
-      scope.add({
+      t.add({
         class: 'changed-outside',
-        kind: 'config',
         key,
-        message: `config var ${key} was changed outside dynoform`,
-        loc,
+        message: `${noun} ${key} was changed outside dynoform`,
+        ...at,
         before: last,
         // Changed outside: not a value of ours, so shown only when it is the declared literal (public anyway).
         after: secret ? SENSITIVE : dv && lv === dv.value ? lv : HIDDEN,
@@ -41,62 +75,43 @@ export function classifyConfig(scope: AppScope): void {
     }
 
     if (!dv) {
-      scope.add({
-        class: 'pending',
-        kind: 'config',
-        key,
-        message: `config var ${key} was removed from the YAML and not applied: apply will delete it`,
-        loc,
-        before: last,
-        after: null,
-      });
+      t.add({ class: 'pending', key, message: `${noun} ${key} was removed from the YAML and not applied: apply will delete it`, ...at, before: last, after: null });
     } else if (comparable ? !fp.matches(dv.value, dv.secret, meta.fingerprint) : lv !== dv.value) {
-      scope.add({
+      t.add({
         class: 'pending',
-        kind: 'config',
         key,
         message: comparable
-          ? `config var ${key} changed in the YAML and was not applied`
-          : `config var ${key} differs from the declaration (the state cannot tell which side changed: ${uncomparableReason(meta.fingerprint)})`,
-        loc,
+          ? `${noun} ${key} changed in the YAML and was not applied`
+          : `${noun} ${key} differs from the declaration (the state cannot tell which side changed: ${uncomparableReason(meta.fingerprint)})`,
+        ...at,
         before: last,
         after: dv.secret ? SENSITIVE : dv.value,
       });
     }
   }
 
-  for (const [key, dv] of Object.entries(d.config)) {
-    if (owned[key] || addonVars.has(key)) continue;
+  for (const [key, dv] of Object.entries(declared)) {
+    if (owned[key] || t.reserved(key)) continue;
     const lv = liveVars[key];
     if (lv === dv.value) continue; // apply only records ownership: nothing to change
-    scope.add({
+    t.add({
       class: 'pending',
-      kind: 'config',
       key,
-      message: lv === undefined ? `config var ${key} is declared but not set yet` : `config var ${key} is declared but not applied yet: the live value differs`,
-      loc: dv.loc ?? fieldLoc,
+      message: lv === undefined ? `${noun} ${key} is declared but not set yet` : `${noun} ${key} is declared but not applied yet: the live value differs`,
+      ...loc(dv.loc ?? fieldLoc),
       // Not ours: a value set by hand may be a secret nobody declared.
       before: lv === undefined ? null : dv.secret ? SENSITIVE : HIDDEN,
       after: dv.secret ? SENSITIVE : dv.value,
     });
   }
 
-  const exclusive = d.configMode === 'exclusive' && inv !== undefined;
   for (const key of Object.keys(liveVars)) {
-    if (owned[key] || d.config[key] || addonVars.has(key)) continue;
+    if (owned[key] || declared[key] || t.reserved(key)) continue;
     // The value of a key nobody declared may well be a secret: name it, never show it.
-    scope.add(
-      exclusive
-        ? {
-            class: 'changed-outside',
-            kind: 'config',
-            key,
-            message: `config var ${key} was added outside dynoform (config_mode: exclusive — apply will delete it)`,
-            loc: fieldLoc,
-            before: null,
-            after: HIDDEN,
-          }
-        : { class: 'unmanaged', kind: 'config', key, message: `config var ${key} is set but not declared`, loc: appLoc(scope) },
+    t.add(
+      t.exclusive
+        ? { class: 'changed-outside', key, message: `${noun} ${key} was added outside dynoform (config_mode: exclusive — apply will delete it)`, ...loc(fieldLoc), before: null, after: HIDDEN }
+        : { class: 'unmanaged', key, message: `${noun} ${key} is set but not declared`, ...loc(t.holderLoc) },
     );
   }
 }

@@ -1,8 +1,11 @@
-import type { DesiredPipeline, DesiredState } from '../model/desired.js';
+import { CONFIG_STAGES, type DesiredPipeline, type DesiredState } from '../model/desired.js';
 import type { SourceLocation } from '../model/diagnostic.js';
 import type { DriftItem } from '../model/drift.js';
 import type { Inventory, InventoryPipeline } from '../model/inventory.js';
-import type { LiveCoupling, LivePipeline, LiveState } from '../model/live.js';
+import type { LiveCoupling, LivePipeline, LivePipelines, LiveReviewApps, LiveState } from '../model/live.js';
+import type { ReviewAppSettings } from '../model/plan.js';
+import { classifyConfigVars } from './config.js';
+import type { FingerprintFn } from './context.js';
 import { formatPipelineAddress } from '../util/address.js';
 
 type Item = Omit<DriftItem, 'address' | 'app' | 'kind'>;
@@ -12,7 +15,7 @@ type Item = Omit<DriftItem, 'address' | 'app' | 'kind'>;
  * Nothing when the live reader did not read pipelines (nothing declared
  * or owned).
  */
-export function classifyPipelines(desired: DesiredState, live: LiveState, inventory: Inventory): DriftItem[] {
+export function classifyPipelines(desired: DesiredState, live: LiveState, inventory: Inventory, fingerprint: FingerprintFn): DriftItem[] {
   const lp = live.pipelines;
   if (!lp) return [];
   const out: DriftItem[] = [];
@@ -65,8 +68,101 @@ export function classifyPipelines(desired: DesiredState, live: LiveState, invent
       }
     }
     couplings(d, inv, found, lp.couplings, appIdOf, appName, couplingItem);
+    stageConfig(d, inv, found, lp, fingerprint, (stage, n) => out.push({ ...n, address: formatPipelineAddress(key, { config: stage }), app: scope, kind: 'stage-config' }));
+    reviewApps(d, inv, found, lp, (n) => out.push({ ...n, address: formatPipelineAddress(key, { reviewApps: true }), app: scope, kind: 'review-apps' }));
   }
   return out;
+}
+
+/** Each stage's config vars, by the same rules as an app's config. */
+function stageConfig(
+  d: DesiredPipeline,
+  inv: InventoryPipeline | undefined,
+  found: LivePipeline,
+  lp: LivePipelines,
+  fingerprint: FingerprintFn,
+  add: (stage: string, n: Item) => void,
+): void {
+  for (const stage of CONFIG_STAGES) {
+    const declared = d.config?.[stage];
+    const owned = inv?.stageConfig?.[stage];
+    const live = lp.stageConfig?.[found.id]?.[stage];
+    if ((declared === undefined && owned === undefined) || !live) continue;
+    const fieldLoc = d.fieldLocs?.[`config.${stage}`] ?? d.fieldLocs?.['config'] ?? d.loc;
+    classifyConfigVars({
+      noun: `${stage}-stage config var`,
+      declared: declared ?? {},
+      exclusive: declared !== undefined && d.configMode === 'exclusive' && inv !== undefined,
+      live: live.vars,
+      owned: owned ?? {},
+      reserved: () => false,
+      fingerprint,
+      ...(fieldLoc ? { fieldLoc, holderLoc: fieldLoc } : {}),
+      add: (n) => add(stage, n),
+    });
+  }
+}
+
+const REVIEW_FIELDS: ReadonlyArray<{ api: keyof ReviewAppSettings; live: keyof LiveReviewApps }> = [
+  { api: 'automatic_review_apps', live: 'automaticReviewApps' },
+  { api: 'destroy_stale_apps', live: 'destroyStaleApps' },
+  { api: 'stale_days', live: 'staleDays' },
+  { api: 'wait_for_ci', live: 'waitForCi' },
+  { api: 'base_name', live: 'baseName' },
+  { api: 'deploy_target', live: 'deployTarget' },
+];
+
+const shownSetting = (v: unknown): string | number | boolean | null =>
+  v === undefined || v === null ? null : typeof v === 'object' ? `${(v as { type: string }).type} ${(v as { id: string }).id}` : (v as string | number | boolean);
+
+/** Review apps: enabled or not, the repository, and each declared field against what was last applied. */
+function reviewApps(d: DesiredPipeline, inv: InventoryPipeline | undefined, found: LivePipeline, lp: LivePipelines, add: (n: Item) => void): void {
+  const r = d.reviewApps;
+  const owned = inv?.reviewApps;
+  if (!r && !owned) return;
+  const live = lp.reviewApps?.[found.id];
+  if (live === undefined) return;
+  const loc = r?.loc ?? d.loc;
+  const at = (l?: SourceLocation): { loc?: SourceLocation } => (l ?? loc ? { loc: (l ?? loc)! } : {});
+  if (owned && live === null) {
+    add({ class: 'missing', message: `review apps of pipeline ${found.name} were disabled outside dynoform`, ...at(), before: owned.repo, after: null });
+    return;
+  }
+  if (!r) {
+    add({ class: 'pending', message: `review apps were removed from the YAML and not applied: apply would disable them (with --allow-destroy)`, ...at(), before: owned!.repo, after: null });
+    return;
+  }
+  if (live === null) {
+    add({ class: 'pending', message: `review apps are declared but not enabled yet`, ...at(), before: null, after: r.repo });
+    return;
+  }
+  if (!owned) {
+    add({ class: 'pending', message: `review apps of pipeline ${found.name} are enabled but not managed yet: apply will adopt them`, ...at(), before: null, after: r.repo });
+    return;
+  }
+  if (owned.repoId !== null && live.repoId !== null && owned.repoId !== live.repoId) {
+    add({ class: 'changed-outside', field: 'repo', message: `review apps were connected to another repository outside dynoform`, ...at(r.fieldLocs?.['repo']), before: owned.repo, after: `repository id ${live.repoId}` });
+  }
+  if (owned.repo !== r.repo) {
+    add({ class: 'pending', field: 'repo', message: `the review-app repository changed in the YAML and not applied (it needs review apps disabled and enabled again)`, ...at(r.fieldLocs?.['repo']), before: owned.repo, after: r.repo });
+  }
+  const declared: Record<string, unknown> = {
+    automatic_review_apps: r.automaticReviewApps,
+    destroy_stale_apps: r.destroyStaleApps,
+    stale_days: r.staleDays,
+    wait_for_ci: r.waitForCi,
+    base_name: r.baseName,
+    deploy_target: r.deployTarget,
+  };
+  for (const f of REVIEW_FIELDS) {
+    const want = declared[f.api];
+    if (want === undefined) continue;
+    const now = shownSetting(live[f.live]);
+    const last = f.api in owned.applied ? shownSetting(owned.applied[f.api]) : undefined;
+    const fieldAt = at(r.fieldLocs?.[f.api]);
+    if (last !== undefined && now !== last) add({ class: 'changed-outside', field: f.api, message: `review apps: ${f.api} was changed outside dynoform`, ...fieldAt, before: last, after: now });
+    if (shownSetting(want) !== (last ?? now)) add({ class: 'pending', field: f.api, message: `review apps: ${f.api} changed in the YAML and was not applied`, ...fieldAt, before: last ?? now, after: shownSetting(want) });
+  }
 }
 
 function couplings(

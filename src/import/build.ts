@@ -257,7 +257,7 @@ function defaultAttachment(a: LiveAddon): string {
  * drains `<APP>__LOG_DRAIN_URL` (`_2`, …); a name that two different values
  * would share gets a counter, so one shell can feed every imported app.
  */
-export function assignEnvNames(apps: readonly ImportedApp[], opts: Pick<ImportOptions, 'includeValues' | 'secretRule'>): EnvVarNeeded[] {
+export function assignEnvNames(apps: readonly ImportedApp[], opts: Pick<ImportOptions, 'includeValues' | 'secretRule'>, pipelines: readonly ImportedPipeline[] = []): EnvVarNeeded[] {
   interface Want {
     preferred: string;
     value: string;
@@ -288,6 +288,16 @@ export function assignEnvNames(apps: readonly ImportedApp[], opts: Pick<ImportOp
       n += 1;
       const base = envNameFor(appName, 'LOG_DRAIN_URL');
       wants.push({ preferred: n === 1 ? base : `${base}_${n}`, value: d.url, why, set: (name) => (d.envName = name), use: `${app.key}/drain.${d.maskedUrl}` });
+    }
+  }
+  for (const p of pipelines) {
+    for (const [stage, vars] of Object.entries(p.config)) {
+      for (const c of vars) {
+        delete c.envName;
+        const why = decide(c.sensitive, () => secretReason(rule, c.key, c.value));
+        // `<PIPELINE>_<STAGE>__<KEY>`: the stage keeps review and CI values of one key apart.
+        if (why !== undefined) wants.push({ preferred: envNameFor(`${p.name}-${stage}`, c.key), value: c.value, why, set: (n) => (c.envName = n), use: `pipeline.${p.key}/config.${stage}.${c.key}` });
+      }
     }
   }
   const taken = new Map<string, string>(); // name → value

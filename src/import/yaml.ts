@@ -79,6 +79,8 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     for (const pair of pipelinesNode.items) {
       const stages = isMap(pair.value) ? pair.value.get('stages', true) : undefined;
       if (isMap(stages)) for (const s of stages.items) if (isSeq(s.value)) s.value.flow = true;
+      const config = isMap(pair.value) ? pair.value.get('config', true) : undefined;
+      if (isMap(config)) for (const s of config.items) if (isMap(s.value)) quoteAmbiguous(s.value);
     }
   }
   return doc.toString({ lineWidth: 0 });

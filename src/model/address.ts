@@ -8,11 +8,12 @@
  * A drain's URL may carry credentials, so its address always uses the URL
  * with userinfo replaced by `***`.
  * Top-level sections have their own roots: `pipeline.shop`,
- * `pipeline.shop/coupling.<app key>`.
+ * `pipeline.shop/coupling.<app key>`, `pipeline.shop/config.review` (a
+ * stage's config vars, one change per stage) and `pipeline.shop/review-apps`.
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling' | 'stage-config' | 'review-apps';
 
 /** The kinds that live inside an app. */
 export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment';

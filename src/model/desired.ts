@@ -159,6 +159,31 @@ export interface DesiredCoupling {
   loc?: SourceLocation;
 }
 
+/** The stages whose config vars a pipeline holds: review apps and Heroku CI (the others' apps have their own config). */
+export const CONFIG_STAGES = ['review', 'test'] as const;
+export type ConfigStage = (typeof CONFIG_STAGES)[number];
+
+/**
+ * A pipeline's review-app settings (`/pipelines/{id}/review-app-config`).
+ * `repo` is given when review apps are enabled and cannot change in place;
+ * every other field is managed only when declared.
+ */
+export interface DesiredReviewApps {
+  /** GitHub `owner/name`. */
+  repo: string;
+  automaticReviewApps?: boolean;
+  destroyStaleApps?: boolean;
+  staleDays?: number;
+  waitForCi?: boolean;
+  /** `null` clears it. */
+  baseName?: string | null;
+  /** `null` = the common runtime's default. */
+  deployTarget?: { id: string; type: 'region' | 'space' } | null;
+  loc?: SourceLocation;
+  /** Locations of the fields, by their YAML name. */
+  fieldLocs?: Record<string, SourceLocation>;
+}
+
 export interface DesiredPipeline {
   /** The key under `pipelines:`: its stable handle in state and addresses (`pipeline.<key>`). */
   key: string;
@@ -170,8 +195,14 @@ export interface DesiredPipeline {
   protect: boolean;
   /** Keyed by app key: one coupling per app. */
   couplings: Record<string, DesiredCoupling>;
+  /** Stage config vars by stage; a stage absent here is not managed. */
+  config?: Partial<Record<ConfigStage, Record<string, DesiredConfigValue>>>;
+  /** As an app's: `exclusive` also deletes undeclared keys of the stages declared under `config:`. */
+  configMode: ConfigMode;
+  /** Undefined = review apps are not managed (an owned configuration removed from the YAML is disabled). */
+  reviewApps?: DesiredReviewApps;
   loc?: SourceLocation;
-  /** Locations of `name`, `team`, `protect`, `stages` and `stages.<stage>`. */
+  /** Locations of `name`, `team`, `protect`, `stages`, `stages.<stage>`, `config`, `config.<stage>`, `config_mode` and `review_apps`. */
   fieldLocs?: Record<string, SourceLocation>;
 }
 

@@ -1,3 +1,5 @@
+import type { ReviewAppSettings } from './plan.js';
+
 /**
  * The ownership inventory (the "state"): what dynoform created or was told
  * to own, plus a fingerprint of each last-applied value. It never holds a
@@ -141,6 +143,20 @@ export interface InventoryPipeline {
   created: boolean;
   /** Keyed by the app's YAML key. */
   couplings: Record<string, InventoryCoupling>;
+  /** Stage config keys dynoform owns, by stage (`review`, `test`), as for an app's config. */
+  stageConfig?: Record<string, Record<string, InventoryConfigKey>>;
+  /** Review apps dynoform enabled or adopted, with the settings it last applied. */
+  reviewApps?: InventoryReviewApps;
+}
+
+export interface InventoryReviewApps {
+  /** The repository as declared when enabled or adopted, and its id as the API then said. */
+  repo: string;
+  repoId: number | null;
+  /** True when dynoform enabled them (false: adopted). */
+  created: boolean;
+  /** The declared fields as last applied, by their API name (the others are not managed). */
+  applied: ReviewAppSettings;
 }
 
 export const INVENTORY_VERSION = 1;

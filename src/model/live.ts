@@ -187,6 +187,18 @@ export interface LiveCoupling {
   stage: string;
 }
 
+/** A pipeline's review-app settings as the API shows them (it names the repository by id only). */
+export interface LiveReviewApps {
+  repoId: number | null;
+  automaticReviewApps: boolean;
+  destroyStaleApps: boolean;
+  staleDays: number | null;
+  waitForCi: boolean;
+  baseName: string | null;
+  deployTarget: { id: string; type: string } | null;
+  etag?: string;
+}
+
 /** Read only when the YAML declares pipelines or the state owns some. */
 export interface LivePipelines {
   pipelines: LivePipeline[];
@@ -194,6 +206,13 @@ export interface LivePipelines {
   couplings: LiveCoupling[];
   /** Team name → id, read only when a declared pipeline names its team. */
   teamIds?: Record<string, string>;
+  /**
+   * Stage config vars by pipeline id, then stage: read only for the stages
+   * a pipeline declares under `config:` or the state owns keys of.
+   */
+  stageConfig?: Record<string, Partial<Record<string, LiveConfig>>>;
+  /** Review-app settings by pipeline id (null: review apps are not enabled); read only when declared or owned. */
+  reviewApps?: Record<string, LiveReviewApps | null>;
 }
 
 export interface LiveState {

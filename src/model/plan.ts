@@ -34,6 +34,28 @@ export interface FormationUpdate {
   size?: string;
 }
 
+/** One config-vars PATCH: of an app, or of a pipeline stage. */
+export interface ConfigPatch {
+  /** Keys to set. */
+  set: Record<string, PlanValue>;
+  /** Owned keys to delete (sent as null). */
+  unset: string[];
+  /** Keys whose live value already equals the declaration: only recorded as owned. */
+  own: Record<string, PlanValue>;
+  /** Owned keys that are neither declared nor live any more: dropped from state, nothing sent. */
+  forget?: string[];
+}
+
+/** Review-app fields as the API names them (the subset a change sends). */
+export interface ReviewAppSettings {
+  automatic_review_apps?: boolean;
+  destroy_stale_apps?: boolean;
+  stale_days?: number;
+  wait_for_ci?: boolean;
+  base_name?: string | null;
+  deploy_target?: { id: string; type: string } | null;
+}
+
 /** Exactly what apply must do; holds no secret value. */
 export type Operation =
   /** `protect` on app ops is the declared consent to deletion, recorded in state only (no request). */
@@ -41,17 +63,18 @@ export type Operation =
   | { type: 'app.update'; appId: string; name?: string; maintenance?: boolean; buildStack?: string; protect?: boolean }
   | { type: 'app.adopt'; appId: string; name?: string; maintenance?: boolean; buildStack?: string; protect?: boolean }
   | { type: 'app.delete'; appId: string }
-  | {
-      type: 'config.patch';
-      /** Keys to set. */
-      set: Record<string, PlanValue>;
-      /** Owned keys to delete (sent as null). */
-      unset: string[];
-      /** Keys whose live value already equals the declaration: only recorded as owned. */
-      own: Record<string, PlanValue>;
-      /** Owned keys that are neither declared nor live any more: dropped from state, nothing sent. */
-      forget?: string[];
-    }
+  | ({ type: 'config.patch' } & ConfigPatch)
+  /** A pipeline stage's config vars (review apps, CI); `pipelineId` is absent when the pipeline is created in the same apply. */
+  | ({ type: 'stage-config.patch'; stage: string; pipelineId?: string } & ConfigPatch)
+  /**
+   * Review apps: `enable` POSTs with `repo`, `update` PATCHes the fields in
+   * `set`, `adopt` records them (PATCHing `set` when not empty), `disable`
+   * DELETEs. `pipelineId` is absent when the pipeline is created in the same apply.
+   */
+  | { type: 'review-apps.enable'; pipelineId?: string; repo: string; set: ReviewAppSettings }
+  /** `record`: every declared field, as state records it last applied. */
+  | { type: 'review-apps.update' | 'review-apps.adopt'; pipelineId: string; repo: string; repoId: number | null; set: ReviewAppSettings; record: ReviewAppSettings }
+  | { type: 'review-apps.disable'; pipelineId: string }
   | {
       type: 'addon.create';
       plan: string;

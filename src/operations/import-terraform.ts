@@ -8,7 +8,7 @@ import { readAppsToImport } from '../import/read.js';
 import { secretRule } from '../import/secret-rule.js';
 import { readTerraformSource } from '../import/terraform/locate.js';
 import { mapTerraformState, terraformApps, terraformPipelines, type TerraformReportEntry } from '../import/terraform/map.js';
-import { inventoryForPipeline, readPipelinesToImport, type ReadPipelinesResult } from '../import/pipelines.js';
+import { readPipelinesToImport, type ReadPipelinesResult } from '../import/pipelines.js';
 import { parseTerraformState, TerraformStateError, type TfState } from '../import/terraform/state.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { cloneInventory, type StateLock } from '../state/index.js';
@@ -131,7 +131,6 @@ export async function importFromTerraform(options: TerraformImportOptions): Prom
       });
 
       if (!dryRun) {
-        for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
         await recordImport({ plan, inventory, lock: lock!, keys: fingerprintKeys(r), yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       }
       return {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../config/index.js';
-import { planImport, type EnvVarNeeded, type ImportPlan } from '../import/build.js';
+import { assignEnvNames, planImport, type EnvVarNeeded, type ImportPlan } from '../import/build.js';
 import { inventoryForImport } from '../import/inventory.js';
 import { inventoryForPipeline, planPipelineImport, readPipelinesToImport } from '../import/pipelines.js';
 import { readAppsToImport } from '../import/read.js';
@@ -92,7 +92,7 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
           `already managed in ${backend.describe()}: pipeline ${ownedPipelines.join(', ')}. To start over, run: ${ownedPipelines.map((n) => `dynoform state forget pipeline.${n}`).join('; ')}`,
         );
       }
-      const pipelineRead = pipelineNames.length > 0 ? await readPipelinesToImport(client, pipelineNames, options.signal ? { signal: options.signal } : {}) : undefined;
+      const pipelineRead = pipelineNames.length > 0 ? await readPipelinesToImport(client, pipelineNames, { parts: true, ...(options.signal ? { signal: options.signal } : {}) }) : undefined;
       if (pipelineRead && pipelineRead.notFound.length > 0) {
         throw new DynoformError('not-found', `no such pipeline visible to this account: ${pipelineRead.notFound.join(', ')}`);
       }
@@ -126,7 +126,11 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
 
       const includeValues = options.includeValues === true;
       const plan = planImport(read.apps, { includeValues, secretRule: rule }, canonicalDynoSize);
-      if (pipelineRead) plan.pipelines = planPipelineImport(pipelineRead, plan.diagnostics);
+      if (pipelineRead) {
+        plan.pipelines = planPipelineImport(pipelineRead, plan.diagnostics);
+        // Stage config values follow the apps' rule: secret-looking ones become ${env:…} references.
+        plan.env = assignEnvNames(plan.apps, { includeValues, secretRule: rule }, plan.pipelines);
+      }
       const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
 
       await recordImport({ plan, inventory, lock, keys: fingerprintKeys(r), yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
@@ -169,7 +173,7 @@ export async function recordImport(args: {
   const { plan, inventory, lock, yaml, outPath } = args;
   const fp = createFingerprinter(args.keys ? { keys: args.keys } : {});
   for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
-  for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p) };
+  for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p, fp) };
   if (outPath) {
     try {
       await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });

@@ -5,7 +5,9 @@ import type { LiveCoupling, LivePipeline, LivePipelines } from '../model/live.js
 import type { Change, ChangeItem } from '../model/plan.js';
 import { formatPipelineAddress } from '../util/address.js';
 import { couplingGuard, pipelineGuard } from '../util/guard.js';
-import { EXECUTABLE, guardReads, listGuard, locOf, makeChange, plural, sortObject } from './context.js';
+import { EXECUTABLE, guardReads, listGuard, locOf, makeChange, plural, sortObject, type FingerprintFn } from './context.js';
+import { planReviewApps } from './review-apps.js';
+import { planStageConfig } from './stage-config.js';
 
 /** The scope every change of a pipeline carries as `Change.app`: it cannot collide with an app key (those have no dot). */
 export function pipelineScope(key: string): string {
@@ -21,6 +23,7 @@ interface PipelineWorld {
   /** The changes planned for apps, by id: couplings wait for the app's create or adoption. */
   appChanges: ReadonlyMap<string, Change>;
   diagnostics: Diagnostic[];
+  fingerprint: FingerprintFn;
 }
 
 type Snapshot = Record<string, string | boolean | null>;
@@ -74,6 +77,14 @@ export function planPipelines(w: PipelineWorld): Change[] {
       if (EXECUTABLE.has(change.action)) change.dependsOn = deps;
       out.push(change);
       if (change.op.type === 'coupling.create') creates.push({ change, ...(appId !== undefined ? { appId } : {}) });
+    }
+
+    // Stage config and review apps wait for the pipeline's create or adoption (the ids come from it).
+    const parts = { pipeline: d, ...(found ? { found } : {}), ...(invHere ? { inv: invHere } : {}), live: w.live };
+    for (const change of [...planStageConfig({ ...parts, fingerprint: w.fingerprint, diagnostics: w.diagnostics }), planReviewApps(parts)]) {
+      if (!change) continue;
+      if (EXECUTABLE.has(change.action)) change.dependsOn = [...pipelineDep];
+      out.push(change);
     }
 
     // Owned couplings no longer declared: removed when still there, else forgotten.

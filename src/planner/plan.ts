@@ -84,7 +84,7 @@ export function createPlan(input: PlannerInput): Plan {
   blockSharedAddonDeletes(changes, live);
   if (live.pipelines && !targets) {
     const appChanges = new Map(changes.map((c) => [c.id, c]));
-    changes.push(...planPipelines({ desired, live: live.pipelines, inventory, appIds: live.appIds, appChanges, diagnostics }));
+    changes.push(...planPipelines({ desired, live: live.pipelines, inventory, appIds: live.appIds, appChanges, diagnostics, fingerprint: input.fingerprint }));
   } else if (targets && (Object.keys(desired.pipelines ?? {}).length > 0 || Object.keys(inventory.pipelines ?? {}).length > 0)) {
     diagnostics.push({
       severity: 'info',

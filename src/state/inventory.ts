@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { stateSchemaProblem } from './schema.js';
 import type { Address, AppChildKind, ResourceKind } from '../model/address.js';
-import { INVENTORY_VERSION, type Inventory, type InventoryApp } from '../model/inventory.js';
+import { INVENTORY_VERSION, type Inventory, type InventoryApp, type InventoryPipeline } from '../model/inventory.js';
 import { formatAddress, formatPipelineAddress, parseAddress, parsePipelineAddress } from '../util/address.js';
 import { KEYED_PREFIX, LEGACY_SECRET_PREFIX, LITERAL_PREFIX, UNKEYED } from '../util/fingerprint.js';
 import { maskUrlUserinfo } from '../util/mask.js';
@@ -71,9 +71,18 @@ export function listAddresses(inv: Inventory): Address[] {
   }
   for (const key of Object.keys(inv.pipelines ?? {}).sort()) {
     out.push(formatPipelineAddress(key));
-    for (const app of Object.keys(inv.pipelines![key]!.couplings).sort()) out.push(formatPipelineAddress(key, app));
+    out.push(...pipelinePartAddresses(key, inv.pipelines![key]!));
   }
   return out;
+}
+
+/** The owned parts of a pipeline: couplings, stage configs, review apps. */
+function pipelinePartAddresses(key: string, p: InventoryPipeline): Address[] {
+  return [
+    ...Object.keys(p.couplings).sort().map((a) => formatPipelineAddress(key, a)),
+    ...Object.keys(p.stageConfig ?? {}).sort().map((stage) => formatPipelineAddress(key, { config: stage })),
+    ...(p.reviewApps ? [formatPipelineAddress(key, { reviewApps: true })] : []),
+  ];
 }
 
 /** One inventory entry an address refers to. */
@@ -149,10 +158,17 @@ function recordOf(app: InventoryApp, kind: RecordKind): Record<string, unknown> 
   }
 }
 
-/** `pipeline.<key>` (with its couplings) or `pipeline.<key>/coupling.<app>`; `app` of the match is the pipeline key. */
-function findPipelineAddress(inv: Inventory, parsed: { pipeline: string; coupling?: string }): InventoryMatch[] {
+/** `pipeline.<key>` (with its parts), `pipeline.<key>/coupling.<app>`, `/config.<stage>` or `/review-apps`; `app` of the match is the pipeline key. */
+function findPipelineAddress(inv: Inventory, parsed: NonNullable<ReturnType<typeof parsePipelineAddress>>): InventoryMatch[] {
   const p = inv.pipelines?.[parsed.pipeline];
   if (!p) return [];
+  if (parsed.config !== undefined) {
+    const c = p.stageConfig?.[parsed.config];
+    return c ? [{ address: formatPipelineAddress(parsed.pipeline, { config: parsed.config }), app: parsed.pipeline, kind: 'stage-config', key: parsed.config, entry: structuredClone(c) }] : [];
+  }
+  if (parsed.reviewApps) {
+    return p.reviewApps ? [{ address: formatPipelineAddress(parsed.pipeline, { reviewApps: true }), app: parsed.pipeline, kind: 'review-apps', entry: structuredClone(p.reviewApps) }] : [];
+  }
   if (parsed.coupling === undefined) return [{ address: formatPipelineAddress(parsed.pipeline), app: parsed.pipeline, kind: 'pipeline', entry: structuredClone(p) }];
   const c = p.couplings[parsed.coupling];
   if (!c || !Object.hasOwn(p.couplings, parsed.coupling)) return [];
@@ -184,12 +200,18 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
   const next = cloneInventory(inv);
   const removed: Address[] = [];
   for (const m of matches) {
-    if (m.kind === 'pipeline' || m.kind === 'coupling') {
+    if (m.kind === 'pipeline' || m.kind === 'coupling' || m.kind === 'stage-config' || m.kind === 'review-apps') {
       const p = next.pipelines?.[m.app];
       if (!p) continue;
       if (m.kind === 'pipeline') {
-        removed.push(m.address, ...Object.keys(p.couplings).sort().map((a) => formatPipelineAddress(m.app, a)));
+        removed.push(m.address, ...pipelinePartAddresses(m.app, p));
         delete next.pipelines![m.app];
+      } else if (m.kind === 'stage-config') {
+        removed.push(m.address);
+        if (p.stageConfig && m.key !== undefined) delete p.stageConfig[m.key];
+      } else if (m.kind === 'review-apps') {
+        removed.push(m.address);
+        delete p.reviewApps;
       } else if (m.key !== undefined) {
         removed.push(m.address);
         delete p.couplings[m.key];

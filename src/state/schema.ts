@@ -51,6 +51,19 @@ export const STATE_SCHEMA = {
         },
       },
     },
+    pipelines: {
+      type: 'object',
+      propertyNames: { pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 },
+      additionalProperties: {
+        type: 'object',
+        propertyNames: SAFE_KEY,
+        properties: {
+          couplings: map(),
+          stageConfig: { type: 'object', propertyNames: { enum: ['review', 'test'] }, additionalProperties: map() },
+          reviewApps: { type: 'object', required: ['repo'], properties: { repo: { type: 'string', minLength: 1 } } },
+        },
+      },
+    },
   },
 } as const;
 

@@ -19,14 +19,25 @@ export function parseAddress(address: string): ParsedAddress | undefined {
   return m[3] === undefined ? { app, kind } : { app, kind, key: m[3] };
 }
 
-/** `pipeline.shop`, or `pipeline.shop/coupling.<app key>` for one of its couplings. */
-export function formatPipelineAddress(pipeline: string, couplingApp?: string): Address {
-  return couplingApp === undefined ? `pipeline.${pipeline}` : `pipeline.${pipeline}/coupling.${couplingApp}`;
+/** A pipeline's own address, or one of its parts: a coupling (by app key), a stage's config, its review apps. */
+export type PipelinePart = { coupling: string } | { config: string } | { reviewApps: true };
+
+/** `pipeline.shop`, `pipeline.shop/coupling.<app key>`, `pipeline.shop/config.<stage>` or `pipeline.shop/review-apps`. */
+export function formatPipelineAddress(pipeline: string, part?: string | PipelinePart): Address {
+  if (part === undefined) return `pipeline.${pipeline}`;
+  if (typeof part === 'string') return `pipeline.${pipeline}/coupling.${part}`;
+  if ('coupling' in part) return `pipeline.${pipeline}/coupling.${part.coupling}`;
+  if ('config' in part) return `pipeline.${pipeline}/config.${part.config}`;
+  return `pipeline.${pipeline}/review-apps`;
 }
 
 /** Inverse of formatPipelineAddress; undefined when the text is not a pipeline address. */
-export function parsePipelineAddress(address: string): { pipeline: string; coupling?: string } | undefined {
-  const m = /^pipeline\.([a-z][a-z0-9-]*)(?:\/coupling\.([a-z][a-z0-9-]*))?$/.exec(address);
+export function parsePipelineAddress(address: string): { pipeline: string; coupling?: string; config?: string; reviewApps?: true } | undefined {
+  const m = /^pipeline\.([a-z][a-z0-9-]*)(?:\/(?:coupling\.([a-z][a-z0-9-]*)|config\.(review|test)|(review-apps)))?$/.exec(address);
   if (!m) return undefined;
-  return m[2] === undefined ? { pipeline: m[1]! } : { pipeline: m[1]!, coupling: m[2] };
+  const pipeline = m[1]!;
+  if (m[2] !== undefined) return { pipeline, coupling: m[2] };
+  if (m[3] !== undefined) return { pipeline, config: m[3] };
+  if (m[4] !== undefined) return { pipeline, reviewApps: true };
+  return { pipeline };
 }

@@ -69,3 +69,24 @@ export function webhookGuard(w: { id: string; url: string; include: readonly str
 export function attachmentGuard(a: { id: string; name: string; appId: string; addonId: string }): string {
   return digest({ id: a.id, name: a.name, appId: a.appId, addonId: a.addonId });
 }
+
+/** A pipeline's review-app settings as read, for a write when the read gave no ETag. */
+export function reviewAppsGuard(r: {
+  repoId: number | null;
+  automaticReviewApps: boolean;
+  destroyStaleApps: boolean;
+  staleDays: number | null;
+  waitForCi: boolean;
+  baseName: string | null;
+  deployTarget: { id: string; type: string } | null;
+}): string {
+  return digest({
+    repoId: r.repoId,
+    automatic: r.automaticReviewApps,
+    destroy: r.destroyStaleApps,
+    staleDays: r.staleDays,
+    waitForCi: r.waitForCi,
+    baseName: r.baseName,
+    deployTarget: r.deployTarget ? `${r.deployTarget.type}:${r.deployTarget.id}` : null,
+  });
+}

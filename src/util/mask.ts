@@ -135,6 +135,11 @@ export function desiredSecrets(desired: DesiredState): string[] {
       out.push(v.value, ...(v.secretParts ?? []));
     }
   }
+  for (const p of Object.values(desired.pipelines ?? {})) {
+    for (const stage of Object.values(p.config ?? {})) {
+      for (const v of Object.values(stage)) if (v.secret) out.push(v.value, ...(v.secretParts ?? []));
+    }
+  }
   return out;
 }
 

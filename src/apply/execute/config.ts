@@ -1,16 +1,17 @@
 import type { InventoryConfigKey } from '../../model/inventory.js';
 import type { Change, Operation } from '../../model/plan.js';
-import { getConfigVars, patchConfigVars } from '../../providers/heroku/config-vars.js';
+import { getConfigVars, patchConfigVars, type ConfigHolder } from '../../providers/heroku/config-vars.js';
+import { parsePipelineAddress } from '../../util/address.js';
 import type { RebaseSpec } from './rebase.js';
-import { appIdOf, ConflictError, valueOf, type ExecContext, type ExecSuccess } from './context.js';
+import { appIdOf, ChangeError, ConflictError, valueOf, type ExecContext, type ExecSuccess } from './context.js';
 
-type ConfigOp = Extract<Operation, { type: 'config.patch' }>;
+type ConfigOp = Extract<Operation, { type: 'config.patch' | 'stage-config.patch' }>;
 
 /**
- * One PATCH per app with only the changed keys (values) and the deleted
- * owned keys (null). Keys in `own` already hold the declared value: they
- * are only recorded as owned, and a patch of nothing but those sends no
- * request at all.
+ * One PATCH per app (or pipeline stage) with only the changed keys (values)
+ * and the deleted owned keys (null). Keys in `own` already hold the
+ * declared value: they are only recorded as owned, and a patch of nothing
+ * but those sends no request at all.
  */
 export async function executeConfig(ctx: ExecContext, change: Change, op: ConfigOp): Promise<ExecSuccess> {
   const owned: Record<string, InventoryConfigKey> = {};
@@ -29,12 +30,29 @@ export async function executeConfig(ctx: ExecContext, change: Change, op: Config
 
   let releases = 0;
   if (Object.keys(body).length > 0) {
-    const appId = appIdOf(ctx, change);
-    const ifMatch = await guardFor(ctx, change, op, appId);
-    await patchConfigVars(ctx.client, appId, body, ifMatch, { address: change.address });
-    releases = 1;
+    const holder = holderOf(ctx, change, op);
+    const ifMatch = await guardFor(ctx, change, op, holder);
+    await patchConfigVars(ctx.client, holder, body, ifMatch, { address: change.address });
+    // A stage's vars are read by the review apps and CI runs made later: no release now.
+    if (op.type === 'config.patch') releases = 1;
   }
-  return { releases, effect: { type: 'config', set: owned, remove } };
+  if (op.type === 'config.patch') return { releases, effect: { type: 'config', set: owned, remove } };
+  return { releases, effect: { type: 'stage-config', key: pipelineKeyOf(change), stage: op.stage, set: owned, remove } };
+}
+
+function pipelineKeyOf(change: Change): string {
+  const parsed = parsePipelineAddress(change.address);
+  if (!parsed) throw new ChangeError('bad-address', `${change.address} is not a pipeline address`);
+  return parsed.pipeline;
+}
+
+/** The app, or the pipeline stage (its id from state when the pipeline was created earlier in this run). */
+function holderOf(ctx: ExecContext, change: Change, op: ConfigOp): ConfigHolder {
+  if (op.type === 'config.patch') return { app: appIdOf(ctx, change) };
+  const key = pipelineKeyOf(change);
+  const pipeline = op.pipelineId ?? ctx.inventory().pipelines?.[key]?.id;
+  if (!pipeline) throw new ChangeError('pipeline-unknown', `pipeline.${key} is not in state, so ${change.address} cannot be applied; run plan again`);
+  return { pipeline, stage: op.stage };
 }
 
 /**
@@ -45,14 +63,14 @@ export async function executeConfig(ctx: ExecContext, change: Change, op: Config
  * write with whatever ETag the re-read brought. No guard at all is accepted
  * only for the config of an app this very run created.
  */
-async function guardFor(ctx: ExecContext, change: Change, op: ConfigOp, appId: string): Promise<string | undefined> {
+async function guardFor(ctx: ExecContext, change: Change, op: ConfigOp, holder: ConfigHolder): Promise<string | undefined> {
   if (change.guard.etag !== undefined) return ctx.rebases.ifMatch(change);
   const guard = change.guard.fingerprint;
   if (guard === undefined) {
     if (ctx.createdApps.has(change.app)) return undefined;
     throw new ConflictError(`${change.address}: the plan has no guard for this write (no ETag, no fingerprint); refusing to write unguarded — run plan again`);
   }
-  const now = await getConfigVars(ctx.client, appId);
+  const now = await getConfigVars(ctx.client, holder);
   const fields: Record<string, string | undefined> = {};
   for (const k of touched(op)) fields[k] = now.vars[k];
   const cmp = ctx.fingerprint.checkGuard(fields, guard);
@@ -70,7 +88,7 @@ function touched(op: ConfigOp): string[] {
 }
 
 /** What a config change relies on: the live values of the keys it sets, deletes or adopts. */
-export function configRebase(ctx: ExecContext, change: Change, op: ConfigOp): RebaseSpec<Record<string, string | undefined>> {
+export function configRebase(ctx: ExecContext, change: Change, op: Extract<ConfigOp, { type: 'config.patch' }>): RebaseSpec<Record<string, string | undefined>> {
   const keys = touched(op);
   return {
     read: async () => {

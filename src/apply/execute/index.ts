@@ -13,6 +13,7 @@ import { executeTeam } from './team.js';
 import { executeCollaborator } from './collaborator.js';
 import { executeWebhook } from './webhook.js';
 import { executeAttachment } from './attachment.js';
+import { executeReviewApps } from './review-apps.js';
 
 /** Runs one planned operation against the API; returns what the state must record. */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ExecSuccess> {
@@ -24,7 +25,13 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
     case 'app.delete':
       return executeApp(ctx, change, op);
     case 'config.patch':
+    case 'stage-config.patch':
       return executeConfig(ctx, change, op);
+    case 'review-apps.enable':
+    case 'review-apps.update':
+    case 'review-apps.adopt':
+    case 'review-apps.disable':
+      return executeReviewApps(ctx, change, op);
     case 'addon.create':
     case 'addon.update':
     case 'addon.adopt':

@@ -21,6 +21,7 @@ import { formationRoutes } from './formation/routes.js';
 import { drainRoutes } from './log-drains/routes.js';
 import { pipelineRoutes } from './pipelines/routes.js';
 import { releaseRoutes } from './releases/routes.js';
+import { reviewAppRoutes } from './review-apps/routes.js';
 import { slugRoutes } from './slugs/routes.js';
 import { sniEndpointRoutes } from './sni-endpoints/routes.js';
 import type { RouteDef } from './types.js';
@@ -50,6 +51,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...domainRoutes,
   ...drainRoutes,
   ...pipelineRoutes,
+  ...reviewAppRoutes,
 ];
 
 /** After loading a data file: finish what was in flight when it was saved. */

@@ -223,6 +223,21 @@ export interface PipelineRecord {
   ownerType: 'user' | 'team';
   createdAt: string;
   updatedAt: string;
+  /** Config vars of the pipeline's stages (review apps, CI), by stage. */
+  stageConfig?: Record<string, Record<string, string>>;
+  /** The GitHub repository the pipeline is connected to (the first enabling of review apps connects it). */
+  repo?: { id: number; fullName: string };
+  /** Review-app settings while review apps are enabled. */
+  reviewApps?: ReviewAppsRecord;
+}
+
+export interface ReviewAppsRecord {
+  automaticReviewApps: boolean;
+  destroyStaleApps: boolean;
+  staleDays: number;
+  waitForCi: boolean;
+  baseName: string | null;
+  deployTarget: { id: string; type: 'region' | 'space' } | null;
 }
 
 export interface CouplingRecord {

@@ -438,7 +438,7 @@ export function mapTerraformState(
     }
     if (name && live.pipeline.name !== name) warn(i.address, `the pipeline is now called ${live.pipeline.name} (Terraform's state says ${name}): declared under its current name`);
     // owner is optional and computed in the provider: a team is declared only when it owns the pipeline.
-    const p: ImportedPipeline = { key: live.pipeline.name, id, name: live.pipeline.name, ...(live.team !== undefined ? { team: live.team } : {}), couplings: [] };
+    const p: ImportedPipeline = { key: live.pipeline.name, id, name: live.pipeline.name, ...(live.team !== undefined ? { team: live.team } : {}), couplings: [], config: {} };
     pipelines.set(id, { p, live });
     report.push({ address: i.address, status: 'mapped', yaml: [`pipelines.${p.key}`] });
   }

@@ -80,6 +80,16 @@ export interface ApiPipeline {
   owner: { id: string; type: 'user' | 'team' } | null;
 }
 
+export interface ApiReviewAppConfig {
+  repo?: { id?: number };
+  automatic_review_apps: boolean;
+  destroy_stale_apps: boolean;
+  stale_days?: number | null;
+  wait_for_ci: boolean;
+  base_name?: string | null;
+  deploy_target?: { id: string; type: string } | null;
+}
+
 export interface ApiPipelineCoupling {
   id: string;
   stage: string;

@@ -102,6 +102,8 @@ export interface GetOptions {
   /** Check the body against this shape (response-schemas.ts): a mismatch is an InvalidResponseError. */
   shape?: ResponseShape;
   signal?: AbortSignal;
+  /** An API variant some endpoints live under (`repositories-api`): sent as `Accept: …; version=3.<variant>`. */
+  variant?: string;
 }
 
 export interface ListOptions {
@@ -135,6 +137,7 @@ type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface CallOptions<T> extends RequestOptions<T> {
   ifNoneMatch?: string;
+  variant?: string;
   range?: string;
   /** Not charged by the API (GET /account/rate-limits): bypasses pacing. */
   free?: boolean;
@@ -493,7 +496,7 @@ export class HerokuClient {
         async () => {
           onStart();
           const headers: Record<string, string> = {
-            Accept: ACCEPT_V3,
+            Accept: o.variant !== undefined && /^[a-z][a-z-]*$/.test(o.variant) ? `${ACCEPT_V3}.${o.variant}` : ACCEPT_V3,
             'User-Agent': this.userAgent,
             'Request-Id': requestId,
             Authorization: `Bearer ${this.token}`,

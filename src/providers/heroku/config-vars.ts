@@ -23,38 +23,44 @@ function clean(body: Record<string, string | null> | undefined): Record<string, 
   return vars;
 }
 
-export async function getConfigVars(
-  client: HerokuClient,
-  app: string,
-  opts: { signal?: AbortSignal } = {},
-): Promise<ConfigVarsResult> {
-  const res = await client.get<Record<string, string | null>>(`/apps/${seg(app)}/config-vars`, { ...opts, shape: 'config-vars' });
+/** Which config vars: an app's, or a pipeline stage's (review apps, CI). */
+export type ConfigHolder = { app: string } | { pipeline: string; stage: string };
+
+function holderPath(h: ConfigHolder): { path: string; shape: 'config-vars' | 'pipeline-config-vars' } {
+  return 'app' in h
+    ? { path: `/apps/${seg(h.app)}/config-vars`, shape: 'config-vars' }
+    : { path: `/pipelines/${seg(h.pipeline)}/stage/${seg(h.stage)}/config-vars`, shape: 'pipeline-config-vars' };
+}
+
+export async function getConfigVars(client: HerokuClient, app: string | ConfigHolder, opts: { signal?: AbortSignal } = {}): Promise<ConfigVarsResult> {
+  const { path, shape } = holderPath(typeof app === 'string' ? { app } : app);
+  const res = await client.get<Record<string, string | null>>(path, { ...opts, shape: shape });
   const readAt = serverDate(res.headers);
   return { vars: clean(res.body), ...(res.etag ? { etag: res.etag } : {}), ...(readAt ? { readAt } : {}) };
 }
 
 /**
- * One merge-PATCH per app: keys with a string are set, keys with null are
- * deleted, others are left alone. Guarded by `ifMatch` when given; after an
- * ambiguous failure the result is confirmed by reading the vars back.
+ * One merge-PATCH per holder: keys with a string are set, keys with null
+ * are deleted, others are left alone. Guarded by `ifMatch` when given;
+ * after an ambiguous failure the result is confirmed by reading the vars back.
  */
 export async function patchConfigVars(
   client: HerokuClient,
-  app: string,
+  app: string | ConfigHolder,
   changes: Record<string, string | null>,
   ifMatch?: string,
   opts: WriteOptions = {},
 ): Promise<ConfigVarsResult> {
-  const path = `/apps/${seg(app)}/config-vars`;
+  const { path, shape } = holderPath(typeof app === 'string' ? { app } : app);
   let readBackEtag: string | undefined;
   const res = await client
     .request<Record<string, string | null>>('PATCH', path, {
       body: changes,
-      shape: 'config-vars',
+      shape: shape,
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       ...opts,
       readBack: async () => {
-        const got = await client.get<Record<string, string | null>>(path, { signal: opts.signal, shape: 'config-vars' });
+        const got = await client.get<Record<string, string | null>>(path, { signal: opts.signal, shape: shape });
         const vars = clean(got.body);
         readBackEtag = got.etag;
         const applied = Object.entries(changes).every(([k, v]) => (v === null ? !(k in vars) : vars[k] === v));

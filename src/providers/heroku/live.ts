@@ -1,6 +1,6 @@
 import type { DesiredState } from '../../model/desired.js';
 import type { Inventory } from '../../model/inventory.js';
-import type { ConfigReadReason, ConfigReads, LiveAddon, LiveApp, LiveConfig, LivePipelines, LiveState } from '../../model/live.js';
+import type { ConfigReadReason, ConfigReads, LiveAddon, LiveApp, LiveConfig, LivePipeline, LivePipelines, LiveState } from '../../model/live.js';
 import { listAddons, listAttachments, joinAttachments, type AttachmentRecord } from './addons.js';
 import { listApps, type AppSummary } from './apps.js';
 import type { HerokuClient } from './client.js';
@@ -11,6 +11,7 @@ import { listFormation } from './formation.js';
 import { listBuildpacks } from './buildpacks.js';
 import { listFeatures } from './features.js';
 import { listCouplings, listPipelines, listTeamIds } from './pipelines.js';
+import { getReviewApps } from './review-apps.js';
 import { getTeamApp, listCollaborators } from './teams.js';
 import { listWebhooks } from './webhooks.js';
 
@@ -249,7 +250,50 @@ async function readPipelines(
     listCouplings(client, { signal }),
     wantTeams ? listTeamIds(client, { signal }) : Promise.resolve(undefined),
   ]);
-  return { pipelines, couplings, ...(teamIds ? { teamIds } : {}) };
+  const parts = await readPipelineParts(client, desired, inventory, pipelines, signal);
+  return { pipelines, couplings, ...(teamIds ? { teamIds } : {}), ...parts };
+}
+
+/**
+ * Stage config vars and review-app settings, only of the pipelines that
+ * declare or own them: one GET per stage and one for review apps, nothing
+ * for a pipeline that has neither.
+ */
+async function readPipelineParts(
+  client: HerokuClient,
+  desired: DesiredState,
+  inventory: Inventory | undefined,
+  pipelines: LivePipeline[],
+  signal: AbortSignal | undefined,
+): Promise<Pick<LivePipelines, 'stageConfig' | 'reviewApps'>> {
+  const wanted = new Map<string, { stages: Set<string>; reviewApps: boolean }>();
+  const keys = new Set([...Object.keys(desired.pipelines ?? {}), ...Object.keys(inventory?.pipelines ?? {})]);
+  for (const key of keys) {
+    const d = desired.pipelines?.[key];
+    const inv = inventory?.pipelines?.[key];
+    // The pipeline the planner will match: the owned one while it exists, else the one of the declared name.
+    const found = (inv ? pipelines.find((p) => p.id === inv.id) : undefined) ?? (d ? pipelines.find((p) => p.name === d.name) : undefined);
+    if (!found) continue;
+    const w = wanted.get(found.id) ?? { stages: new Set<string>(), reviewApps: false };
+    for (const stage of [...Object.keys(d?.config ?? {}), ...Object.keys(inv?.stageConfig ?? {})]) w.stages.add(stage);
+    if (d?.reviewApps || inv?.reviewApps) w.reviewApps = true;
+    wanted.set(found.id, w);
+  }
+  const stageConfig: NonNullable<LivePipelines['stageConfig']> = {};
+  const reviewApps: NonNullable<LivePipelines['reviewApps']> = {};
+  const reads: Array<Promise<void>> = [];
+  for (const [id, w] of wanted) {
+    for (const stage of w.stages) {
+      reads.push(
+        getConfigVars(client, { pipeline: id, stage }, { signal }).then((c) => {
+          (stageConfig[id] ??= {})[stage] = c;
+        }),
+      );
+    }
+    if (w.reviewApps) reads.push(getReviewApps(client, id, { signal }).then((r) => void (reviewApps[id] = r ? r.value : null)));
+  }
+  await Promise.all(reads);
+  return { ...(Object.keys(stageConfig).length > 0 ? { stageConfig } : {}), ...(Object.keys(reviewApps).length > 0 ? { reviewApps } : {}) };
 }
 
 /**

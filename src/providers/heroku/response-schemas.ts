@@ -297,6 +297,96 @@ export const RESPONSE_SCHEMAS = {
    ]
   }
  },
+ "pipeline-repo": {
+  "type": "object",
+  "required": [
+   "full_name"
+  ],
+  "properties": {
+   "full_name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   }
+  }
+ },
+ "pipeline-config-vars": {
+  "type": "object",
+  "additionalProperties": {
+   "type": [
+    "string",
+    "null"
+   ]
+  }
+ },
+ "review-app-config": {
+  "type": "object",
+  "properties": {
+   "automatic_review_apps": {
+    "type": [
+     "boolean"
+    ]
+   },
+   "destroy_stale_apps": {
+    "type": [
+     "boolean"
+    ]
+   },
+   "stale_days": {
+    "type": [
+     "integer",
+     "null"
+    ]
+   },
+   "wait_for_ci": {
+    "type": [
+     "boolean"
+    ]
+   },
+   "base_name": {
+    "type": [
+     "null",
+     "string"
+    ]
+   },
+   "deploy_target": {
+    "type": [
+     "object",
+     "null"
+    ],
+    "properties": {
+     "id": {
+      "type": [
+       "string"
+      ]
+     },
+     "type": {
+      "type": [
+       "string"
+      ]
+     }
+    }
+   },
+   "repo": {
+    "type": [
+     "object"
+    ],
+    "properties": {
+     "id": {
+      "type": [
+       "integer"
+      ]
+     }
+    }
+   }
+  },
+  "required": [
+   "automatic_review_apps",
+   "destroy_stale_apps",
+   "wait_for_ci"
+  ]
+ },
  "formation": {
   "type": "object",
   "properties": {
