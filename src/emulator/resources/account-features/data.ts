@@ -22,4 +22,7 @@ export const ACCOUNT_FEATURES: readonly FeatureDef[] = [
   def(3, 'build-cache-insights', 'Build cache insights', 'Show how much of each build came from the cache.', 'beta', 'slug-compiler'),
   def(4, 'account-audit-trail', 'Audit trail', 'Keep a trail of account-level changes for 90 days.', 'general', 'audit-trail'),
   def(5, 'app-json-schema-preview', 'app.json schema preview', 'Validate app.json against the newest schema.', 'public', 'app-json-schema'),
+  // On by default: the Heroku CLI's reviewapps:enable/disable then read the pipeline's repository from
+  // GET /pipelines/{id}/repo, which the emulator serves, instead of Kolkrabbi (a GitHub-integration host outside the Platform API).
+  { ...def(6, 'dashboard-repositories-api', 'Repositories API', 'Read GitHub repositories connected to pipelines through the Platform API.', 'general', 'github-integration'), defaultEnabled: true },
 ];

@@ -7,7 +7,7 @@ import { ACCOUNT_FEATURES } from './data.js';
 
 function state(account: AccountRecord, def: AppFeature['def']): AppFeature {
   const set = account.features?.[def.name];
-  return { def, enabled: set?.enabled ?? false, updatedAt: set?.updatedAt ?? account.createdAt };
+  return { def, enabled: set?.enabled ?? def.defaultEnabled ?? false, updatedAt: set?.updatedAt ?? account.createdAt };
 }
 
 export function accountFeaturesOf(account: AccountRecord): AppFeature[] {

@@ -11,6 +11,8 @@ export interface FeatureDef {
   docUrl: string;
   state: 'public' | 'beta' | 'alpha' | 'general';
   feedbackEmail: string;
+  /** On for an account (or app) that never set it. */
+  defaultEnabled?: boolean;
 }
 
 const def = (n: number, name: string, displayName: string, description: string, state: FeatureDef['state'], doc: string): FeatureDef => ({
