@@ -5,7 +5,7 @@ import { readLiveWithProgress } from './read-live.js';
 import { DynoformError, classifyError } from './errors.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { resolveCommon, type CommonOptions } from './options.js';
-import { checkRefresh, connect, loadDesired, onlyApps, openStateBackend, prepareFingerprinter, readInventory, recordedConfig, runFingerprinter, type RefreshMode } from './pipeline.js';
+import { checkRefresh, connect, loadDesired, onlyApps, openStateBackend, prepareFingerprinter, readInventory, recordedApps, recordedConfig, runFingerprinter, type RefreshMode } from './pipeline.js';
 import { chooseEnvironment, resolveTargets } from './environment.js';
 
 export interface DriftOptions extends Omit<CommonOptions, 'lockTimeoutMs'> {
@@ -58,6 +58,7 @@ export async function drift(options: DriftOptions = {}): Promise<DriftOutcome> {
         inventory,
         listen,
         configFromRecord: recordedConfig(desired, inventory, made, refresh),
+        recorded: recordedApps(desired, inventory, refresh),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const fingerprint = await prepareFingerprinter(r, inventory, desired, live, made);

@@ -210,6 +210,12 @@ export function recordedConfig(desired: DesiredState, inventory: Inventory, fp: 
   };
 }
 
+/** Declared apps with a record of their config: the estimate's guess of the reads the records save. */
+export function recordedApps(desired: DesiredState, inventory: Inventory, refresh: RefreshMode): number {
+  if (refresh === 'full') return 0;
+  return Object.keys(desired.apps).filter((k) => inventory.apps[k]?.observed !== undefined).length;
+}
+
 /** Every fingerprint a state holds. */
 export function inventoryFingerprints(inventory: Inventory): string[] {
   return Object.values(inventory.apps).flatMap((a) => [...Object.values(a.config).map((c) => c.fingerprint), ...Object.values(a.drains).map((d) => d.urlFingerprint)]);
@@ -282,6 +288,7 @@ export async function computePlan(
     ...(args.listen ? { listen: args.listen } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
     configFromRecord: recordedConfig(scope.desired, scope.inventory, made, args.refresh ?? 'auto'),
+    recorded: recordedApps(scope.desired, scope.inventory, args.refresh ?? 'auto'),
   });
   const fingerprint = await prepareFingerprinter(r, inventory, desired, live, made);
   const planned = createPlan({

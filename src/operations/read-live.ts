@@ -31,6 +31,8 @@ export interface ReadLiveArgs {
   everyApp?: ReadLiveOptions['everyApp'];
   /** Config from the state's record instead of a read, where it holds (plan, drift, apply; not import). */
   configFromRecord?: ReadLiveOptions['configFromRecord'];
+  /** How many of the apps have a record that may save their config read: the estimate counts them at one read less. */
+  recorded?: number;
   signal?: AbortSignal;
 }
 
@@ -38,8 +40,9 @@ export async function readLiveWithProgress(r: Resolved, args: ReadLiveArgs): Pro
   const { client, desired } = args;
   const start = client.stats().requests;
   const apps = (args.apps ?? Object.keys(desired.apps)).filter((k) => desired.apps[k] !== undefined).length;
-  // An upper bound before the app list is in: every declared app existing.
-  const needed = ACCOUNT_READS + READS_PER_APP * apps;
+  // Before the app list is in: every declared app existing, and each app with a record
+  // still at rest (its release is only known from the list).
+  const needed = ACCOUNT_READS + READS_PER_APP * apps - Math.min(apps, args.configFromRecord ? (args.recorded ?? 0) : 0);
 
   // The rate-limit read is free; awaiting it costs one round trip and makes
   // the estimate (and the client's pacing from the first request) right.

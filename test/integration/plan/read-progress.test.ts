@@ -5,6 +5,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { startEmulator, type EmulatorHandle } from '../../../src/emulator/index.js';
+import { plan } from '../../../src/operations/index.js';
 
 const TOKEN = 'progress-token';
 const APPS = 20;
@@ -82,6 +83,22 @@ describe(`a plan that must wait for the rate limit (${APPS} apps, bucket ${POOL}
     expect(r.stdout).toContain('No changes');
   });
 
+  it('says it before the first page: the estimate comes when only the free rate-limit read was made (library events)', async () => {
+    emu.resetStats();
+    const seenAt: Record<string, number[]> = {};
+    const outcome = await plan({
+      cwd: dir,
+      env: { HEROKU_API_URL: emu.url, HEROKU_API_KEY: TOKEN, HOME: dir, ...profile },
+      onEvent: (e) => (seenAt[e.type] ??= []).push(emu.stats().requests),
+    });
+    expect(outcome.hasChanges).toBe(false);
+    expect(seenAt['read-estimate']).toEqual([1]);
+    expect(emu.stats().byRoute['GET /account/rate-limits']).toBe(1);
+    // Progress while the client waits for the refill, before the last app is in.
+    expect((seenAt['read-progress'] ?? []).filter((n) => n < 4 * APPS + 4).length).toBeGreaterThanOrEqual(5);
+    expect(emu.stats().rateLimited).toBe(0);
+  });
+
   it('gives the same as JSON lines with --format json, the plan alone on stdout', async () => {
     const r = await run(dir, emu.url, ['plan', '--format', 'json'], profile);
     expect(r.code, r.stderr).toBe(0);
@@ -92,6 +109,31 @@ describe(`a plan that must wait for the rate limit (${APPS} apps, bucket ${POOL}
     expect(events[0]).toMatchObject({ type: 'read-estimate', requests: 84, apps: 20, paced: true });
     expect(events.filter((e) => e.type === 'read-progress').length).toBeGreaterThanOrEqual(9);
     expect(JSON.parse(r.stdout)).toHaveProperty('changes');
+  });
+
+  it('at rest (apply recorded the configs) it needs 3N+4: the estimate says so, and the paced plan meets no 429', async () => {
+    await emu.close(); // one emulator per data file at a time
+    const roomy = await startEmulator({ rateLimit: 100_000, refillPerHour: 100_000, apiKeys: [TOKEN], dataFile: join(dir, 'emulator.json') });
+    try {
+      // A no-op apply in a later second than the apps' releases records what it read.
+      await new Promise((done) => setTimeout(done, 1000 - (Date.now() % 1000) + 20));
+      const recorded = await run(dir, roomy.url, ['apply', '--auto-approve'], { DYNOFORM_RATE_LIMIT_POOL: '100000', DYNOFORM_RATE_LIMIT_REFILL_PER_HOUR: '100000' });
+      expect(recorded.code, recorded.stderr).toBe(0);
+    } finally {
+      await roomy.close();
+    }
+    emu = await startEmulator({ rateLimit: POOL, refillPerHour: REFILL_PER_HOUR, apiKeys: [TOKEN], dataFile: join(dir, 'emulator.json') });
+    emu.resetStats();
+    const r = await run(dir, emu.url, ['plan', '--detailed-exitcode'], profile);
+    expect(r.code, r.stderr).toBe(0);
+    expect(emu.stats().requests).toBe(3 * APPS + 4);
+    expect(emu.stats().rateLimited).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines[0]).toMatch(/^Reading 20 apps needs about 64 API requests; the rate-limit budget allows \d+ now \(refilling 72,000\/hour\), so this will take about \d+ s\.$/);
+    const progress = lines.filter((l) => l.startsWith('Reading live state: '));
+    expect(progress.length, progress.join('\n')).toBeGreaterThanOrEqual(5);
+    expect(progress.at(-1)).toMatch(/^Reading live state: 64\/64 requests \(100%\), 20\/20 apps, /);
+    expect(r.stdout).toContain('Config vars: 20 of 20 apps taken from the state');
   });
 
   it('prints nothing extra when the budget holds the reads', async () => {
