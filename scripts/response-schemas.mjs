@@ -27,7 +27,7 @@ const SCHEMA = join(root, 'test/fixtures/heroku-api/schema.json');
 export const NEEDS = {
   app: {
     definition: 'app',
-    fields: { id: 'req', name: 'req', 'region.name': 'req', 'stack.name': 'req', 'build_stack.name': 'opt', maintenance: 'req', team: 'opt-null', 'team.name': 'opt', released_at: 'opt-null' },
+    fields: { id: 'req', name: 'req', 'region.name': 'req', 'stack.name': 'req', 'build_stack.name': 'opt', maintenance: 'req', team: 'opt-null', 'team.name': 'opt', released_at: 'opt-null', acm: 'opt' },
   },
   addon: {
     definition: 'add-on',
@@ -94,6 +94,10 @@ export const NEEDS = {
   webhook: {
     definition: 'app-webhook#app_webhook',
     fields: { id: 'req', url: 'req', include: 'req', level: 'req', updated_at: 'req' },
+  },
+  'sni-endpoint': {
+    definition: 'sni-endpoint',
+    fields: { id: 'req', name: 'req', certificate_chain: 'req', ssl_cert: 'opt', 'ssl_cert.cert_domains': 'opt', 'ssl_cert.expires_at': 'opt' },
   },
   feature: {
     definition: 'app-feature',

@@ -2,6 +2,7 @@ import type {
   Inventory,
   InventoryAddon,
   InventoryApp,
+  InventoryCertificate,
   InventoryConfigKey,
   InventoryCoupling,
   InventoryDomain,
@@ -53,6 +54,9 @@ export type AppliedEffect =
   | { type: 'drain-deleted'; id: string }
   | { type: 'buildpacks'; buildpacks: string[] }
   | { type: 'feature'; name: string; enabled: boolean }
+  | { type: 'certificate'; key: string; certificate: InventoryCertificate }
+  | { type: 'certificate-deleted'; key: string }
+  | { type: 'acm'; enabled: boolean }
   | { type: 'pipeline'; key: string; id: string; name: string; created: boolean; protect: boolean }
   | { type: 'pipeline-deleted'; key: string }
   | { type: 'coupling'; key: string; app: string; coupling: InventoryCoupling }
@@ -171,6 +175,18 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
     case 'feature':
       app.features = { ...app.features, [effect.name]: { enabled: effect.enabled } };
       break;
+    case 'certificate':
+      app.certificates = { ...app.certificates, [effect.key]: { ...effect.certificate } };
+      break;
+    case 'certificate-deleted':
+      if (app.certificates) {
+        const { [effect.key]: _gone, ...rest } = app.certificates;
+        app.certificates = rest;
+      }
+      break;
+    case 'acm':
+      app.acm = effect.enabled;
+      break;
     case 'team':
       app.team = effect.team;
       if (effect.locked !== undefined) app.locked = effect.locked;
@@ -273,6 +289,7 @@ function cloneApp(a: InventoryApp): InventoryApp {
     drains: { ...a.drains },
     formation: { ...a.formation },
     ...(a.features ? { features: { ...a.features } } : {}),
+    ...(a.certificates ? { certificates: { ...a.certificates } } : {}),
     ...(a.collaborators ? { collaborators: { ...a.collaborators } } : {}),
     ...(a.webhooks ? { webhooks: { ...a.webhooks } } : {}),
     ...(a.attachments ? { attachments: { ...a.attachments } } : {}),
@@ -336,6 +353,15 @@ function forget(inv: Inventory, change: Change): Inventory {
         const { [k]: _gone, ...rest } = app.attachments;
         app.attachments = rest;
       }
+      break;
+    case 'certificate':
+      if (k !== undefined && app.certificates) {
+        const { [k]: _gone, ...rest } = app.certificates;
+        app.certificates = rest;
+      }
+      break;
+    case 'acm':
+      delete app.acm;
       break;
     case 'drain':
       // Drains are keyed by id; the address carries the masked URL (or the id when the planner had to disambiguate).

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Change, Plan } from '../model/plan.js';
 import { UNKEYED, type Fingerprinter } from '../util/fingerprint.js';
-import { resolveValue, secretRefs } from './secrets.js';
+import { resolveCertificateKey, resolveValue, secretRefs } from './secrets.js';
 
 export interface PreflightInput {
   /** The state as read under the lock. */
@@ -118,7 +118,10 @@ export function preflight(plan: Plan, input: PreflightInput): Diagnostic[] {
   for (const change of plan.changes) {
     for (const ref of secretRefs(change)) {
       if (ref.value.fingerprint.startsWith(UNKEYED)) unkeyed += 1;
-      const r = resolveValue(input.desired, input.fingerprint, change, ref.value, ref.configKey, ref.webhookField);
+      const r =
+        ref.certificateKey !== undefined
+          ? resolveCertificateKey(input.desired, input.fingerprint, change, ref.certificateKey, ref.value)
+          : resolveValue(input.desired, input.fingerprint, change, ref.value, ref.configKey, ref.webhookField);
       if (!r.ok) out.push({ severity: 'error', code: r.code, message: r.message, address: change.address, ...locOf(change, ref.configKey) });
     }
     if (isDestructive(change)) {

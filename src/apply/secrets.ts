@@ -19,6 +19,8 @@ export interface SecretRef {
   configKey?: string;
   /** The webhook field the secret is for. */
   webhookField?: 'secret' | 'authorization';
+  /** The YAML key of a certificate whose private key this is. */
+  certificateKey?: string;
   value: Extract<PlanValue, { kind: 'secret' }>;
 }
 
@@ -38,6 +40,8 @@ export function secretRefs(change: Change): SecretRef[] {
       // A secret that is not sent is not needed: it is only recorded again as it was.
       if (v?.kind === 'secret' && (op.type === 'webhook.create' || op.send.includes(f))) out.push({ change, webhookField: f, value: v });
     }
+  } else if ((op.type === 'certificate.create' || op.type === 'certificate.update' || op.type === 'certificate.adopt') && op.privateKey?.kind === 'secret') {
+    out.push({ change, certificateKey: op.key, value: op.privateKey });
   }
   return out;
 }
@@ -70,6 +74,26 @@ function declaredConfigOf(desired: DesiredState, change: Change): Record<string,
     return desired.pipelines?.[key]?.config?.[change.op.stage as ConfigStage];
   }
   return desired.apps[change.app]?.config;
+}
+
+/**
+ * A certificate's private key: from the re-loaded YAML's certificate of the
+ * same key, checked against the reviewed fingerprint (an unkeyed plan
+ * cannot prove it, as for config secrets).
+ */
+export function resolveCertificateKey(desired: DesiredState, fingerprint: Fingerprinter, change: Change, certKey: string, value: PlanValue): Resolved {
+  if (value.kind === 'literal') return { ok: false, code: 'secret-mismatch', message: `${change.address}: the plan carries a private key in clear; run plan again` };
+  const pk = desired.apps[change.app]?.certificates?.[certKey]?.privateKey;
+  const source = pk?.file !== undefined ? `private_key_file ${pk.file}` : envText(pk?.envRefs ?? value.envRefs);
+  if (!pk || pk.missingEnvRefs || pk.value === '') {
+    return { ok: false, code: 'secret-missing', message: `${change.address}: the plan uploads a private key from ${envText(value.envRefs)}, but the configuration no longer gives it; run plan again` };
+  }
+  const cmp = fingerprint.compare(pk.value, true, value.fingerprint);
+  if (cmp === 'unknown' && !value.fingerprint.startsWith(UNKEYED)) return otherKey(change.address);
+  if (cmp === 'different') {
+    return { ok: false, code: 'secret-mismatch', message: `${change.address}: the private key in ${source} differs from the one the plan was made with; set it back or run plan again` };
+  }
+  return { ok: true, value: pk.value, secret: true };
 }
 
 /** The value to send for a PlanValue: literal as planned, secret from the YAML after checking its fingerprint. */

@@ -4,6 +4,7 @@ import type {
   DesiredAddon,
   DesiredApp,
   DesiredBuildpack,
+  DesiredCertificate,
   DesiredCollaborator,
   DesiredConfigValue,
   DesiredDomain,
@@ -12,6 +13,7 @@ import type {
   DesiredAttachment,
   DesiredWebhook,
 } from '../model/desired.js';
+import { dirname, isAbsolute, join } from 'node:path';
 import { formatAddress } from '../util/address.js';
 import { Code } from './codes.js';
 import { interpolate, unescapeLiteral, type Interpolated } from './interpolate.js';
@@ -29,6 +31,11 @@ import { entryLoc, nodeLoc, type PEntry, type PMap, type PNode, type PSeq } from
 import { maskUrlUserinfo } from '../util/mask.js';
 import { buildpackKey } from '../util/buildpacks.js';
 
+/** A path written in a YAML file, as seen from the working directory (the file's own name is shown relative to it). */
+function beside(entry: PEntry, path: string): string {
+  return isAbsolute(path) ? path : join(dirname(entryLoc(entry).file), path);
+}
+
 /** Whether a field (or one entry of it) failed the schema and must be left out. */
 export type Spoiled = (field: string, item?: string) => boolean;
 
@@ -40,7 +47,7 @@ export interface BuildOptions {
 const q = (s: unknown): string => JSON.stringify(s);
 
 /** The fields whose positions the drift reporter annotates. */
-const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features', 'team', 'locked', 'collaborators', 'webhooks', 'attachments'];
+const LOCATED_FIELDS = ['name', 'region', 'stack', 'maintenance', 'protect', 'config', 'config_mode', 'addons', 'formation', 'domains', 'drains', 'buildpacks', 'features', 'team', 'locked', 'collaborators', 'webhooks', 'attachments', 'acm', 'certificates'];
 
 function str(n: PNode | undefined): string | undefined {
   return n && n.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
@@ -130,6 +137,10 @@ export class AppBuilder {
       }
       desired.locked = locked;
     }
+    const acm = bool(e.get('acm')?.node);
+    if (acm !== undefined) desired.acm = acm;
+    const certificates = e.get('certificates')?.node;
+    if (certificates && certificates.kind === 'map') desired.certificates = this.certificates(key, certificates, spoiled);
     const collaborators = e.get('collaborators')?.node;
     if (collaborators && collaborators.kind === 'seq') desired.collaborators = this.collaborators(key, collaborators, team !== undefined, spoiled);
     const webhooks = e.get('webhooks')?.node;
@@ -445,6 +456,43 @@ export class AppBuilder {
         continue;
       }
       out[name] = { name, app: owner, addon, loc };
+    }
+    return out;
+  }
+
+  /**
+   * Paths only: the loader reads the files (config/certificates.ts), so that
+   * building stays free of disk access. A relative path is relative to the
+   * YAML file that writes it.
+   */
+  private certificates(app: string, node: PMap, spoiled: Spoiled): Record<string, DesiredCertificate> {
+    const out: Record<string, DesiredCertificate> = {};
+    for (const ce of node.entries.values()) {
+      if (spoiled('certificates', ce.key) || ce.node.kind !== 'map') continue;
+      const fields = ce.node.entries;
+      const chainEntry = fields.get('certificate_chain');
+      const chainFile = str(chainEntry?.node);
+      if (!chainEntry || chainFile === undefined) continue;
+      const fieldLocs: Record<string, SourceLocation> = {};
+      for (const [f, fe] of fields) fieldLocs[f] = entryLoc(fe);
+      const cert: DesiredCertificate = { key: ce.key, chainFile, chainPath: beside(chainEntry, chainFile), loc: entryLoc(ce), fieldLocs };
+      const address = formatAddress(app, 'certificate', ce.key);
+      const keyEntry = fields.get('private_key');
+      const keyFileEntry = fields.get('private_key_file');
+      const keyFile = str(keyFileEntry?.node);
+      if ((keyEntry === undefined) === (keyFileEntry === undefined)) {
+        this.report('error', Code.missingKey, `certificate ${q(ce.key)} needs exactly one of private_key (\${env:VAR}) and private_key_file`, entryLoc(ce), { address });
+        continue;
+      }
+      if (keyEntry) {
+        const r = interpolate(str(keyEntry.node) ?? '', this.opts.env);
+        this.checkInterpolation(r, `private_key of certificate ${q(ce.key)}`, entryLoc(keyEntry), address);
+        cert.privateKey = { value: r.value, secret: true, envRefs: r.envRefs, secretParts: [r.value, ...r.parts].filter((p) => p !== ''), loc: entryLoc(keyEntry) };
+        if (r.missing.length + r.empty.length > 0) cert.privateKey.missingEnvRefs = [...r.missing, ...r.empty];
+      } else if (keyFileEntry && keyFile !== undefined) {
+        cert.privateKey = { value: '', secret: true, file: keyFile, path: beside(keyFileEntry, keyFile), loc: entryLoc(keyFileEntry) };
+      }
+      out[ce.key] = cert;
     }
     return out;
   }

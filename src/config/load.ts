@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { loadCertificates } from './certificates.js';
 import { Code } from './codes.js';
 import { parseDesiredState, sortDiagnostics, type ConfigResult, type ParseOptions, type SourceText } from './parse.js';
 import { decodeText, DEFAULT_MAX_FILE_BYTES, tooLarge } from './text.js';
@@ -8,6 +9,8 @@ import { decodeText, DEFAULT_MAX_FILE_BYTES, tooLarge } from './text.js';
 export interface LoadOptions extends ParseOptions {
   /** Relative paths resolve against it, and file names in diagnostics are shown relative to it. */
   cwd: string;
+  /** For the certificate expiry check; default the clock. */
+  now?: Date;
 }
 
 export const DEFAULT_FILES = ['dynoform.yaml', 'dynoform.yml'];
@@ -153,6 +156,7 @@ export async function loadDesiredState(paths: string[], opts: LoadOptions): Prom
     if (s) sources.push(s);
   }
   const parsed = parseDesiredState(sources, opts);
+  if (parsed.desired) await loadCertificates(parsed.desired, opts.cwd, opts.now ?? new Date(), diagnostics);
   // parse has already limited its own lists; reading files adds at most one diagnostic per path.
   const all = sortDiagnostics([...diagnostics, ...parsed.diagnostics], order);
   const result: ConfigResult = { diagnostics: all, files: parsed.files, apps: parsed.apps };

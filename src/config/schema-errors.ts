@@ -138,6 +138,9 @@ function noun(ctx: Context): string {
       return a === undefined ? `buildpacks of ${ctx.owner}` : `buildpacks ${ordinal(a)}`;
     case 'features':
       return a === undefined ? `features of ${ctx.owner}` : `feature ${a}`;
+    case 'certificates':
+      if (a === undefined) return `certificates of ${ctx.owner}`;
+      return b === undefined ? `certificate ${q(a)}` : `${b} of certificate ${q(a)}`;
     case 'collaborators':
       if (a === undefined) return `collaborators of ${ctx.owner}`;
       return b === undefined ? `collaborators ${ordinal(a)}` : `${b} of collaborators ${ordinal(a)}`;
@@ -355,6 +358,13 @@ function describe(e: ErrorObject, root: PNode): MappedError {
     }
     case 'pattern':
     case 'maxLength': {
+      if (field === 'certificates' && last === 'private_key') {
+        // Never echo it: it may be the key itself, pasted in.
+        return out(
+          Code.invalidValue,
+          `${n} must be \${env:VAR} alone: a private key is never written in the YAML (keep it in the environment, or in a file named by private_key_file, outside Git)`,
+        );
+      }
       const value = node.kind === 'scalar' ? node.value : undefined;
       const tooLong = e.keyword === 'maxLength' ? ` (longer than ${String(params['limit'])} characters)` : '';
       if (field === 'name' && depth === 1) {

@@ -13,13 +13,14 @@ import { classifyDrains } from './drains.js';
 import { classifyFormation } from './formation.js';
 import { classifyBuildpacks } from './buildpacks.js';
 import { classifyFeatures } from './features.js';
+import { classifyAcm, classifyCertificates } from './certificates.js';
 import { classifyPipelines } from './pipelines.js';
 import { classifyTeam } from './team.js';
 import { classifyCollaborators } from './collaborators.js';
 import { classifyWebhooks } from './webhooks.js';
 import { classifyAttachments } from './attachments.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling', 'stage-config', 'review-apps'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'certificate', 'acm', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling', 'stage-config', 'review-apps'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -51,6 +52,8 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyDrains(scope);
     classifyBuildpacks(scope);
     classifyFeatures(scope);
+    classifyCertificates(scope);
+    classifyAcm(scope);
     classifyTeam(scope);
     classifyCollaborators(scope);
     classifyWebhooks(scope);

@@ -1,3 +1,4 @@
+import { domainEndpoint } from '../util/certificates.js';
 import { appLoc, type AppScope } from './context.js';
 
 /**
@@ -43,7 +44,9 @@ export function classifyDomains(scope: AppScope): void {
       }
       continue;
     }
-    if (dd.sniEndpoint !== undefined && dd.sniEndpoint !== ld.sniEndpoint) {
+    const want = typeof dd.sniEndpoint === 'string' ? domainEndpoint(dd.sniEndpoint, d.certificates, l.sniEndpoints ?? [], inv?.certificates ?? {}) : undefined;
+    const wantName = want ? (want.name ?? `${dd.sniEndpoint} (not uploaded yet)`) : dd.sniEndpoint;
+    if (wantName !== undefined && wantName !== ld.sniEndpoint) {
       scope.add({
         class: 'pending',
         kind: 'domain',
@@ -52,7 +55,7 @@ export function classifyDomains(scope: AppScope): void {
         message: `domain ${hostname} has another certificate (sni_endpoint) than the YAML says`,
         loc,
         before: ld.sniEndpoint,
-        after: dd.sniEndpoint,
+        after: wantName,
       });
     }
   }

@@ -55,6 +55,18 @@ export interface ImportedDomain {
   sniEndpoint?: string | null;
 }
 
+/** An SNI endpoint, imported under its Heroku name; its chain goes to a file beside the YAML. */
+export interface ImportedCertificate {
+  key: string;
+  id: string;
+  chain: string;
+  fingerprint: string;
+  /** Where the chain is written, relative to the YAML file. */
+  file: string;
+  /** The variable the YAML reads the private key from (the API never returns a key). */
+  envName?: string;
+}
+
 export interface ImportedDrain {
   id: string;
   url: string;
@@ -92,6 +104,9 @@ export interface ImportedApp {
   webhooks?: Array<{ id: string; url: string; include: string[]; level: string; updatedAt: string }>;
   /** Attachments of add-ons billed to another imported app, by the owner's key and add-on key. */
   attachments?: Array<{ id: string; name: string; addonId: string; app: string; addon: string }>;
+  certificates?: ImportedCertificate[];
+  /** Written only when on (off is how every app starts). */
+  acm?: boolean;
 }
 
 export interface EnvVarNeeded {
@@ -157,9 +172,14 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
     .sort((x, y) => cmp(x.type, y.type))
     .map((f) => ({ type: f.type, quantity: f.quantity, size: canonicalSize(f.size) ?? f.size }));
 
+  const certificates = (l.sniEndpoints ?? [])
+    .map((e) => ({ key: e.name, id: e.id, chain: e.chain, fingerprint: e.fingerprint, file: `certs/${key}-${e.name}.pem` }))
+    .sort((x, y) => cmp(x.key, y.key));
+  const endpointNames = new Set(certificates.map((c) => c.key));
   const domains = l.domains
     .filter((d) => d.kind === 'custom')
-    .map((d) => ({ id: d.id, hostname: d.hostname.toLowerCase() }))
+    // A domain naming an imported endpoint names its certificate (whose key is the endpoint's name).
+    .map((d) => ({ id: d.id, hostname: d.hostname.toLowerCase(), ...(d.sniEndpoint !== null && endpointNames.has(d.sniEndpoint) ? { sniEndpoint: d.sniEndpoint } : {}) }))
     .sort((x, y) => cmp(x.hostname, y.hostname));
 
   const drains = l.drains
@@ -203,6 +223,8 @@ function importApp(l: LiveApp, canonicalSize: SizeCanonicaliser, diagnostics: Di
     drains,
     ...(buildpacks ? { buildpacks } : {}),
     features,
+    ...(certificates.length > 0 ? { certificates } : {}),
+    ...(l.acm === true ? { acm: true } : {}),
     ...(l.team !== undefined ? { team: l.team, ...(l.locked !== undefined ? { locked: l.locked } : {}) } : {}),
     collaborators: (l.collaborators ?? [])
       .filter((c) => c.role !== 'owner' && c.role !== 'admin')
@@ -279,6 +301,16 @@ export function assignEnvNames(apps: readonly ImportedApp[], opts: Pick<ImportOp
       delete c.envName;
       const why = decide(c.sensitive, () => secretReason(rule, c.key, c.value));
       if (why !== undefined) wants.push({ preferred: envNameFor(appName, c.key), value: c.value, why, set: (n) => (c.envName = n), use: `${app.key}/config.${c.key}` });
+    }
+    for (const c of app.certificates ?? []) {
+      // Never readable from the API: always a variable, whatever the rule (the value only keeps names apart).
+      wants.push({
+        preferred: envNameFor(appName, `${c.key}_PRIVATE_KEY`),
+        value: `\u0000certificate:${c.id}`,
+        why: 'the private key of an SNI endpoint (the API never returns it)',
+        set: (name) => (c.envName = name),
+        use: `${app.key}/certificate.${c.key}`,
+      });
     }
     let n = 0;
     for (const d of app.drains) {

@@ -50,6 +50,10 @@ export function inventoryForImport(app: ImportedApp, fp: Pick<Fingerprinter, 'sy
           ]),
         }
       : {}),
+    ...(app.certificates && app.certificates.length > 0
+      ? { certificates: Object.fromEntries(app.certificates.map((c) => [c.key, { id: c.id, name: c.key, fingerprint: c.fingerprint }])) }
+      : {}),
+    ...(app.acm ? { acm: true } : {}),
     ...(app.team !== undefined ? { team: app.team, ...(app.locked !== undefined ? { locked: app.locked } : {}) } : {}),
     ...((app.collaborators ?? []).length > 0
       ? { collaborators: Object.fromEntries(app.collaborators!.map((c) => [c.email, { id: c.id, ...(c.permissions ? { permissions: [...c.permissions].sort() } : {}) }])) }

@@ -5,7 +5,7 @@ import type { HerokuClient } from '../providers/heroku/client.js';
 import { readLiveState } from '../providers/heroku/live.js';
 
 /** The optional kinds import writes. */
-const IMPORTED_KINDS = ['buildpacks', 'features', 'collaborators', 'locked', 'webhooks'] as const;
+const IMPORTED_KINDS = ['buildpacks', 'features', 'collaborators', 'locked', 'webhooks', 'certificates'] as const;
 
 export interface ReadAppsResult {
   /** In the order asked for. */

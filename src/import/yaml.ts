@@ -37,6 +37,10 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (app.formation.length > 0) body['formation'] = Object.fromEntries(app.formation.map((f) => [f.type, { quantity: f.quantity, size: f.size }]));
     if (app.domains.length > 0) body['domains'] = app.domains.map((d) => (d.sniEndpoint !== undefined ? { hostname: d.hostname, sni_endpoint: d.sniEndpoint } : d.hostname));
     if (app.drains.length > 0) body['drains'] = app.drains.map((d) => (d.envName !== undefined ? `\${env:${d.envName}}` : escapeLiteral(d.url)));
+    if (app.acm) body['acm'] = true;
+    if (app.certificates && app.certificates.length > 0) {
+      body['certificates'] = Object.fromEntries(app.certificates.map((c) => [c.key, { certificate_chain: c.file, private_key: `\${env:${c.envName ?? 'PRIVATE_KEY'}}` }]));
+    }
     if (app.buildpacks) body['buildpacks'] = [...app.buildpacks];
     const features = [...app.features.map((f) => [f, true] as const), ...(app.disabledFeatures ?? []).map((f) => [f, false] as const)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (features.length > 0) body['features'] = Object.fromEntries(features);

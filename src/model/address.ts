@@ -13,10 +13,10 @@
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling' | 'stage-config' | 'review-apps';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'certificate' | 'acm' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling' | 'stage-config' | 'review-apps';
 
 /** The kinds that live inside an app. */
-export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'team' | 'collaborator' | 'webhook' | 'attachment';
+export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'certificate' | 'acm' | 'team' | 'collaborator' | 'webhook' | 'attachment';
 
 export interface ParsedAddress {
   app: string;

@@ -48,7 +48,10 @@ export interface DesiredFormation {
 export interface DesiredDomain {
   /** Lower-cased hostname. */
   hostname: string;
-  /** `null` = no certificate; undefined = not managed. */
+  /**
+   * `null` = no certificate; undefined = not managed; else a key under the
+   * app's `certificates:` or the name or id of an SNI endpoint.
+   */
   sniEndpoint?: string | null;
   loc?: SourceLocation;
 }
@@ -106,6 +109,28 @@ export interface DesiredAttachment {
   loc?: SourceLocation;
 }
 
+/**
+ * An SNI endpoint by its YAML key (`certificates: { www: … }`): the chain
+ * from a file beside the YAML, the private key from `${env:…}` or a file.
+ * The key is a secret everywhere (as config secrets are).
+ */
+export interface DesiredCertificate {
+  key: string;
+  /** The chain file as written, and its absolute path (relative paths resolve against the declaring YAML file). */
+  chainFile: string;
+  chainPath: string;
+  /** The chain's PEM text, read by the loader (undefined when only parsed, or the file failed). */
+  chain?: string;
+  /** What the loader read from the leaf, for plans: its DNS names and expiry. */
+  certDomains?: string[];
+  expiresAt?: string;
+  /** The private key: `secret` always; `envRefs` when from `${env:…}`, `file` when from `private_key_file`. */
+  privateKey?: DesiredConfigValue & { file?: string; path?: string };
+  loc?: SourceLocation;
+  /** Where `certificate_chain`, `private_key` and `private_key_file` are written. */
+  fieldLocs?: Record<string, SourceLocation>;
+}
+
 export type ConfigMode = 'merge' | 'exclusive';
 
 export interface DesiredApp {
@@ -141,6 +166,10 @@ export interface DesiredApp {
   webhooks?: DesiredWebhook[];
   /** Attachments of other apps' add-ons, by attachment name; undefined = none managed. */
   attachments?: Record<string, DesiredAttachment>;
+  /** SNI endpoints by YAML key; undefined = certificates are not managed. */
+  certificates?: Record<string, DesiredCertificate>;
+  /** Automated Certificate Management; undefined = not managed. */
+  acm?: boolean;
   /** Where the app is declared (the `name:` key under `apps:`). */
   loc?: SourceLocation;
   /** Locations of individual fields, keyed by field path, e.g. `region`, `stack`, `maintenance`, `config`, `addons`. */

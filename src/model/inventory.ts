@@ -61,6 +61,13 @@ export interface InventoryApp {
   formation: Record<string, InventoryFormation>;
   /** The buildpack list dynoform last set, in order; absent = the list is not managed. */
   buildpacks?: string[];
+  /**
+   * SNI endpoints dynoform owns, by YAML key: the endpoint, the chain's
+   * fingerprint and the keyed fingerprint of the private key last applied.
+   */
+  certificates?: Record<string, InventoryCertificate>;
+  /** The ACM setting dynoform last applied; absent = not managed. */
+  acm?: boolean;
   /** Features dynoform manages, by name: the `enabled` it last applied. */
   features?: Record<string, { enabled: boolean }>;
   /** The team dynoform last put the app in (created it in, or transferred it to). */
@@ -157,6 +164,14 @@ export interface InventoryReviewApps {
   created: boolean;
   /** The declared fields as last applied, by their API name (the others are not managed). */
   applied: ReviewAppSettings;
+}
+
+export interface InventoryCertificate {
+  id: string;
+  name: string;
+  fingerprint: string;
+  /** Absent when adopted by import (the key is never readable from the API). */
+  keyFingerprint?: string;
 }
 
 export const INVENTORY_VERSION = 1;

@@ -104,15 +104,34 @@ export type Operation =
        */
       record?: Record<string, { quantity?: number; size?: string }>;
     }
-  | { type: 'domain.create'; hostname: string; sniEndpoint: string | null }
-  | { type: 'domain.update'; domainId: string; hostname: string; sniEndpoint: string | null }
+  /**
+   * `certificate` (a YAML key under `certificates:`) is set when the domain
+   * names a certificate of the same file: apply sends the endpoint that
+   * state then records for it (one created earlier in the same run
+   * included), not `sniEndpoint`.
+   */
+  | { type: 'domain.create'; hostname: string; sniEndpoint: string | null; certificate?: string }
+  | { type: 'domain.update'; domainId: string; hostname: string; sniEndpoint: string | null; certificate?: string }
   | {
       type: 'domain.adopt';
       domainId: string;
       hostname: string;
       /** Present when the declared certificate differs from the live one: apply updates it. */
       sniEndpoint?: string | null;
+      certificate?: string;
     }
+  /**
+   * An SNI endpoint. `chain` is the reviewed PEM chain (public) and is sent
+   * as is; the private key travels only as a fingerprint and is taken from
+   * the re-loaded YAML at apply, refused if its fingerprint moved.
+   */
+  | { type: 'certificate.create'; key: string; chain: string; fingerprint: string; privateKey: PlanValue }
+  | { type: 'certificate.update'; key: string; endpointId: string; name: string; chain: string; fingerprint: string; privateKey: PlanValue }
+  /** Takes ownership of a live endpoint that already holds the declared chain: no request. */
+  | { type: 'certificate.adopt'; key: string; endpointId: string; name: string; fingerprint: string; privateKey?: PlanValue }
+  | { type: 'certificate.delete'; key: string; endpointId: string; name: string }
+  /** POST (on) or DELETE (off) /apps/{app}/acm; `send: false` only records the live setting as owned. */
+  | { type: 'acm.set'; enabled: boolean; send: boolean }
   | { type: 'domain.delete'; domainId: string; hostname: string }
   | { type: 'drain.create'; url: PlanValue; maskedUrl: string }
   | { type: 'drain.adopt'; drainId: string; url: PlanValue; maskedUrl: string }

@@ -133,6 +133,14 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
       }
       const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
 
+      // Certificate chains (public) go beside the YAML that names them, before it: a YAML naming a missing file would not load.
+      const yamlDir = outPath ? dirname(outPath) : r.cwd;
+      for (const app of plan.apps) {
+        for (const c of app.certificates ?? []) {
+          await writeFileAtomic(join(yamlDir, c.file), c.chain, { mkdir: true });
+          plan.diagnostics.push({ severity: 'info', code: 'import-certificate-chain', message: `${app.live.name}: wrote the chain of SNI endpoint ${c.key} to ${c.file}; set ${c.envName} to its private key before planning` });
+        }
+      }
       await recordImport({ plan, inventory, lock, keys: fingerprintKeys(r), yaml, ...(outPath ? { outPath, outLabel: options.out! } : {}) });
       return {
         yaml,

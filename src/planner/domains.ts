@@ -1,6 +1,7 @@
 import type { LiveDomain } from '../model/live.js';
 import type { ChangeItem } from '../model/plan.js';
 import { formatAddress } from '../util/address.js';
+import { domainEndpoint } from '../util/certificates.js';
 import { domainGuard } from '../util/guard.js';
 import { guardReads, listGuard, makeChange, unmanagedNote, type AppScope, type StagedChange } from './context.js';
 
@@ -21,14 +22,25 @@ export function planDomains(scope: AppScope): StagedChange[] {
   const owned = inv?.domains ?? {};
   const declared = new Set<string>();
 
+  const endpoints = live?.sniEndpoints ?? [];
+  const certs = inv?.certificates ?? {};
+  /** The endpoint name a declaration means, and the certificate key when it names one of this app's certificates. */
+  const resolve = (ref: string | null | undefined): { want: string | null | undefined; certificate?: string; pending?: boolean } => {
+    if (typeof ref !== 'string') return { want: ref };
+    const r = domainEndpoint(ref, desired.certificates, endpoints, certs);
+    if (r.certificate === undefined) return { want: r.name ?? ref };
+    return r.name !== undefined ? { want: r.name, certificate: r.certificate } : { want: ref, certificate: r.certificate, pending: true };
+  };
   for (const d of [...desired.domains].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0))) {
     if (declared.has(d.hostname)) continue;
     declared.add(d.hostname);
     const address = formatAddress(app, 'domain', d.hostname);
     const l = byHost.get(d.hostname);
     const loc = d.loc ? { loc: d.loc } : {};
+    const r = resolve(d.sniEndpoint);
+    const cert = r.certificate !== undefined ? { certificate: r.certificate } : {};
     if (!l) {
-      const sni = d.sniEndpoint ?? null;
+      const sni = r.want ?? null;
       out.push({
         stage: 'leaves',
         change: makeChange({
@@ -37,9 +49,9 @@ export function planDomains(scope: AppScope): StagedChange[] {
           kind: 'domain',
           action: 'create',
           before: null,
-          after: snapshot(d.hostname, sni),
+          after: snapshot(d.hostname, r.pending ? `${sni} (new certificate)` : sni),
           requests: 1,
-          op: { type: 'domain.create', hostname: d.hostname, sniEndpoint: sni },
+          op: { type: 'domain.create', hostname: d.hostname, sniEndpoint: sni, ...cert },
           ...(owned[d.hostname] ? { reason: 'was in state but no longer exists: deleted outside dynoform, so it will be added again' } : {}),
           ...loc,
         }),
@@ -47,11 +59,12 @@ export function planDomains(scope: AppScope): StagedChange[] {
       continue;
     }
     const isOwned = owned[d.hostname]?.id === l.id;
-    const sniDiffers = d.sniEndpoint !== undefined && d.sniEndpoint !== l.sniEndpoint;
-    const items: ChangeItem[] = sniDiffers ? [{ key: 'sni_endpoint', action: 'update', before: l.sniEndpoint, after: d.sniEndpoint ?? null }] : [];
+    const sniDiffers = r.want !== undefined && (r.pending === true || r.want !== l.sniEndpoint);
+    const shownWant = r.pending ? `${r.want} (new certificate)` : (r.want ?? null);
+    const items: ChangeItem[] = sniDiffers ? [{ key: 'sni_endpoint', action: 'update', before: l.sniEndpoint, after: shownWant }] : [];
     const guard = sniDiffers ? listGuard(l.etag, () => domainGuard(l)) : {};
     const before = snapshot(l.hostname, l.sniEndpoint);
-    const after = snapshot(l.hostname, sniDiffers ? (d.sniEndpoint ?? null) : l.sniEndpoint);
+    const after = snapshot(l.hostname, sniDiffers ? shownWant : l.sniEndpoint);
     if (isOwned && !sniDiffers) continue;
     out.push({
       stage: 'leaves',
@@ -66,8 +79,8 @@ export function planDomains(scope: AppScope): StagedChange[] {
         guard,
         requests: sniDiffers ? 1 + guardReads(guard) : 0,
         op: isOwned
-          ? { type: 'domain.update', domainId: l.id, hostname: l.hostname, sniEndpoint: d.sniEndpoint ?? null }
-          : { type: 'domain.adopt', domainId: l.id, hostname: l.hostname, ...(sniDiffers ? { sniEndpoint: d.sniEndpoint ?? null } : {}) },
+          ? { type: 'domain.update', domainId: l.id, hostname: l.hostname, sniEndpoint: r.want ?? null, ...cert }
+          : { type: 'domain.adopt', domainId: l.id, hostname: l.hostname, ...(sniDiffers ? { sniEndpoint: r.want ?? null, ...cert } : {}) },
         ...(isOwned ? {} : { reason: `exists but is not in state: dynoform takes ownership${sniDiffers ? ' and updates its certificate' : ''}` }),
         ...loc,
       }),

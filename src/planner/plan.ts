@@ -6,6 +6,7 @@ import { planUndeclaredApp, resolveDeclaredApp } from './app.js';
 import { planConfig } from './config.js';
 import { EXECUTABLE, plural, type AppScope, type PlannerInput, type Stage, type StagedChange } from './context.js';
 import { planDomains } from './domains.js';
+import { linkCertificates, planAcm, planCertificates } from './certificates.js';
 import { planDrains } from './drains.js';
 import { planBuildpacks } from './buildpacks.js';
 import { planFeatures } from './features.js';
@@ -74,10 +75,12 @@ export function createPlan(input: PlannerInput): Plan {
         if (config) staged.push(config);
         const formation = planFormation(scope);
         if (formation) staged.push(formation);
-        staged.push(...planDomains(scope), ...planDrains(scope), ...planBuildpacks(scope), ...planFeatures(scope), ...planWebhooks(scope));
+        staged.push(...planCertificates(scope), ...planAcm(scope), ...planDomains(scope), ...planDrains(scope), ...planBuildpacks(scope), ...planFeatures(scope), ...planWebhooks(scope));
       }
     }
-    changes.push(...wire(staged));
+    const wired = wire(staged);
+    linkCertificates(wired);
+    changes.push(...wired);
   }
   // Attachments cross apps: they wait for the owner's add-on, wherever it is declared.
   changes.push(...planAttachments({ desired, live, inventory, keys: childrenPlanned, changes: new Map(changes.map((c) => [c.id, c])), diagnostics }));

@@ -76,7 +76,7 @@ function isObject(v: unknown): v is Obj {
 }
 
 const ACTIONS = new Set(['create', 'update', 'delete', 'adopt', 'replace-refused', 'blocked', 'waiting', 'noop']);
-const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling']);
+const KINDS = new Set(['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'certificate', 'acm', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling']);
 const OPS = new Set([
   'app.create',
   'app.update',
@@ -97,6 +97,11 @@ const OPS = new Set([
   'drain.delete',
   'buildpacks.set',
   'feature.set',
+  'certificate.create',
+  'certificate.update',
+  'certificate.adopt',
+  'certificate.delete',
+  'acm.set',
   'pipeline.create',
   'pipeline.update',
   'pipeline.adopt',

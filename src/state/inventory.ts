@@ -21,9 +21,9 @@ export function cloneInventory(inv: Inventory): Inventory {
 }
 
 /** Order of the kinds inside an app in `listAddresses`. */
-type RecordKind = Exclude<AppChildKind, 'buildpacks' | 'team'>;
+type RecordKind = Exclude<AppChildKind, 'buildpacks' | 'team' | 'acm'>;
 
-const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature', 'collaborator', 'webhook', 'attachment'];
+const CHILD_KINDS: readonly RecordKind[] = ['config', 'addon', 'domain', 'drain', 'formation', 'feature', 'certificate', 'collaborator', 'webhook', 'attachment'];
 
 function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
   switch (kind) {
@@ -37,6 +37,8 @@ function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
       return Object.keys(app.formation).sort();
     case 'feature':
       return Object.keys(app.features ?? {}).sort();
+    case 'certificate':
+      return Object.keys(app.certificates ?? {}).sort();
     case 'collaborator':
       return Object.keys(app.collaborators ?? {}).sort();
     case 'webhook':
@@ -45,6 +47,7 @@ function childKeys(app: InventoryApp, kind: AppChildKind): string[] {
       return Object.keys(app.attachments ?? {}).sort();
     case 'buildpacks':
     case 'team':
+    case 'acm':
       // One object each: the address has no key.
       return [];
     case 'drain':
@@ -67,6 +70,7 @@ export function listAddresses(inv: Inventory): Address[] {
     out.push(formatAddress(key));
     for (const kind of CHILD_KINDS) for (const k of childKeys(app, kind)) out.push(formatAddress(key, kind, k));
     if (app.buildpacks) out.push(formatAddress(key, 'buildpacks'));
+    if (app.acm !== undefined) out.push(formatAddress(key, 'acm'));
     if (app.team !== undefined || app.locked !== undefined) out.push(formatAddress(key, 'team'));
   }
   for (const key of Object.keys(inv.pipelines ?? {}).sort()) {
@@ -117,6 +121,9 @@ export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
       ? [{ address: formatAddress(parsed.app, 'team'), app: parsed.app, kind: 'team', entry: { ...(app.team !== undefined ? { team: app.team } : {}), ...(app.locked !== undefined ? { locked: app.locked } : {}) } }]
       : [];
   }
+  if (parsed.kind === 'acm') {
+    return app.acm !== undefined && parsed.key === undefined ? [{ address: formatAddress(parsed.app, 'acm'), app: parsed.app, kind: 'acm', entry: app.acm }] : [];
+  }
   if (parsed.kind === 'buildpacks') {
     return app.buildpacks && parsed.key === undefined ? [{ address: formatAddress(parsed.app, 'buildpacks'), app: parsed.app, kind: 'buildpacks', entry: copy(app.buildpacks) }] : [];
   }
@@ -145,6 +152,8 @@ function recordOf(app: InventoryApp, kind: RecordKind): Record<string, unknown> 
       return app.attachments ?? {};
     case 'feature':
       return app.features ?? {};
+    case 'certificate':
+      return app.certificates ?? {};
     case 'config':
       return app.config;
     case 'addon':
@@ -226,6 +235,9 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
     } else if (m.kind === 'buildpacks') {
       removed.push(m.address);
       delete app.buildpacks;
+    } else if (m.kind === 'acm') {
+      removed.push(m.address);
+      delete app.acm;
     } else if (m.kind === 'team') {
       removed.push(m.address);
       delete app.team;
@@ -372,6 +384,15 @@ function checkApp(app: Record<string, unknown>): string | undefined {
     for (const [k, a] of Object.entries(app.attachments)) {
       if (!isObject(a)) return `attachments.${k}: must be an object`;
       for (const f of ['id', 'addonId', 'app', 'addon'] as const) if (typeof a[f] !== 'string') return `attachments.${k}.${f}: must be a string`;
+    }
+  }
+  if (app.acm !== undefined && typeof app.acm !== 'boolean') return 'acm: must be true or false';
+  if (app.certificates !== undefined) {
+    if (!isObject(app.certificates)) return 'certificates: must be an object';
+    for (const [k, c] of Object.entries(app.certificates)) {
+      if (!isObject(c)) return `certificates.${k}: must be an object`;
+      for (const f of ['id', 'name', 'fingerprint'] as const) if (typeof c[f] !== 'string') return `certificates.${k}.${f}: must be a string`;
+      if (c.keyFingerprint !== undefined && !isFingerprint(c.keyFingerprint)) return `certificates.${k}.keyFingerprint: must be a sha256:, hmac:, unkeyed: or scrypt: fingerprint`;
     }
   }
   if (app.features !== undefined) {

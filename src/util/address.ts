@@ -1,6 +1,6 @@
 import type { Address, AppChildKind, ParsedAddress } from '../model/address.js';
 
-const KINDS: readonly AppChildKind[] = ['config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'team', 'collaborator', 'webhook', 'attachment'];
+const KINDS: readonly AppChildKind[] = ['config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'certificate', 'acm', 'team', 'collaborator', 'webhook', 'attachment'];
 
 /** `app.shop`, or `app.shop/<kind>` for a grouped change, or `app.shop/<kind>.<key>`. */
 export function formatAddress(app: string, kind: 'app' | AppChildKind = 'app', key?: string): Address {

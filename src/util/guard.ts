@@ -90,3 +90,12 @@ export function reviewAppsGuard(r: {
     deployTarget: r.deployTarget ? `${r.deployTarget.type}:${r.deployTarget.id}` : null,
   });
 }
+
+/** An SNI endpoint: the same id holding the same chain. */
+export function certificateGuard(e: { id: string; fingerprint: string }): string {
+  return digest({ id: e.id, fingerprint: e.fingerprint });
+}
+
+export function acmGuard(a: { acm: boolean }): string {
+  return digest({ acm: a.acm });
+}

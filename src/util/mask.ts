@@ -134,6 +134,7 @@ export function desiredSecrets(desired: DesiredState): string[] {
       if (!v.secret) continue;
       out.push(v.value, ...(v.secretParts ?? []));
     }
+    for (const c of Object.values(app.certificates ?? {})) if (c.privateKey) out.push(c.privateKey.value, ...(c.privateKey.secretParts ?? []));
   }
   for (const p of Object.values(desired.pipelines ?? {})) {
     for (const stage of Object.values(p.config ?? {})) {

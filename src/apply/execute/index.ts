@@ -8,6 +8,7 @@ import { executeDrain } from './drain.js';
 import { executeFormation, formationRebase } from './formation.js';
 import { executeBuildpacks } from './buildpacks.js';
 import { executeFeature } from './feature.js';
+import { executeAcm, executeCertificate } from './certificate.js';
 import { executeCoupling, executePipeline } from './pipeline.js';
 import { executeTeam } from './team.js';
 import { executeCollaborator } from './collaborator.js';
@@ -52,6 +53,13 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
       return executeBuildpacks(ctx, change, op);
     case 'feature.set':
       return executeFeature(ctx, change, op);
+    case 'certificate.create':
+    case 'certificate.update':
+    case 'certificate.adopt':
+    case 'certificate.delete':
+      return executeCertificate(ctx, change, op);
+    case 'acm.set':
+      return executeAcm(ctx, change, op);
     case 'pipeline.create':
     case 'pipeline.update':
     case 'pipeline.adopt':

@@ -17,6 +17,7 @@ export interface ApiApp {
   maintenance: boolean;
   team?: { name?: string } | null;
   released_at?: string | null;
+  acm?: boolean;
 }
 
 export interface ApiAddon {
@@ -124,4 +125,11 @@ export interface ApiWebhook {
   level: string;
   created_at?: string;
   updated_at: string;
+}
+
+export interface ApiSniEndpoint {
+  id: string;
+  name: string;
+  certificate_chain: string;
+  ssl_cert?: { cert_domains?: string[]; expires_at?: string };
 }

@@ -4,7 +4,7 @@ import type { HerokuClient } from './client.js';
 import { orUndefined, seg, type WriteOptions } from './paths.js';
 
 /** The app fields that `GET /apps` gives (the rest of LiveApp comes from per-app reads). */
-export type AppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance' | 'team' | 'releasedAt'>;
+export type AppSummary = Pick<LiveApp, 'id' | 'name' | 'region' | 'stack' | 'buildStack' | 'maintenance' | 'team' | 'releasedAt' | 'acm'>;
 
 export function toAppSummary(a: ApiApp): AppSummary {
   return {
@@ -14,6 +14,7 @@ export function toAppSummary(a: ApiApp): AppSummary {
     stack: a.stack?.name ?? '',
     buildStack: a.build_stack?.name ?? a.stack?.name ?? '',
     maintenance: a.maintenance === true,
+    ...(typeof a.acm === 'boolean' ? { acm: a.acm } : {}),
     ...(a.team?.name ? { team: a.team.name } : {}),
     ...(typeof a.released_at === 'string' ? { releasedAt: a.released_at } : {}),
   };

@@ -20,4 +20,5 @@ export * as drains from './drains.js';
 export * as buildpacks from './buildpacks.js';
 export * as features from './features.js';
 export * as webhooks from './webhooks.js';
+export * as certificates from './certificates.js';
 export { readLiveState, addonConfigVarsFor, type ReadLiveOptions } from './live.js';

@@ -10,6 +10,7 @@ import { listDrains } from './drains.js';
 import { listFormation } from './formation.js';
 import { listBuildpacks } from './buildpacks.js';
 import { listFeatures } from './features.js';
+import { listSniEndpoints } from './certificates.js';
 import { listCouplings, listPipelines, listTeamIds } from './pipelines.js';
 import { getReviewApps } from './review-apps.js';
 import { getTeamApp, listCollaborators } from './teams.js';
@@ -24,7 +25,7 @@ export interface ReadLiveOptions {
   /** The caller has just read the (free) rate limit: do not read it again. */
   primed?: boolean;
   /** Read these kinds of every app, declared or not (import: it writes what it finds). */
-  everyApp?: ReadonlyArray<'buildpacks' | 'features' | 'collaborators' | 'locked' | 'webhooks'>;
+  everyApp?: ReadonlyArray<'buildpacks' | 'features' | 'collaborators' | 'locked' | 'webhooks' | 'certificates'>;
   /**
    * Asked for each app once the app list is in: its config from the state's
    * record (the read is skipped), or why it must be read. Without it every
@@ -87,6 +88,10 @@ export async function readLiveState(
         opts.everyApp?.includes('collaborators') || d.collaborators !== undefined || inv?.collaborators !== undefined ? listCollaborators(client, appId, { signal }) : undefined,
       webhooks:
         opts.everyApp?.includes('webhooks') || d.webhooks !== undefined || Object.keys(inv?.webhooks ?? {}).length > 0 ? listWebhooks(client, appId, { signal }) : undefined,
+      sniEndpoints:
+        opts.everyApp?.includes('certificates') || d.certificates !== undefined || Object.keys(inv?.certificates ?? {}).length > 0
+          ? listSniEndpoints(client, appId, { signal })
+          : undefined,
     };
     // Awaited (or discarded) below; until then a rejection must not count as unhandled.
     for (const r of settleable(reads)) r.catch(() => undefined);
@@ -149,13 +154,14 @@ export async function readLiveState(
     const lock =
       app.team !== undefined && (opts.everyApp?.includes('locked') || d.locked !== undefined || inv?.locked !== undefined) ? getTeamApp(client, app.id, { signal }) : undefined;
     lock?.catch(() => undefined);
-    const [parts, buildpacks, features, collaborators, teamApp, webhooks] = await Promise.all([
+    const [parts, buildpacks, features, collaborators, teamApp, webhooks, sniEndpoints] = await Promise.all([
       Promise.all([config, reads.formation, reads.domains, reads.drains]),
       reads.buildpacks,
       reads.features,
       reads.collaborators,
       lock,
       reads.webhooks,
+      reads.sniEndpoints,
     ]).catch(async (err: unknown) => {
       await Promise.allSettled([config, ...settleable(reads), ...(lock ? [lock] : [])]);
       throw err;
@@ -171,6 +177,7 @@ export async function readLiveState(
         ...(features ? { features } : {}),
         ...(collaborators ? { collaborators } : {}),
         ...(webhooks ? { webhooks } : {}),
+        ...(sniEndpoints ? { sniEndpoints } : {}),
         ...(teamApp ? { locked: teamApp.locked, ...(teamApp.etag ? { lockedEtag: teamApp.etag } : {}) } : {}),
       },
     };
@@ -225,10 +232,11 @@ interface AppReads {
   features: ReturnType<typeof listFeatures> | undefined;
   collaborators: ReturnType<typeof listCollaborators> | undefined;
   webhooks: ReturnType<typeof listWebhooks> | undefined;
+  sniEndpoints: ReturnType<typeof listSniEndpoints> | undefined;
 }
 
 function settleable(r: AppReads): Array<Promise<unknown>> {
-  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : []), ...(r.collaborators ? [r.collaborators] : []), ...(r.webhooks ? [r.webhooks] : [])];
+  return [r.formation, r.domains, r.drains, ...(r.buildpacks ? [r.buildpacks] : []), ...(r.features ? [r.features] : []), ...(r.collaborators ? [r.collaborators] : []), ...(r.webhooks ? [r.webhooks] : []), ...(r.sniEndpoints ? [r.sniEndpoints] : [])];
 }
 
 /**

@@ -41,6 +41,11 @@ export const RESPONSE_SCHEMAS = {
      "string"
     ]
    },
+   "acm": {
+    "type": [
+     "boolean"
+    ]
+   },
    "region": {
     "type": [
      "object"
@@ -845,6 +850,51 @@ export const RESPONSE_SCHEMAS = {
    "include",
    "level",
    "updated_at"
+  ]
+ },
+ "sni-endpoint": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "name": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "certificate_chain": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "ssl_cert": {
+    "type": [
+     "object"
+    ],
+    "properties": {
+     "cert_domains": {
+      "type": [
+       "array"
+      ]
+     },
+     "expires_at": {
+      "type": [
+       "string"
+      ]
+     }
+    }
+   }
+  },
+  "required": [
+   "id",
+   "name",
+   "certificate_chain"
   ]
  },
  "feature": {
