@@ -250,7 +250,10 @@ export class AppBuilder {
   private formation(app: string, node: PNode | undefined, spoiled: Spoiled): Record<string, DesiredFormation> {
     const out: Record<string, DesiredFormation> = {};
     for (const fe of mapEntries(node)) {
-      if (fe.node.kind !== 'map' || spoiled('formation', fe.key)) continue;
+      if (fe.node.kind !== 'map') continue;
+      // An entry the schema refused (a bad quantity) is left out, but its size is still checked:
+      // every mistake is reported at once, not one per run.
+      const refused = spoiled('formation', fe.key);
       const f: DesiredFormation = { type: fe.key, loc: entryLoc(fe) };
       const quantity = num(fe.node.entries.get('quantity')?.node);
       if (quantity !== undefined) f.quantity = quantity;
@@ -269,7 +272,7 @@ export class AppBuilder {
           f.size = size;
         }
       }
-      out[fe.key] = f;
+      if (!refused) out[fe.key] = f;
     }
     return out;
   }

@@ -30,6 +30,7 @@ export const Code = {
   tooManyProblems: 'too-many-problems',
   // Schema
   unknownKey: 'unknown-key',
+  misIndented: 'mis-indented',
   missingKey: 'missing-key',
   wrongType: 'wrong-type',
   invalidValue: 'invalid-value',

@@ -30,7 +30,8 @@ function expandField(map: PMap, field: string): PMap {
   let changed = false;
   const entries = new Map<string, PEntry>();
   for (const [k, e] of map.entries) {
-    if (e.node.kind === 'scalar') {
+    // `web: null` is an opt-out (see mergeUnder), not a short form.
+    if (e.node.kind === 'scalar' && e.node.value !== null) {
       changed = true;
       const inner = new Map<string, PEntry>([[field, { key: field, src: e.src, keyOffset: e.keyOffset, node: e.node }]]);
       entries.set(k, { ...e, node: { kind: 'map', entries: inner, src: e.src, offset: e.keyOffset } });
@@ -44,11 +45,14 @@ function expandField(map: PMap, field: string): PMap {
  * app's value winning; lists and plain values of the app replace the
  * default's. Neither input is changed: defaults are shared by every app.
  */
-export function mergeUnder(defaults: PMap, app: PMap): PMap {
+export function mergeUnder(defaults: PMap, app: PMap, path: readonly string[] = []): PMap {
   const entries = new Map(defaults.entries);
   for (const [k, e] of app.entries) {
     const base = entries.get(k);
-    if (base && base.node.kind === 'map' && e.node.kind === 'map') entries.set(k, { ...e, node: mergeUnder(base.node, e.node) });
+    // `formation: { web: null }` takes a process type of the defaults out of this app: a
+    // worker-only app must not be held to (and drift-reported for) a web it never runs.
+    if (path.length === 1 && path[0] === 'formation' && e.node.kind === 'scalar' && e.node.value === null) entries.delete(k);
+    else if (base && base.node.kind === 'map' && e.node.kind === 'map') entries.set(k, { ...e, node: mergeUnder(base.node, e.node, [...path, k]) });
     else entries.set(k, e);
   }
   return mapOf(entries, app);

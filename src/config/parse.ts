@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
 import { formatAddress, formatPipelineAddress } from '../util/address.js';
 import { AppBuilder } from './build.js';
+import { mergeSharedDiagnostics } from './shared-diagnostics.js';
 import { checkAppLimits } from './limits.js';
 import { Code } from './codes.js';
 import { combineDefaults, expandShorthands, mergeUnder } from './merge.js';
@@ -287,6 +288,7 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
   const builder = new AppBuilder({ env: opts.env, allowMissingEnv: opts.allowMissingEnv ?? false }, diagnostics);
   const declared = new Map<string, PEntry>();
   const apps: Record<string, DesiredApp> = {};
+  const perApp: Array<{ app: string; diagnostics: Diagnostic[] }> = [];
   for (const p of parsed) {
     const appsEntry = p.root.entries.get('apps');
     if (!appsEntry || appsEntry.node.kind !== 'map') continue;
@@ -296,9 +298,12 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
       if (spoiled.has('') || entry.node.kind !== 'map') continue;
       const own = expandShorthands(entry.node);
       const merged = defaults && defaultsOk ? mergeUnder(defaults, own) : own;
+      const before = diagnostics.length;
       apps[key] = builder.build(key, entry, merged, (field, item) => spoiled.has(field) || (item !== undefined && spoiled.has(`${field}/${item}`)));
+      perApp.push({ app: key, diagnostics: diagnostics.slice(before) });
     }
   }
+  diagnostics.splice(0, diagnostics.length, ...mergeSharedDiagnostics(diagnostics, perApp, defaultsOk ? defaults : undefined));
   crossAppChecks(Object.values(apps), diagnostics);
   for (const app of Object.values(apps)) checkAppLimits(app, diagnostics);
 

@@ -348,7 +348,7 @@ function describe(e: ErrorObject, root: PNode): MappedError {
       if (field === 'formation') {
         return out(
           Code.wrongType,
-          `${n} must be a quantity (0 to ${FORMATION_MAX_QUANTITY}) or a map with quantity and size, not ${kindName(node)}${quoted}`,
+          `${n} must be a quantity (0 to ${FORMATION_MAX_QUANTITY}), a map with quantity and size, or null (to opt out of the defaults), not ${kindName(node)}${quoted}`,
         );
       }
       if (field === 'domains') return out(Code.wrongType, `${n} must be a hostname or a map with hostname:, not ${kindName(node)}`);
@@ -451,5 +451,66 @@ export function mapSchemaErrors(errors: ErrorObject[], root: PNode): MappedError
     seen.add(id);
     out.push(m);
   }
-  return out;
+  return foldMisIndented(out, root);
+}
+
+/** Fields whose value is a map of the user's own keys: the ones whose children get written one indent too short. */
+const MAP_FIELDS = ['config', 'addons', 'formation', 'features'];
+
+const locKey = (l: SourceLocation): string => `${l.file}:${l.line}:${l.col}`;
+
+/**
+ * `config:` with its children at its own indentation reads as an empty
+ * config followed by unknown keys of the app: one mistake reported as
+ * several, none of which names it. Those errors become one, at `config:`,
+ * that says to indent the keys.
+ */
+function foldMisIndented(mapped: MappedError[], root: PNode): MappedError[] {
+  if (root.kind !== 'map') return mapped;
+  const owners: Array<{ map: PNode; owner: string }> = [];
+  const defaults = root.entries.get('defaults')?.node;
+  if (defaults) owners.push({ map: defaults, owner: 'defaults' });
+  const apps = root.entries.get('apps')?.node;
+  if (apps?.kind === 'map') for (const [key, e] of apps.entries) owners.push({ map: e.node, owner: `app ${q(key)}` });
+
+  const byLoc = new Map<string, MappedError[]>();
+  for (const m of mapped) {
+    const d = m.diagnostic;
+    if (d.file === undefined || d.line === undefined || d.col === undefined) continue;
+    const k = locKey({ file: d.file, line: d.line, col: d.col });
+    byLoc.set(k, [...(byLoc.get(k) ?? []), m]);
+  }
+  const dropped = new Set<MappedError>();
+  const replaced = new Map<MappedError, MappedError>();
+  for (const { map, owner } of owners) {
+    if (map.kind !== 'map') continue;
+    const entries = [...map.entries.values()].sort((a, b) => a.keyOffset - b.keyOffset);
+    entries.forEach((field, i) => {
+      if (!MAP_FIELDS.includes(field.key) || field.node.kind !== 'scalar' || field.node.value !== null) return;
+      const empty = (byLoc.get(locKey(entryLoc(field))) ?? []).find((m) => m.diagnostic.code === Code.wrongType);
+      if (!empty) return;
+      // The keys after it, at its indentation, that the app does not know: its lost children.
+      const strays: Array<{ key: string; error: MappedError }> = [];
+      for (const next of entries.slice(i + 1)) {
+        const error = (byLoc.get(locKey(entryLoc(next))) ?? []).find((m) => m.diagnostic.code === Code.unknownKey);
+        if (!error) break;
+        strays.push({ key: next.key, error });
+      }
+      if (strays.length === 0) return;
+      const names = strays.map((s) => s.key);
+      const list = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+      for (const s of strays) dropped.add(s.error);
+      replaced.set(empty, {
+        scope: empty.scope,
+        diagnostic: {
+          ...empty.diagnostic,
+          code: Code.misIndented,
+          message:
+            `${field.key} of ${owner} is empty, and the keys below it (${list}) are read as keys of ${owner === 'defaults' ? 'the defaults' : 'the app'}: ` +
+            `they are indented as far as ${field.key}: is; indent them under it (two more spaces)`,
+        },
+      });
+    });
+  }
+  return mapped.filter((m) => !dropped.has(m)).map((m) => replaced.get(m) ?? m);
 }

@@ -226,7 +226,14 @@ class Walker {
       const offset = node.range?.[0] ?? fallbackOffset;
       const target = this.targets.get(node);
       if (!target) {
-        this.error(Code.yamlBadAlias, `alias *${node.source} has no anchor &${node.source} before it`, offset);
+        // The usual cause is text that starts with `*`, above all a wildcard hostname (`*.shop.test`).
+        const text = `*${node.source}`;
+        const meant = text.startsWith('*.') ? `a wildcard hostname ${text}` : `the text ${text}`;
+        this.error(
+          Code.yamlBadAlias,
+          `${text} is read as a YAML alias, and no anchor &${node.source} comes before it: if you meant ${meant}, quote it ("${text}")`,
+          offset,
+        );
         throw new LimitExceeded();
       }
       if (this.active.has(target)) {

@@ -38,13 +38,14 @@ export function serializePlan(plan: Plan): string {
 /** Reads a plan file; refuses (with diagnostics, never a throw) anything malformed, modified or newer than this dynoform. */
 export function parsePlan(text: string, source: string): { plan?: Plan; diagnostics: Diagnostic[] } {
   const fail = (code: string, message: string): { diagnostics: Diagnostic[] } => ({
-    diagnostics: [{ severity: 'error', code, message: `${source}: ${message}`, file: source }],
+    // The file is the diagnostic's location: shown as `plan.json: error: …`, once.
+    diagnostics: [{ severity: 'error', code, message, file: source }],
   });
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return fail('plan-file-malformed', `not a dynoform plan file: it is not valid JSON (${(err as Error).message})`);
+    return fail('plan-file-malformed', `not a dynoform plan file: it is not valid JSON (${jsonProblem(err)})`);
   }
   if (!isObject(doc) || doc.format !== PLAN_FILE_FORMAT) {
     return fail('plan-file-not-a-plan', `not a dynoform plan file (expected "format": "${PLAN_FILE_FORMAT}"); write one with \`dynoform plan -o FILE\``);
@@ -172,4 +173,14 @@ function validatePlan(p: Obj, version: number): string | undefined {
     for (const d of c.dependsOn as string[]) if (!ids.has(d)) return `changes[${i}] depends on ${JSON.stringify(d)}, which is not in the plan`;
   }
   return undefined;
+}
+
+/**
+ * JSON.parse's complaint without its quote of the text (`"junk\n" is not
+ * valid JSON`): a line break there splits the error line, and an untrusted
+ * file's content is not worth echoing; the position is what helps.
+ */
+function jsonProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/\s+/g, ' ').trim();
 }

@@ -7,7 +7,7 @@
  * old or the new file, never half of one.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, open, readFile, readdir, rename, mkdir, unlink } from 'node:fs/promises';
+import { link, open, readFile, readdir, rename, mkdir, rmdir, unlink } from 'node:fs/promises';
 import { TEMP_SUFFIX, tempPrefix, writeFileAtomic } from '../util/atomic-write.js';
 import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -203,9 +203,13 @@ class FileBackend implements StateBackend {
     return new StateLockedError(what + (holder.info ? lockAdvice(holder.stale, timeoutMs, holder.info.pid) : ''), holder.info, holder.stale);
   }
 
+  /** The outermost directory this backend created for the state, if it created one. */
+  private createdDir: string | undefined;
+
   private async ensureDir(): Promise<void> {
     try {
-      await mkdir(dirname(this.path), { recursive: true });
+      const created = await mkdir(dirname(this.path), { recursive: true });
+      if (created !== undefined && this.createdDir === undefined) this.createdDir = created;
     } catch (err) {
       throw new StateError('state-unwritable', `cannot create the state directory ${dirname(this.path)}: ${(err as Error).message}`);
     }
@@ -238,11 +242,20 @@ class FileBackend implements StateBackend {
   /** O_CREAT|O_EXCL: exactly one process creates the lock file. */
   private async tryCreateLock(info: LockInfo): Promise<boolean> {
     let fh;
-    try {
-      fh = await open(this.lockPath, 'wx', 0o644);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new StateError('state-unwritable', `cannot create the lock file ${this.lockPath}: ${(err as Error).message}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        fh = await open(this.lockPath, 'wx', 0o644);
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return false;
+        // Another run that made the folder and wrote nothing removed it as it released its lock: make it again.
+        if (code === 'ENOENT' && attempt < 3) {
+          await this.ensureDir();
+          continue;
+        }
+        throw new StateError('state-unwritable', `cannot create the lock file ${this.lockPath}: ${(err as Error).message}`);
+      }
     }
     try {
       await fh.writeFile(JSON.stringify(info, null, 2) + '\n');
@@ -317,6 +330,26 @@ class FileBackend implements StateBackend {
   async close(): Promise<void> {
     for (const lock of [...this.held]) await lock.release();
   }
+
+  /**
+   * A run that failed before writing any state (a refused plan, the API
+   * down) leaves nothing behind: the `.dynoform/` it made for the lock is
+   * removed again if it is still empty. rmdir refuses a non-empty folder,
+   * so a state, another lock or a user's file there are never touched.
+   */
+  async removeCreatedDirIfEmpty(): Promise<void> {
+    const top = this.createdDir;
+    if (top === undefined) return;
+    for (let dir = dirname(this.path); ; dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return;
+      }
+      if (dir === top || dirname(dir) === dir) break;
+    }
+    this.createdDir = undefined;
+  }
 }
 
 class FileLock extends SequencedWrites implements StateLock {
@@ -364,6 +397,7 @@ class FileLock extends SequencedWrites implements StateLock {
     const { info } = await this.backend.readLockInfo();
     // Only our own lock file: after a forced unlock it may be someone else's.
     if (info?.id === this.info.id) await unlink(this.backend.lockPath).catch(() => undefined);
+    await this.backend.removeCreatedDirIfEmpty();
   }
 }
 

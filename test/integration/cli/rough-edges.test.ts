@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliWorld } from '../../helpers/cli-world.js';
+import { CliWorld, TOKEN } from '../../helpers/cli-world.js';
 import { plan as planOperation } from '../../../src/operations/index.js';
 import type { OperationEvent } from '../../../src/operations/events.js';
 
@@ -190,6 +190,87 @@ apps:
     `);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toMatch(/Error: error:|will perform the following actions/);
+  });
+
+  it('a worker-only app opts out of the defaults\u2019 web with `web: null`: drift stops reporting it pending', async () => {
+    await w.write('defaults.yaml', `version: 1\ndefaults:\n  formation:\n    web: { quantity: 1, size: basic }\n`);
+    await w.write('apps.yaml', `version: 1\napps:\n  edge-worker:\n    formation:\n      web: null\n      worker: 1\n`);
+    const files = ['-f', 'defaults.yaml', '-f', 'apps.yaml'];
+    expect((await w.run(['validate', ...files])).code).toBe(0);
+    expect((await w.run(['apply', ...files, '--auto-approve'])).code).toBe(0);
+    await w.heroku.deploy('edge-worker', { worker: 'node worker.js' });
+    const scaled = await w.run(['apply', ...files, '--auto-approve']);
+    expect(scaled.code).toBe(0);
+    expect(scaled.stdout).not.toContain('web');
+    const drift = await w.run(['drift', ...files]);
+    expect(lines(drift.stdout, /drift/i)).toEqual(['No drift in 1 app.']);
+    expect(drift.code).toBe(0);
+  });
+
+  it('a failed apply leaves no empty .dynoform/ behind', async () => {
+    await w.close();
+    w = await CliWorld.start({ apiKeys: [TOKEN] });
+    await w.write('bad.yaml', `version: 1\napps:\n  edge-bad: { region: [us] }\n`);
+    expect((await w.run(['apply', '-f', 'bad.yaml', '--auto-approve'])).code).toBe(1);
+    await w.write('good.yaml', `version: 1\napps:\n  edge-good: {}\n`);
+    // The API refuses the token: the run stops at its first read.
+    const refused = await w.run(['apply', '-f', 'good.yaml', '--auto-approve'], { HEROKU_API_KEY: 'not-the-token' });
+    expect(refused.code).toBe(1);
+    expect(readdirSync(w.dir).sort()).toEqual(['bad.yaml', 'good.yaml']);
+    // A run that writes state keeps its folder.
+    expect((await w.run(['apply', '-f', 'good.yaml', '--auto-approve'])).code).toBe(0);
+    expect(readdirSync(join(w.dir, '.dynoform'))).toEqual(['state.json']);
+  });
+
+  it('a bad plan file is named once', async () => {
+    await w.write('junk.plan', 'junk\n');
+    const r = await w.run(['apply', 'junk.plan']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "junk.plan: error: not a dynoform plan file: it is not valid JSON (Unexpected token 'j') [plan-file-malformed]
+      Error: junk.plan is not a usable plan file
+      "
+    `);
+  });
+
+  it('validate: the wildcard, indentation, formation and defaults mistakes, as printed', async () => {
+    await w.write('defaults.yaml', `version: 1\ndefaults:\n  config:\n    SENTRY_DSN: \${env:EDGE_SENTRY_DSN}\n`);
+    await w.write(
+      'apps.yaml',
+      `version: 1
+apps:
+  edge-v1:
+    domains:
+      - *.shop.test
+  edge-v2:
+    config:
+    RAILS_ENV: production
+    LOG_LEVEL: info
+  edge-v3:
+    formation:
+      web: { quantity: 101, size: standard-3X }
+  edge-v4: {}
+`,
+    );
+    // A file with a YAML error is read no further: the rest is checked in a file of its own.
+    const one = await w.run(['validate', '-f', 'defaults.yaml', '-f', 'apps.yaml']);
+    expect(one.code).toBe(1);
+    expect(one.stderr + one.stdout).toMatchInlineSnapshot(`
+      "apps.yaml:5:9: error: *.shop.test is read as a YAML alias, and no anchor &.shop.test comes before it: if you meant a wildcard hostname *.shop.test, quote it ("*.shop.test") [yaml-bad-alias]
+      1 error, 0 warnings
+      "
+    `);
+    await w.write('apps.yaml', readFileSync(w.path('apps.yaml'), 'utf8').replace('      - *.shop.test\n', '      - "*.shop.test"\n'));
+    const all = await w.run(['validate', '-f', 'defaults.yaml', '-f', 'apps.yaml']);
+    expect(all.code).toBe(1);
+    expect(all.stderr + all.stdout).toMatchInlineSnapshot(`
+      "defaults.yaml:4:5: error: config value for SENTRY_DSN reads \${env:EDGE_SENTRY_DSN}, which is not set (in apps edge-v1, edge-v3 and edge-v4, from defaults) [missing-env]
+      apps.yaml:7:5: error: config of app "edge-v2" is empty, and the keys below it (RAILS_ENV, LOG_LEVEL) are read as keys of the app: they are indented as far as config: is; indent them under it (two more spaces) [mis-indented]
+      apps.yaml:12:14: error: quantity of formation "web" must be from 0 to 100 (got 101) [invalid-formation-quantity]
+      apps.yaml:12:29: error: dyno size "standard-3X" of formation "web" is not known: did you mean "standard-1X"? [unknown-dyno-size]
+      4 errors, 0 warnings
+      "
+    `);
   });
 
   it('the emulator listens on 5055 by default, not 5000 (AirPlay on macOS), and the docs say the same', async () => {

@@ -52,7 +52,17 @@ const cases: Case[] = [
     files: 'version: 1\napps: &a\n  shop: *a\n',
     expect: [[3, 9, 'yaml-bad-alias', 'alias *a refers to a value that contains it']],
   },
-  { name: 'an alias without anchor', files: 'version: 1\napps: *nope\n', expect: [[2, 7, 'yaml-bad-alias', 'alias *nope has no anchor &nope before it']] },
+  {
+    name: 'an alias without anchor',
+    files: 'version: 1\napps: *nope\n',
+    expect: [[2, 7, 'yaml-bad-alias', '*nope is read as a YAML alias, and no anchor &nope comes before it: if you meant the text *nope, quote it ("*nope")']],
+  },
+  {
+    // Issue 15 §5: a wildcard domain written unquoted.
+    name: 'an unquoted wildcard hostname',
+    files: app('domains:\n  - *.shop.test'),
+    expect: [[5, 9, 'yaml-bad-alias', '*.shop.test is read as a YAML alias, and no anchor &.shop.test comes before it: if you meant a wildcard hostname *.shop.test, quote it ("*.shop.test")']],
+  },
   { name: '__proto__ key', files: app('config:\n  __proto__: x'), expect: [[5, 7, 'forbidden-key', 'the key "__proto__" is not allowed']] },
   { name: 'constructor key', files: 'version: 1\napps:\n  constructor: {}\n', expect: [[3, 3, 'forbidden-key', 'the key "constructor" is not allowed']] },
   { name: 'prototype key', files: app('prototype: {}'), expect: [[4, 5, 'forbidden-key', 'the key "prototype" is not allowed']] },
@@ -243,7 +253,7 @@ const cases: Case[] = [
   {
     name: 'quoted quantity',
     files: app('formation:\n  web: "2"'),
-    expect: [[5, 7, 'wrong-type', 'formation "web" must be a quantity (0 to 100) or a map with quantity and size, not a string (write 2 without quotes)']],
+    expect: [[5, 7, 'wrong-type', 'formation "web" must be a quantity (0 to 100), a map with quantity and size, or null (to opt out of the defaults), not a string (write 2 without quotes)']],
   },
   {
     name: 'unknown dyno size',
@@ -314,6 +324,44 @@ const cases: Case[] = [
     expect: [[3, 3, 'conflicting-defaults', 'defaults.region is also set in the defaults at a.yaml:3:3: set each default once']],
   },
   { name: 'defaults with a name', files: 'version: 1\ndefaults:\n  name: shop\n', expect: [[3, 3, 'unknown-key', 'defaults cannot set name: every app has its own']] },
+  // Issue 15 §5: one mistake, one diagnostic; every mistake at once.
+  {
+    name: 'children of config: at its own indentation',
+    files: app('config:\nRAILS_ENV: production\nLOG_LEVEL: info'),
+    expect: [
+      [
+        4,
+        5,
+        'mis-indented',
+        'config of app "shop" is empty, and the keys below it (RAILS_ENV, LOG_LEVEL) are read as keys of the app: they are indented as far as config: is; indent them under it (two more spaces)',
+      ],
+    ],
+  },
+  {
+    name: 'children of a defaults field at its own indentation',
+    files: 'version: 1\ndefaults:\n  addons:\n  db: heroku-postgresql:essential-0\napps:\n  shop: {}\n',
+    expect: [
+      [
+        3,
+        3,
+        'mis-indented',
+        'addons of defaults is empty, and the keys below it (db) are read as keys of the defaults: they are indented as far as addons: is; indent them under it (two more spaces)',
+      ],
+    ],
+  },
+  {
+    name: 'a bad quantity and a bad size in one formation entry',
+    files: app('formation:\n  web: { quantity: -1, size: huge-9 }'),
+    expect: [
+      [5, 14, 'invalid-formation-quantity', 'quantity of formation "web" must be from 0 to 100 (got -1)'],
+      [5, 28, 'unknown-dyno-size', expect.stringMatching(/^dyno size "huge-9" of formation "web" is not known \(known sizes: eco, basic, standard-1X/) as unknown as string],
+    ],
+  },
+  {
+    name: 'a missing variable in defaults, inherited by two apps',
+    files: 'version: 1\ndefaults:\n  config:\n    DSN: ${env:NOPE}\napps:\n  api: {}\n  web: {}\n  own:\n    config: { DSN: x }\n',
+    expect: [[4, 5, 'missing-env', 'config value for DSN reads ${env:NOPE}, which is not set (in apps api and web, from defaults)']],
+  },
 ];
 
 describe('bad inputs: one clear diagnostic each, at its line and column', () => {

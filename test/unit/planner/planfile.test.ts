@@ -34,7 +34,8 @@ describe('plan file', () => {
     const r = parsePlan('{"format": "dynoform-plan", ', 'plan.json');
     expect(r.plan).toBeUndefined();
     expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code: 'plan-file-malformed', file: 'plan.json' })]);
-    expect(r.diagnostics[0]!.message).toMatch(/^plan\.json: not a dynoform plan file: it is not valid JSON/);
+    expect(r.diagnostics[0]!.message).toMatch(/^not a dynoform plan file: it is not valid JSON/);
+    expect(r.diagnostics[0]!.file).toBe('plan.json');
   });
 
   it('refuses JSON that is not a plan', () => {

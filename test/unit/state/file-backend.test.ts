@@ -191,6 +191,26 @@ describe('file backend: locking', () => {
     await a.release();
   });
 
+  it('a run that writes no state removes the folder it made for its lock, and only that (issue 15 §5)', async () => {
+    const nested = join(dir, 'a', 'b', 'state.json');
+    const lock = await backend({}).lock(who);
+    await lock.release();
+    expect(await readdir(dir)).toEqual([]);
+    const deep = createFileBackend(nested);
+    backends.push(deep);
+    await (await deep.lock(who)).release();
+    expect(await readdir(dir)).toEqual([]);
+    // A folder that was there before, or that holds anything else, stays.
+    await mkdir(join(dir, '.dynoform'));
+    await (await backend().lock(who)).release();
+    expect(existsSync(join(dir, '.dynoform'))).toBe(true);
+    await rm(join(dir, '.dynoform'), { recursive: true });
+    const written = await backend().lock(who);
+    await written.write(newInventory());
+    await written.release();
+    expect(await readdir(join(dir, '.dynoform'))).toEqual(['state.json']);
+  });
+
   it('a second locker with --lock-timeout waits until the first releases', async () => {
     const a = await backend().lock(who);
     const waiting = backend().lock({ who: 'bob@ci', operation: 'apply', timeoutMs: 10_000 });
