@@ -226,6 +226,29 @@ export class HerokuCliShapes {
     await this.request('PUT', `/apps/${app}/buildpack-installations`, { updates: buildpacks.map((buildpack) => ({ buildpack })) });
   }
 
+  /** `heroku certs:add CRT KEY -a APP`: the upload, then the domains it waits for (no domain matches: no prompt). */
+  async certsAdd(app: string, chain: string, key: string): Promise<{ id: string; name: string }> {
+    const ep = (await this.request('POST', `/apps/${app}/sni-endpoints`, { certificate_chain: chain, private_key: key })) as { id: string; name: string };
+    await this.request('GET', `/apps/${app}/domains`);
+    return ep;
+  }
+
+  /** `heroku domains:add HOST --cert NAME -a APP` (with --cert the CLI skips the endpoint lookup). */
+  async domainsAddWithCert(app: string, hostname: string, cert: string): Promise<void> {
+    await this.request('POST', `/apps/${app}/domains`, { hostname, sni_endpoint: cert });
+  }
+
+  /** `heroku certs:auto:enable -a APP` / `certs:auto:disable -a APP --confirm APP`. */
+  async certsAuto(app: string, on: boolean): Promise<void> {
+    if (on) {
+      await this.request('GET', `/apps/${app}/domains`);
+      await this.request('POST', `/apps/${app}/acm`, {});
+      await this.request('GET', `/apps/${app}/domains`);
+    } else {
+      await this.request('DELETE', `/apps/${app}/acm`);
+    }
+  }
+
   /** `heroku releases:rollback vN -a APP`: the release, then a new one with its slug and config. */
   async releasesRollback(app: string, version: number): Promise<void> {
     const rel = (await this.request('GET', `/apps/${app}/releases/${version}`)) as { id: string };
