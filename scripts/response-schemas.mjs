@@ -109,6 +109,10 @@ export const NEEDS = {
   'dyno-size': { definition: 'dyno-size', fields: { name: 'req', private_space_only: 'opt' } },
   plan: { definition: 'plan', fields: { name: 'req', installable_outside_private_network: 'opt' } },
   'addon-service': { definition: 'add-on-service', fields: { name: 'req' } },
+  // `role` without its enum: the schema's response enum (admin, collaborator, member, owner) lacks
+  // `viewer`, which its own create link accepts and the API answers; the planner checks roles itself.
+  account: { definition: 'account', fields: { id: 'req', email: 'req' } },
+  'team-member': { definition: 'team-member', fields: { id: 'req', email: 'req', role: 'req-no-enum' } },
 };
 
 const official = JSON.parse(readFileSync(SCHEMA, 'utf8'));
@@ -140,7 +144,7 @@ function leaf(node, mode) {
   const types = [].concat(node.type ?? []);
   const out = {};
   if (types.length) out.type = mode === 'opt-null' && !types.includes('null') ? [...types, 'null'] : types;
-  if (node.enum) out.enum = mode === 'opt-null' && !node.enum.includes(null) ? [...node.enum, null] : node.enum;
+  if (node.enum && mode !== 'req-no-enum') out.enum = mode === 'opt-null' && !node.enum.includes(null) ? [...node.enum, null] : node.enum;
   if (node.items && types.includes('array')) out.items = leaf(resolve(node.items), 'req');
   // An id, name or URL that is there but empty would read as a rename or a removal.
   if (mode === 'req' && types.length === 1 && types[0] === 'string' && !node.enum) out.minLength = 1;
@@ -167,7 +171,7 @@ function build(name, need) {
         const officialNode = property(need.definition, parts);
         const existing = at.properties[p];
         at.properties[p] = { ...leaf(officialNode, mode), ...(existing?.properties ? { properties: existing.properties, required: existing.required } : {}) };
-        if (mode === 'req' && !at.required.includes(p)) at.required.push(p);
+        if ((mode === 'req' || mode === 'req-no-enum') && !at.required.includes(p)) at.required.push(p);
       } else {
         if (!at.properties[p]) {
           const officialNode = property(need.definition, parts.slice(0, i + 1));

@@ -11,10 +11,11 @@ import type {
   InventoryWebhook,
   InventoryAttachment,
   InventoryReviewApps,
+  InventoryMember,
 } from '../model/inventory.js';
 import type { Change, FormationUpdate } from '../model/plan.js';
 import { forgetAddress } from '../state/inventory.js';
-import { parseAddress, parsePipelineAddress } from '../util/address.js';
+import { parseAccountAddress, parseAddress, parseMemberAddress, parsePipelineAddress } from '../util/address.js';
 
 /**
  * What a successful change established, as learned from the API responses:
@@ -71,6 +72,9 @@ export type AppliedEffect =
   | { type: 'webhook-deleted'; url: string }
   | { type: 'attachment'; name: string; attachment: InventoryAttachment }
   | { type: 'attachment-deleted'; name: string }
+  | { type: 'member'; team: string; email: string; member: InventoryMember }
+  | { type: 'member-deleted'; team: string; email: string }
+  | { type: 'account-feature'; name: string; enabled: boolean }
   /** Drop whatever the change's address names from state (it vanished outside dynoform). */
   | { type: 'forget' };
 
@@ -100,7 +104,18 @@ export function applyToInventory(inv: Inventory, change: Change, effect: Applied
   ) {
     return applyToPipelines(inv, change, effect);
   }
-  if (effect.type === 'forget' && parsePipelineAddress(change.address)) {
+  if (effect.type === 'member' || effect.type === 'member-deleted') {
+    const teams = { ...(inv.teams ?? {}) };
+    const members = { ...(teams[effect.team]?.members ?? {}) };
+    if (effect.type === 'member') members[effect.email] = { ...effect.member };
+    else delete members[effect.email];
+    teams[effect.team] = { members };
+    return { ...inv, teams };
+  }
+  if (effect.type === 'account-feature') {
+    return { ...inv, account: { features: { ...(inv.account?.features ?? {}), [effect.name]: { enabled: effect.enabled } } } };
+  }
+  if (effect.type === 'forget' && (parsePipelineAddress(change.address) || parseMemberAddress(change.address) || parseAccountAddress(change.address))) {
     const { inventory } = forgetAddress(inv, change.address);
     return inventory;
   }

@@ -1,6 +1,6 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { DesiredApp, DesiredState } from '../model/desired.js';
-import { formatAddress, formatPipelineAddress } from '../util/address.js';
+import { formatAddress, formatMemberAddress, formatPipelineAddress } from '../util/address.js';
 import { AppBuilder } from './build.js';
 import { mergeSharedDiagnostics } from './shared-diagnostics.js';
 import { checkAppLimits } from './limits.js';
@@ -8,6 +8,7 @@ import { Code } from './codes.js';
 import { combineDefaults, expandShorthands, mergeUnder } from './merge.js';
 import { validateAgainstSchema } from './schema.js';
 import { buildPipelines, type PipelineEntry } from './pipelines.js';
+import { buildAccount, buildTeams, duplicateAccount } from './teams.js';
 import { mapSchemaErrors } from './schema-errors.js';
 import { binaryCheck, DEFAULT_MAX_FILE_BYTES, tooLarge } from './text.js';
 import { entryLoc, kindName, nodeLoc, readYaml, Source, toPlain, type PEntry, type PMap } from './tree.js';
@@ -97,11 +98,12 @@ function parseFile(source: SourceText, opts: ParseOptions, diagnostics: Diagnost
     if (m.scope.kind === 'pipeline') parsed.spoiledPipelines.add(m.scope.key);
   }
   // With an unknown top-level key (`app:`), "did you mean apps" already says it.
-  if (!root.entries.has('apps') && !root.entries.has('defaults') && !root.entries.has('pipelines') && !root.entries.has('environment') && !schemaErrors.some((m) => m.scope.kind === 'file')) {
+  const sections = ['apps', 'defaults', 'pipelines', 'teams', 'account', 'environment'];
+  if (!sections.some((s) => root.entries.has(s)) && !schemaErrors.some((m) => m.scope.kind === 'file')) {
     diagnostics.push({
       severity: 'error',
       code: Code.noApps,
-      message: 'the file declares none of apps:, defaults: and pipelines:',
+      message: 'the file declares none of apps:, defaults:, pipelines:, teams: and account:',
       ...nodeLoc(root),
     });
   }
@@ -321,6 +323,24 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
   }
   const pipelines = buildPipelines(pipelineEntries, new Set(declared.keys()), diagnostics, builder);
 
+  const teamsAt = new Map<string, PEntry>();
+  const teamEntries: Array<{ key: string; entry: PEntry }> = [];
+  let anyTeams = false;
+  let accountAt: PEntry | undefined;
+  for (const p of parsed) {
+    const section = p.root.entries.get('teams');
+    if (section && section.node.kind === 'map') {
+      anyTeams = true;
+      for (const [key, entry] of section.node.entries) {
+        if (firstDeclaration(teamsAt, key, entry, { code: Code.duplicateTeam, noun: 'team', address: formatMemberAddress(key) }, diagnostics)) teamEntries.push({ key, entry });
+      }
+    }
+    const account = p.root.entries.get('account');
+    if (account && accountAt) diagnostics.push(duplicateAccount(account, accountAt));
+    else if (account) accountAt = account;
+  }
+  const teams = buildTeams(teamEntries, diagnostics);
+
   const files = sources.map((s) => s.file);
   const capped = capDiagnostics(sortDiagnostics(diagnostics, files), unlisted);
   const sorted = sortDiagnostics(capped.diagnostics, files);
@@ -332,6 +352,8 @@ export function parseDesiredState(sources: SourceText[], opts: ParseOptions): Co
       apps,
       files,
       ...(anyPipelines ? { pipelines } : {}),
+      ...(anyTeams ? { teams } : {}),
+      ...(accountAt ? { account: buildAccount(accountAt) } : {}),
       ...(environment ? { environment: environment.name, environmentLoc: environment.loc } : {}),
     };
   }

@@ -251,7 +251,7 @@ function describe(e: ErrorObject, root: PNode): MappedError {
       if (ctx.scope.kind === 'app') ctx.scope = { ...ctx.scope, path: [...ctx.rest, key] };
       const candidates = parentProperties(e);
       if (ctx.scope.kind === 'file' && segs.length === 0) {
-        const hint = didYouMean(key, candidates) || ' (expected version, environment, apps, defaults and pipelines)';
+        const hint = didYouMean(key, candidates) || ' (expected version, environment, apps, defaults, pipelines, teams and account)';
         return out(Code.unknownKey, `unknown top-level key ${q(key)}${hint}`, at);
       }
       if ((ctx.scope.kind === 'app' || ctx.scope.kind === 'defaults') && depth === 0 && (key === 'pipeline' || key === 'stage')) {

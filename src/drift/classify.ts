@@ -15,12 +15,13 @@ import { classifyBuildpacks } from './buildpacks.js';
 import { classifyFeatures } from './features.js';
 import { classifyAcm, classifyCertificates } from './certificates.js';
 import { classifyPipelines } from './pipelines.js';
+import { classifyAccount, classifyMembers } from './members.js';
 import { classifyTeam } from './team.js';
 import { classifyCollaborators } from './collaborators.js';
 import { classifyWebhooks } from './webhooks.js';
 import { classifyAttachments } from './attachments.js';
 
-const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'certificate', 'acm', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling', 'stage-config', 'review-apps'];
+const KIND_ORDER: readonly ResourceKind[] = ['app', 'config', 'addon', 'formation', 'domain', 'drain', 'buildpacks', 'feature', 'certificate', 'acm', 'team', 'collaborator', 'webhook', 'attachment', 'pipeline', 'coupling', 'stage-config', 'review-apps', 'member', 'account-feature'];
 const CLASS_ORDER: readonly DriftClass[] = ['missing', 'changed-outside', 'pending', 'unmanaged'];
 
 /**
@@ -60,7 +61,7 @@ export function classifyDrift(input: DriftInput): DriftReport {
     classifyAttachments(scope);
   }
 
-  items.push(...classifyPipelines(desired, live, inventory, input.fingerprint));
+  items.push(...classifyPipelines(desired, live, inventory, input.fingerprint), ...classifyMembers(desired, live, inventory), ...classifyAccount(desired, live, inventory));
   items.sort(compareItems);
   return { items, summary: summarize(items), apps: keys, diagnostics: notes(input) };
 }

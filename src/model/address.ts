@@ -9,11 +9,12 @@
  * with userinfo replaced by `***`.
  * Top-level sections have their own roots: `pipeline.shop`,
  * `pipeline.shop/coupling.<app key>`, `pipeline.shop/config.review` (a
- * stage's config vars, one change per stage) and `pipeline.shop/review-apps`.
+ * stage's config vars, one change per stage), `pipeline.shop/review-apps`,
+ * `team.acme/member.ann@example.com` and `account/feature.<name>`.
  */
 export type Address = string;
 
-export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'certificate' | 'acm' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling' | 'stage-config' | 'review-apps';
+export type ResourceKind = 'app' | 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'certificate' | 'acm' | 'team' | 'collaborator' | 'webhook' | 'attachment' | 'pipeline' | 'coupling' | 'stage-config' | 'review-apps' | 'member' | 'account-feature';
 
 /** The kinds that live inside an app. */
 export type AppChildKind = 'config' | 'addon' | 'formation' | 'domain' | 'drain' | 'buildpacks' | 'feature' | 'certificate' | 'acm' | 'team' | 'collaborator' | 'webhook' | 'attachment';

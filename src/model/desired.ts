@@ -235,11 +235,44 @@ export interface DesiredPipeline {
   fieldLocs?: Record<string, SourceLocation>;
 }
 
+/** The roles a team member can be given (the team-member create link's enum). */
+export const TEAM_ROLES = ['admin', 'member', 'viewer'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export interface DesiredMember {
+  /** Lower-cased. */
+  email: string;
+  role: TeamRole;
+  loc?: SourceLocation;
+}
+
+/** One `teams:` entry: an existing team whose members dynoform manages (it does not create teams). */
+export interface DesiredTeam {
+  /** The Heroku team name (the key). */
+  name: string;
+  /** Keyed by lower-cased e-mail. Only these are managed; other members are left alone. */
+  members: Record<string, DesiredMember>;
+  loc?: SourceLocation;
+  /** Location of `members`. */
+  membersLoc?: SourceLocation;
+}
+
+/** `account:`: settings of the account the token belongs to. */
+export interface DesiredAccount {
+  /** Account features (Heroku Labs) by name → enabled; only those named are managed. */
+  features: Record<string, { enabled: boolean; loc?: SourceLocation }>;
+  loc?: SourceLocation;
+}
+
 export interface DesiredState {
   /** Keyed by app key. */
   apps: Record<string, DesiredApp>;
   /** Keyed by pipeline key; absent when the files declare no `pipelines:`. */
   pipelines?: Record<string, DesiredPipeline>;
+  /** Keyed by team name; absent when the files declare no `teams:`. */
+  teams?: Record<string, DesiredTeam>;
+  /** Absent when the files declare no `account:`. */
+  account?: DesiredAccount;
   /** The files that were read, in order. */
   files: string[];
   /** The environment the files name (`environment:` at the top of a file), if any. */

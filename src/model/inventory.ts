@@ -174,6 +174,23 @@ export interface InventoryCertificate {
   keyFingerprint?: string;
 }
 
+/** A team member dynoform added or adopted; only these are ever removed. */
+export interface InventoryMember {
+  id: string;
+  /** Role last applied. */
+  role: string;
+}
+
+export interface InventoryTeam {
+  /** Keyed by lower-cased e-mail. */
+  members: Record<string, InventoryMember>;
+}
+
+export interface InventoryAccount {
+  /** Account features dynoform manages, by name: the `enabled` it last applied. */
+  features: Record<string, { enabled: boolean }>;
+}
+
 export const INVENTORY_VERSION = 1;
 
 export interface Inventory {
@@ -193,6 +210,10 @@ export interface Inventory {
   apps: Record<string, InventoryApp>;
   /** Keyed by the pipeline's YAML key; absent until one is owned. */
   pipelines?: Record<string, InventoryPipeline>;
+  /** Keyed by team name; absent until a member is owned. */
+  teams?: Record<string, InventoryTeam>;
+  /** Absent until an account feature is owned. */
+  account?: InventoryAccount;
 }
 
 /**

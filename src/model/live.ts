@@ -231,6 +231,27 @@ export interface LivePipelines {
   reviewApps?: Record<string, LiveReviewApps | null>;
 }
 
+export interface LiveMember {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  /** As the API answers it: `admin`, `member`, `viewer`, `collaborator`, `owner` or null. */
+  role: string | null;
+}
+
+/** Read only when the YAML declares `teams:` or the state owns members. */
+export interface LiveTeams {
+  /** Team name → its members; null when the team does not exist or the account is not in it. */
+  members: Record<string, LiveMember[] | null>;
+  /** The account's e-mail (lower-cased), read only when a member is to be removed or demoted. */
+  accountEmail?: string;
+}
+
+/** Read only when the YAML declares `account:` or the state owns account features. */
+export interface LiveAccount {
+  features: LiveFeature[];
+}
+
 export interface LiveState {
   /** Apps that were read in full (declared apps that exist). */
   apps: Record<string, LiveApp>;
@@ -242,6 +263,8 @@ export interface LiveState {
   /** Every app name visible to the account (from `GET /apps`), name → id. */
   appIds: Record<string, string>;
   pipelines?: LivePipelines;
+  teams?: LiveTeams;
+  account?: LiveAccount;
   /** `RateLimit-Remaining` after reading. */
   rateLimitRemaining?: number;
   /** Requests the read took. */

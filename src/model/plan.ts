@@ -196,6 +196,13 @@ export type Operation =
   /** `stage` is declared; the live coupling is moved to it when `liveStage` differs. */
   | { type: 'coupling.adopt'; couplingId: string; app: string; appId: string; stage: string; liveStage: string }
   | { type: 'coupling.delete'; couplingId: string; app: string }
+  /** Adds a member (POST: never overwrites one added meanwhile). */
+  | { type: 'member.create'; team: string; email: string; role: string }
+  /** Sets the role (PATCH, guarded); `send: false` only records a member whose role already matches as owned. */
+  | { type: 'member.update'; team: string; memberId: string; email: string; role: string; send: boolean }
+  | { type: 'member.delete'; team: string; memberId: string; email: string }
+  /** PATCH of one account feature; `send: false` only records an already-equal feature as owned. */
+  | { type: 'account-feature.set'; name: string; enabled: boolean; send: boolean }
   /**
    * The object is in state but no longer exists live (deleted outside
    * dynoform) and is not to be recreated: apply only removes it from state,

@@ -16,6 +16,8 @@ import { planWebhooks } from './webhooks.js';
 import { blockSharedAddonDeletes, planAttachments } from './attachments.js';
 import { planFormation } from './formation.js';
 import { planPipelines } from './pipelines.js';
+import { planMembers } from './members.js';
+import { planAccount } from './account.js';
 import { foreignById, foreignDeclared, foreignUndeclared, massDestroyGuards } from './environment.js';
 
 /**
@@ -95,6 +97,8 @@ export function createPlan(input: PlannerInput): Plan {
       message: 'pipelines are not planned when --target limits the plan to apps',
     });
   }
+  if (live.teams) changes.push(...planMembers({ desired, live: live.teams, inventory, diagnostics }));
+  if (live.account) changes.push(...planAccount({ desired, live: live.account, inventory, diagnostics }));
   uniqueIds(changes);
   diagnostics.push(
     ...massDestroyGuards({

@@ -142,12 +142,14 @@ export function isEmpty(plan: Plan): boolean {
 
 /** How a group of changes is titled: `app shop`, or `pipeline shop` for a pipeline's scope (`pipeline.shop`). */
 export function scopeTitle(scope: string): string {
+  if (scope === 'account.features') return 'account';
   const dot = scope.indexOf('.');
   return dot > 0 ? `${scope.slice(0, dot)} ${scope.slice(dot + 1)}` : `app ${scope}`;
 }
 
 /** The address of a scope's root: `app.shop`, or the scope itself for top-level sections (`pipeline.shop`). */
 export function scopeAddress(scope: string): string {
+  if (scope === 'account.features') return 'account';
   return scope.includes('.') ? scope : `app.${scope}`;
 }
 

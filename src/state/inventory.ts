@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { stateSchemaProblem } from './schema.js';
 import type { Address, AppChildKind, ResourceKind } from '../model/address.js';
 import { INVENTORY_VERSION, type Inventory, type InventoryApp, type InventoryPipeline } from '../model/inventory.js';
-import { formatAddress, formatPipelineAddress, parseAddress, parsePipelineAddress } from '../util/address.js';
+import { formatAccountAddress, formatAddress, formatMemberAddress, formatPipelineAddress, parseAccountAddress, parseAddress, parseMemberAddress, parsePipelineAddress } from '../util/address.js';
 import { KEYED_PREFIX, LEGACY_SECRET_PREFIX, LITERAL_PREFIX, UNKEYED } from '../util/fingerprint.js';
 import { maskUrlUserinfo } from '../util/mask.js';
 
@@ -77,6 +77,10 @@ export function listAddresses(inv: Inventory): Address[] {
     out.push(formatPipelineAddress(key));
     out.push(...pipelinePartAddresses(key, inv.pipelines![key]!));
   }
+  for (const team of Object.keys(inv.teams ?? {}).sort()) {
+    for (const email of Object.keys(inv.teams![team]!.members).sort()) out.push(formatMemberAddress(team, email));
+  }
+  for (const name of Object.keys(inv.account?.features ?? {}).sort()) out.push(formatAccountAddress(name));
   return out;
 }
 
@@ -110,6 +114,22 @@ export interface InventoryMatch {
 export function findAddress(inv: Inventory, address: string): InventoryMatch[] {
   const pipeline = parsePipelineAddress(address.trim());
   if (pipeline) return findPipelineAddress(inv, pipeline);
+  const member = parseMemberAddress(address.trim());
+  if (member) {
+    const members = inv.teams?.[member.team]?.members ?? {};
+    return Object.keys(members)
+      .filter((email) => member.email === undefined || email === member.email)
+      .sort()
+      .map((email) => ({ address: formatMemberAddress(member.team, email), app: member.team, kind: 'member' as const, key: email, entry: structuredClone(members[email]) }));
+  }
+  const account = parseAccountAddress(address.trim());
+  if (account) {
+    const features = inv.account?.features ?? {};
+    return Object.keys(features)
+      .filter((name) => account.feature === undefined || name === account.feature)
+      .sort()
+      .map((name) => ({ address: formatAccountAddress(name), app: 'account', kind: 'account-feature' as const, key: name, entry: structuredClone(features[name]) }));
+  }
   const parsed = parseAddress(address.trim());
   if (!parsed) return [];
   const app = inv.apps[parsed.app];
@@ -209,6 +229,13 @@ export function forgetAddress(inv: Inventory, address: string): ForgetResult {
   const next = cloneInventory(inv);
   const removed: Address[] = [];
   for (const m of matches) {
+    if (m.kind === 'member' || m.kind === 'account-feature') {
+      // Matches of these kinds always carry their key (one entry each).
+      if (m.kind === 'member') delete next.teams?.[m.app]?.members[m.key!];
+      else delete next.account?.features[m.key!];
+      removed.push(m.address);
+      continue;
+    }
     if (m.kind === 'pipeline' || m.kind === 'coupling' || m.kind === 'stage-config' || m.kind === 'review-apps') {
       const p = next.pipelines?.[m.app];
       if (!p) continue;

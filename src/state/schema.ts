@@ -19,6 +19,16 @@ export const STATE_SCHEMA = {
     version: { type: 'integer', minimum: 1 },
     lineage: { type: 'string', minLength: 1 },
     serial: { type: 'integer', minimum: 0 },
+    teams: map({
+      type: 'object',
+      required: ['members'],
+      properties: { members: map({ type: 'object', required: ['id', 'role'], properties: { id: { type: 'string', minLength: 1 }, role: { type: 'string', minLength: 1 } } }) },
+    }),
+    account: {
+      type: 'object',
+      required: ['features'],
+      properties: { features: map({ type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } }) },
+    },
     apps: {
       type: 'object',
       propertyNames: { pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 },

@@ -41,3 +41,27 @@ export function parsePipelineAddress(address: string): { pipeline: string; coupl
   if (m[4] !== undefined) return { pipeline, reviewApps: true };
   return { pipeline };
 }
+
+/** `team.acme` (its members as a group), or `team.acme/member.<e-mail>` for one member. */
+export function formatMemberAddress(team: string, email?: string): Address {
+  return email === undefined ? `team.${team}` : `team.${team}/member.${email}`;
+}
+
+/** Inverse of formatMemberAddress; undefined when the text is not a team address. */
+export function parseMemberAddress(address: string): { team: string; email?: string } | undefined {
+  const m = /^team\.([a-z][a-z0-9-]*)(?:\/member\.([^\s/]+@[^\s/]+))?$/.exec(address);
+  if (!m) return undefined;
+  return m[2] === undefined ? { team: m[1]! } : { team: m[1]!, email: m[2].toLowerCase() };
+}
+
+/** `account` (its features as a group), or `account/feature.<name>`. */
+export function formatAccountAddress(feature?: string): Address {
+  return feature === undefined ? 'account' : `account/feature.${feature}`;
+}
+
+/** Inverse of formatAccountAddress; undefined when the text is not an account address. */
+export function parseAccountAddress(address: string): { feature?: string } | undefined {
+  const m = /^account(?:\/feature\.([a-z0-9][a-z0-9._-]*))?$/.exec(address);
+  if (!m) return undefined;
+  return m[1] === undefined ? {} : { feature: m[1] };
+}

@@ -99,3 +99,7 @@ export function certificateGuard(e: { id: string; fingerprint: string }): string
 export function acmGuard(a: { acm: boolean }): string {
   return digest({ acm: a.acm });
 }
+
+export function memberGuard(m: { id: string; email: string; role: string | null }): string {
+  return digest({ id: m.id, email: m.email.toLowerCase(), role: m.role });
+}

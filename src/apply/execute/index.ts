@@ -15,6 +15,7 @@ import { executeCollaborator } from './collaborator.js';
 import { executeWebhook } from './webhook.js';
 import { executeAttachment } from './attachment.js';
 import { executeReviewApps } from './review-apps.js';
+import { executeAccountFeature, executeMember } from './member.js';
 
 /** Runs one planned operation against the API; returns what the state must record. */
 export async function executeChange(ctx: ExecContext, change: Change): Promise<ExecSuccess> {
@@ -86,6 +87,12 @@ export async function executeChange(ctx: ExecContext, change: Change): Promise<E
     case 'attachment.adopt':
     case 'attachment.delete':
       return executeAttachment(ctx, change, op);
+    case 'member.create':
+    case 'member.update':
+    case 'member.delete':
+      return executeMember(ctx, change, op);
+    case 'account-feature.set':
+      return executeAccountFeature(ctx, change, op);
     case 'state.forget':
       return { releases: 0, effect: { type: 'forget' } };
     case 'none':

@@ -98,6 +98,17 @@ export interface ApiPipelineCoupling {
   pipeline: { id: string };
 }
 
+export interface ApiTeamMember {
+  id: string;
+  email: string;
+  role: string | null;
+}
+
+export interface ApiAccount {
+  id: string;
+  email: string;
+}
+
 export interface ApiTeam {
   id: string;
   name: string;

@@ -1,6 +1,6 @@
 import type { DesiredState } from '../../model/desired.js';
 import type { Inventory } from '../../model/inventory.js';
-import type { ConfigReadReason, ConfigReads, LiveAddon, LiveApp, LiveConfig, LivePipeline, LivePipelines, LiveState } from '../../model/live.js';
+import type { ConfigReadReason, ConfigReads, LiveAccount, LiveAddon, LiveApp, LiveConfig, LivePipeline, LivePipelines, LiveState, LiveTeams } from '../../model/live.js';
 import { listAddons, listAttachments, joinAttachments, type AttachmentRecord } from './addons.js';
 import { listApps, type AppSummary } from './apps.js';
 import type { HerokuClient } from './client.js';
@@ -13,6 +13,7 @@ import { listFeatures } from './features.js';
 import { listSniEndpoints } from './certificates.js';
 import { listCouplings, listPipelines, listTeamIds } from './pipelines.js';
 import { getReviewApps } from './review-apps.js';
+import { accountEmail, listAccountFeatures, listMembers } from './members.js';
 import { getTeamApp, listCollaborators } from './teams.js';
 import { listWebhooks } from './webhooks.js';
 
@@ -64,6 +65,10 @@ export async function readLiveState(
   accountAddons.catch(() => {});
   const pipelines = opts.apps === undefined ? readPipelines(client, desired, inventory, signal) : Promise.resolve(undefined);
   pipelines.catch(() => {});
+  const teams = opts.apps === undefined ? readTeams(client, desired, inventory, signal) : Promise.resolve(undefined);
+  teams.catch(() => {});
+  const account = opts.apps === undefined ? readAccount(client, desired, inventory, signal) : Promise.resolve(undefined);
+  account.catch(() => {});
   // Every slot busy from the first request: the per-app reads that need no
   // more than an app id start now for the apps the state knows, before the
   // app list is in. (Config vars wait for the list; add-ons are only needed
@@ -184,7 +189,7 @@ export async function readLiveState(
   });
   // The reads of an app that is gone only have to end; what they found (404s) does not matter.
   await Promise.allSettled(discarded.flatMap(settleable));
-  const settled = await Promise.allSettled([rateLimit, accountAddons, pipelines, ...perApp]);
+  const settled = await Promise.allSettled([rateLimit, accountAddons, pipelines, teams, account, ...perApp]);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   const [addons, attachments] = await accountAddons;
@@ -211,9 +216,13 @@ export async function readLiveState(
 
   const remaining = client.rateLimitRemaining();
   const livePipelines = await pipelines;
+  const liveTeams = await teams;
+  const liveAccount = await account;
   return {
     apps: Object.fromEntries(read),
     ...(livePipelines ? { pipelines: livePipelines } : {}),
+    ...(liveTeams ? { teams: liveTeams } : {}),
+    ...(liveAccount ? { account: liveAccount } : {}),
     ...(Object.keys(undeclared).length > 0 ? { undeclared } : {}),
     appIds,
     ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}),
@@ -302,6 +311,37 @@ async function readPipelineParts(
   }
   await Promise.all(reads);
   return { ...(Object.keys(stageConfig).length > 0 ? { stageConfig } : {}), ...(Object.keys(reviewApps).length > 0 ? { reviewApps } : {}) };
+}
+
+/**
+ * Team members, only for the teams the YAML declares or the state owns
+ * members of: one list per team. The account's e-mail costs one more read,
+ * made only when the plan could remove or demote someone (who must not be
+ * the account itself).
+ */
+async function readTeams(client: HerokuClient, desired: DesiredState, inventory: Inventory | undefined, signal: AbortSignal | undefined): Promise<LiveTeams | undefined> {
+  const owned = inventory?.teams ?? {};
+  const names = [...new Set([...Object.keys(desired.teams ?? {}), ...Object.keys(owned).filter((t) => Object.keys(owned[t]!.members).length > 0)])].sort();
+  if (names.length === 0) return undefined;
+  const lists = await Promise.all(names.map((t) => listMembers(client, t, { signal })));
+  const members: LiveTeams['members'] = {};
+  let risky = false;
+  names.forEach((team, i) => {
+    const live = lists[i]?.members ?? null;
+    members[team] = live;
+    if (!live) return;
+    const declared = desired.teams?.[team]?.members ?? {};
+    const leaving = Object.keys(owned[team]?.members ?? {}).some((e) => declared[e] === undefined && live.some((m) => m.email === e || m.id === owned[team]!.members[e]!.id));
+    const demoted = live.some((m) => m.role === 'admin' && declared[m.email] !== undefined && declared[m.email]!.role !== 'admin');
+    risky ||= leaving || demoted;
+  });
+  return { members, ...(risky ? { accountEmail: await accountEmail(client, { signal }) } : {}) };
+}
+
+/** Account features, only when the YAML declares `account:` features or the state owns some: one list. */
+async function readAccount(client: HerokuClient, desired: DesiredState, inventory: Inventory | undefined, signal: AbortSignal | undefined): Promise<LiveAccount | undefined> {
+  if (Object.keys(desired.account?.features ?? {}).length === 0 && Object.keys(inventory?.account?.features ?? {}).length === 0) return undefined;
+  return { features: await listAccountFeatures(client, { signal }) };
 }
 
 /**

@@ -1026,6 +1026,55 @@ export const RESPONSE_SCHEMAS = {
   "required": [
    "name"
   ]
+ },
+ "account": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "email": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   }
+  },
+  "required": [
+   "id",
+   "email"
+  ]
+ },
+ "team-member": {
+  "type": "object",
+  "properties": {
+   "id": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "email": {
+    "type": [
+     "string"
+    ],
+    "minLength": 1
+   },
+   "role": {
+    "type": [
+     "null",
+     "string"
+    ]
+   }
+  },
+  "required": [
+   "id",
+   "email",
+   "role"
+  ]
  }
 } as const;
 
