@@ -112,7 +112,7 @@ const cases: Case[] = [
   { name: 'version 2', files: 'version: 2\napps: {}\n', expect: [[1, 1, 'unsupported-version', 'version 2 is not supported: this dynoform reads version 1']] },
   { name: 'version as a string', files: 'version: "1"\napps: {}\n', expect: [[1, 1, 'unsupported-version', 'version must be the number 1, not a string']] },
   { name: 'misspelt top-level key', files: 'version: 1\napp: {}\n', expect: [[2, 1, 'unknown-key', 'unknown top-level key "app": did you mean "apps"?']] },
-  { name: 'neither apps nor defaults', files: 'version: 1\n', expect: [[1, 1, 'no-apps', 'the file declares none of apps:, defaults: and pipelines:']] },
+  { name: 'neither apps nor defaults', files: 'version: 1\n', expect: [[1, 1, 'no-apps', 'the file declares none of apps:, defaults:, pipelines:, teams: and account:']] },
   { name: 'apps as a list', files: 'version: 1\napps:\n  - shop\n', expect: [[2, 1, 'wrong-type', "apps must be a map from each app's key to its settings, not a list"]] },
   {
     name: 'an app without settings',
