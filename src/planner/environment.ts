@@ -122,7 +122,14 @@ export function massDestroyGuards(args: {
       severity: 'error',
       code: EnvironmentCode.massDestroy,
       message:
-        `the plan deletes ${deleted.length === managed ? `every app this state manages (${plural(managed, 'app')})` : `${deleted.length} of the ${managed} apps this state manages (more than half)`}: ` +
+        // With --target the share is of the targeted apps: say so, not "every app this state manages".
+        `the plan deletes ${
+          deleted.length === managed
+            ? args.targets
+              ? `every app it targets (${plural(managed, 'app')})`
+              : `every app this state manages (${plural(managed, 'app')})`
+            : `${deleted.length} of the ${managed} ${args.targets ? 'targeted apps' : 'apps this state manages'} (more than half)`
+        }: ` +
         `${names.join(', ')}. If the files are the right ones for this environment and that is intended, pass --allow-mass-destroy; ` +
         'otherwise check the -f files and --env',
     });

@@ -39,6 +39,15 @@ describe('planner: environments', () => {
     expect(allowed.diagnostics.some((d) => d.severity === 'error')).toBe(false);
   });
 
+  it('with --target, says the share is of the targeted apps, not of every app the state manages', () => {
+    const a = managed('a', { inv: { protect: false } });
+    const keep = managed('keep');
+    const w = input({ desired: [keep.desired], live: { a: a.live, keep: keep.live }, inventory: [a.inv, keep.inv] });
+    const p = createPlan({ ...w, options: { ...w.options, targets: ['a'] } });
+    const err = p.diagnostics.find((d) => d.code === 'mass-destroy');
+    expect(err!.message).toContain('the plan deletes every app it targets (1 app): a.');
+  });
+
   it('refuses more than half, allows half', () => {
     const apps = ['a', 'b', 'c', 'd'].map((k) => managed(k, { inv: { protect: false } }));
     const live = Object.fromEntries(apps.map((m) => [m.desired.key, m.live]));
