@@ -108,7 +108,7 @@ export const NEEDS = {
   stack: { definition: 'stack', fields: { name: 'req', state: 'req' } },
   'dyno-size': { definition: 'dyno-size', fields: { name: 'req', private_space_only: 'opt' } },
   plan: { definition: 'plan', fields: { name: 'req', installable_outside_private_network: 'opt' } },
-  'addon-service': { definition: 'add-on-service', fields: { name: 'req' } },
+  'addon-service': { definition: 'add-on-service', fields: { name: 'req', supports_multiple_installations: 'opt' } },
   // `role` without its enum: the schema's response enum (admin, collaborator, member, owner) lacks
   // `viewer`, which its own create link accepts and the API answers; the planner checks roles itself.
   account: { definition: 'account', fields: { id: 'req', email: 'req' } },

@@ -15,6 +15,8 @@ export interface CatalogueNeeds {
   services: string[];
   /** App names being taken (a new app, a rename) that the account's app list does not show (sorted, distinct). */
   appNames: string[];
+  /** Services an app would have two add-ons of after this apply: whether the service allows that (sorted, distinct). */
+  installations: string[];
 }
 
 export interface CatalogueRegion {
@@ -59,6 +61,8 @@ export interface Catalogue {
   /** Every add-on service's name: read only when a named service does not exist, for "did you mean". */
   services?: string[];
   appNames: Record<string, AppNameStatus>;
+  /** Service name → whether an app may have more than one add-on of it (`supports_multiple_installations`). */
+  multipleInstallations?: Record<string, boolean>;
   /** Requests the catalogue reads took. */
   requests: number;
 }

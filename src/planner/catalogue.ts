@@ -30,6 +30,7 @@ export const CatalogueCode = {
   unknownPlan: 'unknown-addon-plan',
   privatePlan: 'addon-plan-private-space',
   appNameTaken: 'app-name-taken',
+  singleInstallation: 'addon-single-installation',
 } as const;
 
 /** One name the plan sends, with where it is written. */
@@ -45,10 +46,12 @@ interface Uses {
   sizes: (Use & { size: string; type: string })[];
   plans: (Use & { plan: string; service: string })[];
   names: (Use & { name: string; rename?: string })[];
+  /** A created add-on whose app would then have more than one add-on of its service. */
+  second: (Use & { service: string; others: string[] })[];
 }
 
 function usesOf(plan: Plan, desired: DesiredState, live: LiveState): Uses {
-  const uses: Uses = { regions: [], stacks: [], sizes: [], plans: [], names: [] };
+  const uses: Uses = { regions: [], stacks: [], sizes: [], plans: [], names: [], second: [] };
   const byId = new Map<string, Change>(plan.changes.map((c) => [c.id, c]));
   for (const c of plan.changes) {
     const app = desired.apps[c.app];
@@ -75,9 +78,10 @@ function usesOf(plan: Plan, desired: DesiredState, live: LiveState): Uses {
       const op = c?.op;
       const sends = op && (op.type === 'addon.create' || op.type === 'addon.update' || (op.type === 'addon.adopt' && op.livePlan !== undefined));
       if (!c || !sends) continue;
-      const service = a.plan.includes(':') ? a.plan.slice(0, a.plan.indexOf(':')) : a.plan;
+      const service = serviceOf(a.plan);
       uses.plans.push({ app, address: c.address, loc: a.planLoc ?? a.loc, plan: a.plan, service });
     }
+    uses.second.push(...secondInstallations(app, byId, live));
     const formation = byId.get(formatAddress(app.key, 'formation'));
     if (!formation) continue;
     const sent = new Set(formation.op.type === 'formation.batch' ? formation.op.updates.filter((u) => u.size !== undefined).map((u) => u.type) : []);
@@ -92,6 +96,33 @@ function usesOf(plan: Plan, desired: DesiredState, live: LiveState): Uses {
   return uses;
 }
 
+function serviceOf(plan: string): string {
+  return plan.includes(':') ? plan.slice(0, plan.indexOf(':')) : plan;
+}
+
+/**
+ * Created add-ons that would not be the only one of their service on their
+ * app: the others are the app's live add-ons of it (deletions run after
+ * creations, so they still count) and the add-ons created before it in key
+ * order. Whether that is allowed is the service's to say.
+ */
+function secondInstallations(app: DesiredApp, byId: Map<string, Change>, live: LiveState): Uses['second'] {
+  const out: Uses['second'] = [];
+  const l = live.apps[app.key];
+  const existing = (l?.addons ?? []).filter((a) => a.appId === l?.id && a.state !== 'deprovisioned');
+  const created = new Map<string, string[]>();
+  for (const a of Object.values(app.addons).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
+    const c = byId.get(formatAddress(app.key, 'addon', a.key));
+    if (c?.op.type !== 'addon.create') continue;
+    const service = serviceOf(a.plan);
+    const before = created.get(service) ?? [];
+    const others = [...existing.filter((x) => x.service === service).map((x) => x.name), ...before];
+    if (others.length > 0) out.push({ app, address: c.address, loc: a.planLoc ?? a.loc, service, others });
+    created.set(service, [...before, `${a.key} (created by this apply)`]);
+  }
+  return out;
+}
+
 /** What the plan's changes need from the catalogue; all false and empty for a plan that sends none of these names. */
 export function catalogueNeeds(plan: Plan, desired: DesiredState, live: LiveState): CatalogueNeeds {
   const u = usesOf(plan, desired, live);
@@ -102,11 +133,12 @@ export function catalogueNeeds(plan: Plan, desired: DesiredState, live: LiveStat
     dynoSizes: u.sizes.length > 0,
     services: distinct(u.plans.map((p) => p.service)),
     appNames: distinct(u.names.map((n) => n.name)),
+    installations: distinct(u.second.map((x) => x.service)),
   };
 }
 
 export function needsNothing(n: CatalogueNeeds): boolean {
-  return !n.regions && !n.stacks && !n.dynoSizes && n.services.length === 0 && n.appNames.length === 0;
+  return !n.regions && !n.stacks && !n.dynoSizes && n.services.length === 0 && n.appNames.length === 0 && n.installations.length === 0;
 }
 
 /** The plan with an error (at its YAML line) for every name the catalogue does not offer; the same plan when all are fine. */
@@ -171,6 +203,15 @@ export function checkCatalogue(plan: Plan, desired: DesiredState, live: LiveStat
     } else if (!p.outsidePrivateNetwork) {
       report('error', CatalogueCode.privatePlan, use, `add-on plan ${q(p.name)} installs only inside a Private Space, which dynoform does not create`);
     }
+  }
+  for (const use of u.second) {
+    if (catalogue.multipleInstallations?.[use.service] !== false) continue;
+    report(
+      'error',
+      CatalogueCode.singleInstallation,
+      use,
+      `${use.service} allows one add-on per app, and ${use.app.name} would have it twice (besides ${use.others.join(', ')}): keep one`,
+    );
   }
   for (const use of u.names) {
     const status: AppNameStatus | undefined = catalogue.appNames[use.name];

@@ -21,12 +21,14 @@ interface ApiPlan {
 }
 interface ApiService {
   name: string;
+  supports_multiple_installations?: boolean;
 }
 
 /**
  * Reads the parts of the catalogue a plan needs, all at once (the client's
  * queue runs them side by side): each list is one request, the plans one
- * request per distinct service, a name one `GET /apps/{name}` each. Nothing
+ * request per distinct service, a name one `GET /apps/{name}` each, a
+ * service an app would have twice one `GET /addon-services/{service}`. Nothing
  * is read that `needs` does not ask for.
  */
 export async function readCatalogue(client: HerokuClient, needs: CatalogueNeeds, opts: { signal?: AbortSignal } = {}): Promise<Catalogue> {
@@ -68,6 +70,14 @@ export async function readCatalogue(client: HerokuClient, needs: CatalogueNeeds,
     reads.push(
       appNameStatus(client, name, opts).then((status) => {
         catalogue.appNames[name] = status;
+      }),
+    );
+  }
+  for (const service of needs.installations) {
+    reads.push(
+      orUndefined(() => client.get<ApiService>(`/addon-services/${seg(service)}`, { ...signal, shape: 'addon-service' })).then((got) => {
+        // An unknown service is reported from its plans' 404; here it says nothing.
+        if (got) (catalogue.multipleInstallations ??= {})[service] = got.body.supports_multiple_installations !== false;
       }),
     );
   }

@@ -1021,6 +1021,11 @@ export const RESPONSE_SCHEMAS = {
      "string"
     ],
     "minLength": 1
+   },
+   "supports_multiple_installations": {
+    "type": [
+     "boolean"
+    ]
    }
   },
   "required": [

@@ -66,6 +66,14 @@ describe('plan catches what the API would refuse (issue 15 §2)', () => {
     await expectCaught('6:16', /add-on service "heroku-redi" \(plan "heroku-redi:mini"\) does not exist: did you mean "heroku-redis"\?/, 'unknown-addon-service');
   });
 
+  it('a second add-on of a service that allows one per app', async () => {
+    w = await CliWorld.start();
+    await w.write('dynoform.yaml', newApp('    addons:\n      logs: { plan: papertrail:choklad }\n'));
+    expect((await w.run(['apply', '--auto-approve'])).code).toBe(0);
+    await w.write('dynoform.yaml', newApp('    addons:\n      logs: { plan: papertrail:choklad }\n      more-logs: { plan: papertrail:fixa }\n'));
+    await expectCaught('7:20', /papertrail allows one add-on per app, and shop-app would have it twice \(besides papertrail-[a-z0-9-]+\): keep one/, 'addon-single-installation');
+  });
+
   it('region europe-west', async () => {
     w = await CliWorld.start();
     await w.write('dynoform.yaml', newApp('    region: europe-west\n'));
@@ -160,6 +168,8 @@ describe('plan catches what the API would refuse (issue 15 §2)', () => {
       // The formation of a new app waits for a release: its size is read when a plan scales it.
       // One read per distinct service, not per add-on.
       'GET /addon-services/{service}/plans': 2,
+      // Two heroku-redis add-ons on one app: whether the service allows that.
+      'GET /addon-services/{service}': 1,
       'GET /apps/{app}': 1,
     });
     expect((await w.run(['apply', '--auto-approve'])).code).toBe(0);
