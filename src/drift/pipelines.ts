@@ -160,8 +160,8 @@ function reviewApps(d: DesiredPipeline, inv: InventoryPipeline | undefined, foun
     const now = shownSetting(live[f.live]);
     const last = f.api in owned.applied ? shownSetting(owned.applied[f.api]) : undefined;
     const fieldAt = at(r.fieldLocs?.[f.api]);
-    if (last !== undefined && now !== last) add({ class: 'changed-outside', field: f.api, message: `review apps: ${f.api} was changed outside dynoform`, ...fieldAt, before: last, after: now });
-    if (shownSetting(want) !== (last ?? now)) add({ class: 'pending', field: f.api, message: `review apps: ${f.api} changed in the YAML and was not applied`, ...fieldAt, before: last ?? now, after: shownSetting(want) });
+    if (last !== undefined && now !== last) add({ class: 'changed-outside', field: f.api, message: `${f.api} was changed outside dynoform`, ...fieldAt, before: last, after: now });
+    if (shownSetting(want) !== (last ?? now)) add({ class: 'pending', field: f.api, message: `${f.api} changed in the YAML and was not applied`, ...fieldAt, before: last ?? now, after: shownSetting(want) });
   }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the official Heroku CLI (npm heroku@11.10.0, installed in /opt/heroku-cli)
-# against `dynoform emulator`: the commands of issues 2, 16 and 18, as a new user would.
+# against `dynoform emulator`: the commands of issues 2, 16, 17 and 18, as a new user would.
 # Not part of `npm test` (the CLI is a 400 MB install). Skips when it is absent.
 #
 #   npm run build && bash test/conformance/heroku-cli.sh
@@ -228,6 +228,19 @@ run "Adding pipe-dev to pipe pipeline as development" pipelines:add pipe -a pipe
 run "Adding pipe-prod to pipe pipeline as production" pipelines:add pipe -a pipe-prod --stage production
 run "pipe" pipelines
 run "pipe-prod" pipelines:info pipe
+# CI config vars (the pipeline's test stage) and review apps. The GitHub
+# connection is made in the Dashboard in real life (Kolkrabbi, outside the
+# Platform API): here the first enabling POSTs the repository, then the CLI
+# disables and enables review apps reading the repository back itself.
+run "Setting CI, NODE_ENV" ci:config:set -p pipe CI=true NODE_ENV=test
+run "NODE_ENV" ci:config -p pipe
+node -e '
+  fetch(process.argv[1] + "/pipelines/pipe/review-app-config", { method: "POST", headers: { Accept: "application/vnd.heroku+json; version=3", Authorization: "Bearer emulator-token", "Content-Type": "application/json" }, body: JSON.stringify({ repo: "acme/pipe" }) })
+    .then((r) => { if (r.status !== 201) { console.error("connecting acme/pipe: HTTP " + r.status); process.exit(1); } });
+' "$url"
+run "Configuring pipeline... done" reviewapps:disable -p pipe
+run "Configuring pipeline... done" reviewapps:enable -p pipe
+run "Enabling auto deployment" reviewapps:enable -p pipe --autodeploy --autodestroy
 echo
 echo "\$ dynoform import --pipeline pipe -o pipe.yaml && dynoform plan -f pipe.yaml --detailed-exitcode"
 if dynoform import --pipeline pipe -o pipe.yaml --state pipe-state.json && dynoform plan -f pipe.yaml --state pipe-state.json --detailed-exitcode | sed 's/^/    /'; then
@@ -236,6 +249,25 @@ else
   echo "FAIL: the import of pipe did not give an empty first plan"
   failures=$((failures + 1))
 fi
+if grep -q "repo: acme/pipe" pipe.yaml && grep -q "NODE_ENV: test" pipe.yaml; then
+  echo "    (pipe.yaml declares the review apps and the CI config vars)"
+else
+  echo "FAIL: pipe.yaml lacks review_apps or the test-stage config:"; sed 's/^/    /' pipe.yaml
+  failures=$((failures + 1))
+fi
+run "Disabling auto deployment" reviewapps:disable -p pipe --no-autodeploy
+echo
+echo "\$ dynoform drift -f pipe.yaml   (after reviewapps:disable --no-autodeploy: drift, exit 2)"
+set +e
+drift_out="$(dynoform drift -f pipe.yaml --state pipe-state.json 2>&1)"
+drift_code=$?
+set -e
+echo "$drift_out" | sed 's/^/    /'
+if [ "$drift_code" -ne 2 ] || ! echo "$drift_out" | grep -q "automatic_review_apps"; then
+  echo "FAIL: drift did not report the review-app change (exit $drift_code)"
+  failures=$((failures + 1))
+fi
+run "Configuring pipeline... done" reviewapps:disable -p pipe
 run "Renaming pipe pipeline to pipe-two" pipelines:rename pipe pipe-two
 run "Removing pipe-dev" pipelines:remove -a pipe-dev
 run "Destroying pipe-two pipeline" pipelines:destroy pipe-two
