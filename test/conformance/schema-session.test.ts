@@ -30,6 +30,9 @@ async function hit(method: string, pattern: string, path: string, body?: unknown
     problems.push(...checkError(parsed).map((p) => `${key} → ${res.status}: ${p}`));
   } else if (pattern === '/schema') {
     if (JSON.stringify(parsed) !== JSON.stringify(fixture)) problems.push('GET /schema does not serve the official schema');
+  } else if (pattern === '/pipelines/{pipeline}/repo') {
+    // Not in the official schema: the repositories-api variant; the Heroku CLI reads `full_name`.
+    if (typeof parsed?.full_name !== 'string' || typeof parsed?.id !== 'number') problems.push(`${key}: no full_name and id`);
   } else {
     problems.push(...checkResponse(method, pattern, parsed).map((p) => `${key}: ${p}`));
   }
@@ -223,6 +226,21 @@ describe('every response of a full session matches the official schema', () => {
     await hit('POST', '/filters/apps', '/filters/apps', { in: { id: [coupling.app.id] } });
     await hit('DELETE', '/pipeline-couplings/{coupling}', `/pipeline-couplings/${coupling.id}`);
     await hit('POST', '/pipeline-couplings', '/pipeline-couplings', { app: 'conf-shop', pipeline: pipeline.id, stage: 'review' });
+    // Stage config vars and review apps (issue 18), with the Heroku CLI's extra `pipeline` field.
+    await hit('PATCH', '/pipelines/{pipeline}/stage/{stage}/config-vars', `/pipelines/${pipeline.id}/stage/review/config-vars`, { RAILS_ENV: 'review', TOKEN: 's3cret' });
+    await hit('PATCH', '/pipelines/{pipeline}/stage/{stage}/config-vars', `/pipelines/${pipeline.id}/stage/review/config-vars`, { TOKEN: null });
+    await hit('GET', '/pipelines/{pipeline}/stage/{stage}/config-vars', `/pipelines/${pipeline.id}/stage/test/config-vars`);
+    await hit('POST', '/pipelines/{pipeline}/review-app-config', `/pipelines/${pipeline.id}/review-app-config`, { repo: 'acme/conf', pipeline: pipeline.id, automatic_review_apps: true });
+    await hit('PATCH', '/pipelines/{pipeline}/review-app-config', `/pipelines/${pipeline.id}/review-app-config`, {
+      stale_days: 7,
+      destroy_stale_apps: true,
+      base_name: 'conf',
+      deploy_target: { id: 'eu', type: 'region' },
+    });
+    await hit('GET', '/pipelines/{pipeline}/review-app-config', `/pipelines/${pipeline.id}/review-app-config`);
+    await hit('GET', '/pipelines/{pipeline}/repo', `/pipelines/${pipeline.id}/repo`, undefined, { Accept: 'application/vnd.heroku+json; version=3.repositories-api' });
+    await hit('DELETE', '/pipelines/{pipeline}/review-app-config', `/pipelines/${pipeline.id}/review-app-config`);
+    await hit('GET', '/pipelines/{pipeline}/review-app-config', `/pipelines/${pipeline.id}/review-app-config`);
     await hit('DELETE', '/pipelines/{pipeline}', `/pipelines/${pipeline.id}`);
 
     // Teardown, each answering the deleted object.
