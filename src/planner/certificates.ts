@@ -5,7 +5,7 @@ import { formatAddress } from '../util/address.js';
 import { certificateFingerprint, matchEndpoint } from '../util/certificates.js';
 import { acmGuard, certificateGuard } from '../util/guard.js';
 import { SENSITIVE } from '../util/mask.js';
-import { guardReads, listGuard, makeChange, unmanagedNote, type AppScope, type StagedChange } from './context.js';
+import { guardReads, listGuard, makeChange, unmanagedNote, type AppScope, type ChangeSpec, type StagedChange } from './context.js';
 
 /** What a plan shows of a certificate: public facts, the key only as "(sensitive)". */
 function shown(c: { certDomains: readonly string[]; expiresAt?: string; fingerprint: string }, withKey: boolean): Record<string, string> {
@@ -41,6 +41,8 @@ export function planCertificates(scope: AppScope): StagedChange[] {
   if (declared === undefined && Object.keys(owned).length === 0) return out;
   const liveEps = live?.sniEndpoints ?? [];
   const matched = new Set<string>();
+  const push = (stage: StagedChange['stage'], address: string, spec: Omit<ChangeSpec, 'address' | 'app' | 'kind'>) =>
+    out.push({ stage, change: makeChange({ address, app, kind: 'certificate', ...spec }) });
 
   for (const key of Object.keys(declared ?? {}).sort()) {
     const c = declared![key]!;
@@ -55,37 +57,25 @@ export function planCertificates(scope: AppScope): StagedChange[] {
     const o = owned[key];
     if (l) matched.add(l.id);
     if (!l) {
-      out.push({
-        stage: 'leaves',
-        change: makeChange({
-          address,
-          app,
-          kind: 'certificate',
-          action: 'create',
-          before: null,
-          after: shown(want, true),
-          requests: 1,
-          op: { type: 'certificate.create', key, chain: c.chain, fingerprint, privateKey },
-          ...(o ? { reason: 'was in state but no longer exists: deleted outside dynoform, so it will be uploaded again' } : {}),
-          ...loc,
-        }),
+      push('leaves', address, {
+        action: 'create',
+        before: null,
+        after: shown(want, true),
+        requests: 1,
+        op: { type: 'certificate.create', key, chain: c.chain, fingerprint, privateKey },
+        ...(o ? { reason: 'was in state but no longer exists: deleted outside dynoform, so it will be uploaded again' } : {}),
+        ...loc,
       });
       continue;
     }
     if (!o) {
-      out.push({
-        stage: 'leaves',
-        change: makeChange({
-          address,
-          app,
-          kind: 'certificate',
-          action: 'adopt',
-          reason: `endpoint ${l.name} already holds this certificate chain: dynoform takes ownership (no request)`,
-          before: liveShown(l),
-          after: { name: l.name, ...shown(want, true) },
-          op: { type: 'certificate.adopt', key, endpointId: l.id, name: l.name, fingerprint, privateKey },
-          ...loc,
-        }),
+      push('leaves', address, {
+        action: 'adopt',
+        reason: `endpoint ${l.name} already holds this certificate chain: dynoform takes ownership (no request)`,
+        before: liveShown(l),
+        after: { name: l.name, ...shown(want, true) },
+        op: { type: 'certificate.adopt', key, endpointId: l.id, name: l.name, fingerprint, privateKey },
+        ...loc,
       });
       continue;
     }
@@ -93,25 +83,19 @@ export function planCertificates(scope: AppScope): StagedChange[] {
     const keyDiffers = o.keyFingerprint !== undefined && scope.fingerprint.compare(c.privateKey!.value, true, o.keyFingerprint) === 'different';
     if (!chainDiffers && !keyDiffers) continue;
     const guard = listGuard(undefined, () => certificateGuard(l));
-    out.push({
-      stage: 'leaves',
-      change: makeChange({
-        address,
-        app,
-        kind: 'certificate',
-        action: 'update',
-        reason: chainDiffers ? `a new certificate on endpoint ${l.name} (its name, and the domains naming it, stay)` : `the private key changed: uploaded again to endpoint ${l.name}`,
-        before: { name: l.name, ...shown(l, true) },
-        after: { name: l.name, ...shown(want, true) },
-        items: [
-          ...(chainDiffers ? [{ key: 'certificate_chain', action: 'update' as const, before: l.fingerprint.slice(0, 23), after: fingerprint.slice(0, 23) }] : []),
-          ...(keyDiffers || chainDiffers ? [{ key: 'private_key', action: 'update' as const, before: SENSITIVE, after: SENSITIVE }] : []),
-        ],
-        guard,
-        requests: 1 + guardReads(guard),
-        op: { type: 'certificate.update', key, endpointId: l.id, name: l.name, chain: c.chain, fingerprint, privateKey },
-        ...loc,
-      }),
+    push('leaves', address, {
+      action: 'update',
+      reason: chainDiffers ? `a new certificate on endpoint ${l.name} (its name, and the domains naming it, stay)` : `the private key changed: uploaded again to endpoint ${l.name}`,
+      before: { name: l.name, ...shown(l, true) },
+      after: { name: l.name, ...shown(want, true) },
+      items: [
+        ...(chainDiffers ? [{ key: 'certificate_chain', action: 'update' as const, before: l.fingerprint.slice(0, 23), after: fingerprint.slice(0, 23) }] : []),
+        ...(keyDiffers || chainDiffers ? [{ key: 'private_key', action: 'update' as const, before: SENSITIVE, after: SENSITIVE }] : []),
+      ],
+      guard,
+      requests: 1 + guardReads(guard),
+      op: { type: 'certificate.update', key, endpointId: l.id, name: l.name, chain: c.chain, fingerprint, privateKey },
+      ...loc,
     });
   }
 
@@ -122,37 +106,25 @@ export function planCertificates(scope: AppScope): StagedChange[] {
     const l = liveEps.find((e) => e.id === o.id);
     if (live && l) matched.add(l.id);
     if (live && !l) {
-      out.push({
-        stage: 'forget',
-        change: makeChange({
-          address,
-          app,
-          kind: 'certificate',
-          action: 'delete',
-          reason: 'no longer declared and already deleted outside dynoform: only removed from state (no request)',
-          before: { name: o.name },
-          after: null,
-          op: { type: 'state.forget' },
-        }),
+      push('forget', address, {
+        action: 'delete',
+        reason: 'no longer declared and already deleted outside dynoform: only removed from state (no request)',
+        before: { name: o.name },
+        after: null,
+        op: { type: 'state.forget' },
       });
       continue;
     }
     if (!l) continue;
     const guard = listGuard(undefined, () => certificateGuard(l));
-    out.push({
-      stage: 'leaves',
-      change: makeChange({
-        address,
-        app,
-        kind: 'certificate',
-        action: 'delete',
-        reason: 'removed from the YAML: domains still naming it lose their certificate',
-        before: liveShown(l),
-        after: null,
-        guard,
-        requests: 1 + guardReads(guard),
-        op: { type: 'certificate.delete', key, endpointId: l.id, name: l.name },
-      }),
+    push('leaves', address, {
+      action: 'delete',
+      reason: 'removed from the YAML: domains still naming it lose their certificate',
+      before: liveShown(l),
+      after: null,
+      guard,
+      requests: 1 + guardReads(guard),
+      op: { type: 'certificate.delete', key, endpointId: l.id, name: l.name },
     });
   }
 
