@@ -226,7 +226,8 @@ export async function runSoak(options = {}) {
   const applyPlanFile = async (p, label, { extra = [], onSpawn, settle, converge = false } = {}) => {
     const run = await dyno(['apply', p.file, '--auto-approve', ...extra], { label, onSpawn, settle });
     await checkState(label);
-    const minimum = p.json?.summary?.requests;
+    // Apply of a saved plan re-derives it first (issue 13): the plan's own reads again, then its writes.
+    const minimum = Number.isInteger(p.json?.summary?.requests) ? p.json.summary.requests + p.requests : undefined;
     if (run.signal === null && Number.isInteger(minimum)) {
       figures.requests.applyUsed += run.requests;
       figures.requests.applyMinimum += minimum;
@@ -513,7 +514,8 @@ export async function runSoak(options = {}) {
     const run = await applyPlanFile(p, 'apply-outside', {
       onSpawn: (child) => {
         const base = emu.stats().requests;
-        onFirstRequest(emu, child, () => {
+        // At the first write: apply has re-derived the plan by then, so only the guards can catch the edits.
+        onFirstWrite(emu, child, () => {
           editedAtRequest = emu.stats().requests - base;
           child.kill('SIGSTOP');
           editsDone = Promise.all(
@@ -628,20 +630,32 @@ export async function runSoak(options = {}) {
 }
 
 /** Calls `fn` once the emulator has seen the child's first request. */
-function onFirstRequest(emu, child, fn) {
-  const base = emu.stats().requests;
+const writesOf = (emu) => Object.values(emu.stats().writes).reduce((sum, n) => sum + n, 0);
+
+/** Calls `fn` once the emulator has seen the child's first write (nobody else writes meanwhile). */
+function onFirstWrite(emu, child, fn) {
+  const base = writesOf(emu);
   const poll = setInterval(() => {
-    if (emu.stats().requests - base < 1) return;
+    if (writesOf(emu) - base < 1) return;
     clearInterval(poll);
     fn();
   }, 2);
   child.once('exit', () => clearInterval(poll));
 }
 
-/** SIGKILL the child once the emulator has seen `target` requests since it started, plus `extraMs`. */
+/**
+ * SIGKILL the child once the emulator has seen `target` requests since its
+ * first write, plus `extraMs`: apply of a saved plan reads everything first
+ * (it re-derives the plan), and a kill there would prove nothing.
+ */
 function killAfterRequests(emu, child, target, extraMs) {
-  const base = emu.stats().requests;
+  let base;
+  const writes = writesOf(emu);
   const poll = setInterval(() => {
+    if (base === undefined) {
+      if (writesOf(emu) - writes < 1) return;
+      base = emu.stats().requests - 1;
+    }
     if (emu.stats().requests - base < target) return;
     clearInterval(poll);
     setTimeout(() => child.kill('SIGKILL'), extraMs);

@@ -39,7 +39,7 @@ export function formatReport(r) {
     `applies: ${n(f.requests.applyUsed)} used / ${n(f.requests.applyMinimum)} planned = ${ratio(f.requests.applyUsed, f.requests.applyMinimum)}` +
       `; first converge: ${n(f.requests.convergeUsed)} / ${n(f.requests.convergeMinimum)} = ${ratio(f.requests.convergeUsed, f.requests.convergeMinimum)}`,
   ]);
-  rows.push(['', `plan reads: ${n(f.requests.planReads)} over ${n(f.requests.plans)} plans (minimum 4N+4 = ${n(4 * o.apps + 4)} each = ${ratio(f.requests.planReads, f.requests.plans * (4 * o.apps + 4))})`]);
+  rows.push(['', `plan -o reads: ${n(f.requests.planReads)} over ${n(f.requests.plans)} plans (minimum 4N+5 = ${n(4 * o.apps + 5)} each, GET /account included = ${ratio(f.requests.planReads, f.requests.plans * (4 * o.apps + 5))})`]);
   rows.push(['', `all: ${n(f.requests.total)} API requests over ${n(f.runs)} dynoform runs`]);
   const pts = (f.kills.points ?? []).map((p) => p.requestsSeen).sort((a, b) => a - b);
   const spread = pts.length ? `, after ${pts[0]}–${pts[pts.length - 1]} requests (median ${pts[Math.floor(pts.length / 2)]})` : '';

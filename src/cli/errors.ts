@@ -1,9 +1,9 @@
 import { CliError, ExitCode } from './context.js';
 import { classifyError, isDynoformError, type ErrorCode } from '../operations/index.js';
 
-/** The one mapping from a failure to an exit code (DESIGN.md §3): a stale plan or a failed guard is 3, any other failure 1. */
+/** The one mapping from a failure to an exit code (DESIGN.md §3): a stale or untrusted plan or a failed guard is 3, any other failure 1. */
 export function exitCodeFor(code: ErrorCode): ExitCode {
-  return code === 'stale' ? ExitCode.stale : ExitCode.error;
+  return code === 'stale' || code === 'untrusted-plan' ? ExitCode.stale : ExitCode.error;
 }
 
 /**

@@ -285,6 +285,11 @@ export interface PlanSummary {
 
 export const PLAN_FORMAT_VERSION = 1;
 
+export interface PlanAccount {
+  id: string;
+  email: string;
+}
+
 export interface Plan {
   formatVersion: number;
   dynoformVersion: string;
@@ -301,6 +306,12 @@ export interface Plan {
    * unless --state or DYNOFORM_STATE says otherwise.
    */
   state?: string;
+  /**
+   * The Heroku account the plan was made with (GET /account), recorded by a
+   * saved plan: apply refuses it under another account's token, before any
+   * write. Absent in a plan made in the same run as its apply.
+   */
+  account?: PlanAccount;
   /** `--target` app keys, when the plan was limited. */
   targets?: string[];
   /** The YAML files the plan came from. */

@@ -6,7 +6,8 @@ import type { Inventory } from '../model/inventory.js';
 import type { Plan } from '../model/plan.js';
 import { applyPlan, preflight, PreflightCode } from '../apply/index.js';
 import { EventChannel, stoppableStream } from '../apply/channel.js';
-import { parsePlan, planHasChanges } from '../planner/index.js';
+import { EnvironmentCode, firstPlanDifference, parsePlan, planHasChanges, UNTRUSTED_PLAN_CODES } from '../planner/index.js';
+import type { HerokuClient } from '../providers/heroku/client.js';
 import { DynoformError, classifyError } from './errors.js';
 import type { ApplyStreamEvent } from './events.js';
 import type { Fingerprinter } from '../util/fingerprint.js';
@@ -14,7 +15,20 @@ import { DEFAULTS, redactDeep, resolveCommon, type CommonOptions, type Resolved 
 import { recordObservations } from '../state/observed-config.js';
 import type { StateLock } from '../state/backend.js';
 import { chooseEnvironment, foreignOwners, ownInventory, savedPlanState, stateLabel } from './environment.js';
-import { checkRefresh, clientWait, computePlan, type RefreshMode, connect, loadDesired, lockState, openStateBackend, prepareFingerprinter, readInventory } from './pipeline.js';
+import {
+  checkRefresh,
+  clientWait,
+  computePlan,
+  connect,
+  fingerprintKeys,
+  loadDesired,
+  lockState,
+  openStateBackend,
+  prepareFingerprinter,
+  readAccount,
+  readInventory,
+  type RefreshMode,
+} from './pipeline.js';
 
 export interface ApplyOptions extends Omit<CommonOptions, 'onEvent'> {
   /**
@@ -93,9 +107,15 @@ async function readPlanFile(r: Resolved, planFile: string): Promise<Plan> {
   } catch (err) {
     throw new DynoformError('file', `cannot read the plan file ${planFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const parsed = parsePlan(text, planFile);
+  const keys = fingerprintKeys(r);
+  const parsed = parsePlan(text, planFile, keys ? { keys } : {});
   for (const d of parsed.diagnostics) r.emit({ type: 'diagnostic', diagnostic: d });
-  if (!parsed.plan) throw new DynoformError('invalid-option', `${planFile} is not a usable plan file`, { diagnostics: parsed.diagnostics });
+  if (!parsed.plan) {
+    const untrusted = parsed.diagnostics.some((d) => UNTRUSTED_PLAN_CODES.includes(d.code));
+    throw new DynoformError(untrusted ? 'untrusted-plan' : 'invalid-option', `${planFile} is not a usable plan file${untrusted ? ': nothing was applied' : ''}`, {
+      diagnostics: parsed.diagnostics,
+    });
+  }
   return parsed.plan;
 }
 
@@ -145,11 +165,6 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
             throw new DynoformError('stale', `the plan was made against ${saved.apiUrl}, not ${apiUrl.toString()}`);
           }
           channel.push({ type: 'plan', plan, saved: true });
-          // A plan made now learned the rate-limit budget while reading; a saved one learns
-          // it here (a free request), so the engine's request count is the plan's own.
-          if (planHasChanges(plan)) await client.refreshRateLimit(signal).catch((err: unknown) => {
-            if (signal.aborted) throw err;
-          });
         } else {
           const foreign = await foreignOwners(r, backend);
           const run = await computePlan(r, {
@@ -203,6 +218,25 @@ async function execute(options: ApplyOptions, signal: AbortSignal, channel: Even
             { diagnostics: problems },
           );
         }
+        if (saved && planHasChanges(plan)) {
+          await checkAccount(client, saved, options.planFile, signal);
+          // Whatever the file says (signed or not, checksum or not), apply writes only what
+          // the YAML and the live state give now: the plan is re-derived and must agree.
+          const fresh = await computePlan(r, {
+            desired,
+            client,
+            apiUrl,
+            inventory,
+            environment,
+            state: stateLabel(r, backend),
+            foreign: await foreignOwners(r, backend),
+            listen,
+            ...(saved.targets ? { targets: saved.targets } : {}),
+            ...(options.allowMassDestroy ? { allowMassDestroy: true } : {}),
+            refresh,
+          });
+          refuseDifferentPlan(saved, fresh.plan);
+        }
 
         for await (const e of applyPlan(plan, {
           client,
@@ -237,6 +271,42 @@ async function recordOnly(lock: StateLock, inventory: Inventory): Promise<void> 
   } catch (err) {
     throw classifyError(err);
   }
+}
+
+/** A saved plan is applied only with the account it was made with; a plan file that names none predates the check. */
+async function checkAccount(client: HerokuClient, saved: Plan, planFile: string | undefined, signal: AbortSignal): Promise<void> {
+  if (!saved.account) {
+    if (planFile === undefined) return;
+    throw new DynoformError('untrusted-plan', `${planFile} records no account (it was made by an older dynoform): make the plan again; nothing was applied`);
+  }
+  const now = await readAccount(client, signal);
+  if (now.id !== saved.account.id) {
+    throw new DynoformError(
+      'untrusted-plan',
+      `the plan was made with the Heroku account ${saved.account.email}, but the token here belongs to ${now.email}: apply it with the account it was made with, or make the plan again; nothing was applied`,
+    );
+  }
+}
+
+/** Refuses (before any write) a saved plan whose changes are not the ones the YAML and the live state give now. */
+function refuseDifferentPlan(saved: Plan, fresh: Plan): void {
+  const errors = fresh.diagnostics.filter((d) => d.severity === 'error' && d.code !== EnvironmentCode.massDestroy);
+  if (errors.length > 0) {
+    throw new DynoformError('stale', `the plan no longer holds: ${errors[0]!.message}; nothing was applied: run plan again`, { diagnostics: errors });
+  }
+  const diff = firstPlanDifference(saved, fresh);
+  if (!diff) return;
+  const diagnostic: Diagnostic = {
+    severity: 'error',
+    code: 'plan-differs',
+    address: diff.address,
+    message: `${diff.address}: ${diff.field}: the plan says ${diff.saved}, the YAML and the live state give ${diff.now}`,
+  };
+  throw new DynoformError(
+    'untrusted-plan',
+    `the saved plan does not match what the YAML and the live state give now (changed since plan was made, or the plan file was edited): ${diagnostic.message}; nothing was applied: run plan again`,
+    { diagnostics: [diagnostic] },
+  );
 }
 
 /**

@@ -27,6 +27,12 @@ export type ErrorCode =
   | 'credentials'
   /** The plan no longer matches the state, the secrets or the API it was made against; a guard failed (412). */
   | 'stale'
+  /**
+   * A saved plan that cannot be trusted as reviewed: its checksum or signature
+   * does not hold, it was made for another account, or its changes differ from
+   * those the YAML and the live state give now. Nothing was written.
+   */
+  | 'untrusted-plan'
   /** Apply refused before any write (preflight: see `diagnostics`). */
   | 'refused'
   /** The Platform API answered with an error. */

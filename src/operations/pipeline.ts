@@ -8,11 +8,12 @@ import { relative, resolve } from 'node:path';
 import type { DesiredState } from '../model/desired.js';
 import type { Inventory } from '../model/inventory.js';
 import type { LiveState } from '../model/live.js';
-import type { Plan } from '../model/plan.js';
+import type { Plan, PlanAccount } from '../model/plan.js';
 import type { ClientEvent } from '../model/client.js';
 import { loadDesiredState } from '../config/index.js';
 import { resolveApiUrl, resolveCredentials } from '../providers/heroku/auth.js';
 import { HerokuClient } from '../providers/heroku/client.js';
+import { getAccount } from '../providers/heroku/account.js';
 import { describeHolder, lockOwner, openState, resolveStateSpec } from '../state/index.js';
 import type { StateBackend, StateLock } from '../state/backend.js';
 import { DEFAULT_ENVIRONMENT } from '../state/index.js';
@@ -179,6 +180,15 @@ export async function readInventory(backend: StateBackend, environment: string =
     throw classifyError(err);
   }
   return ownInventory(inv, environment, backend);
+}
+
+/** Who the token belongs to (GET /account), as API failures are reported everywhere else. */
+export async function readAccount(client: HerokuClient, signal?: AbortSignal): Promise<PlanAccount> {
+  try {
+    return await getAccount(client, signal ? { signal } : {});
+  } catch (err) {
+    throw classifyError(err);
+  }
 }
 
 /** DYNOFORM_FINGERPRINT_KEY (and the keys being rotated out), checked; undefined when none is set. */

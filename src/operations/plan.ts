@@ -7,7 +7,7 @@ import { DynoformError, classifyError } from './errors.js';
 import { resolveCommon, type CommonOptions } from './options.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { chooseEnvironment, foreignOwners, stateLabel } from './environment.js';
-import { checkRefresh, computePlan, connect, loadDesired, lockState, openStateBackend, readInventory, type RefreshMode } from './pipeline.js';
+import { checkRefresh, computePlan, connect, fingerprintKeys, loadDesired, lockState, openStateBackend, readAccount, readInventory, type RefreshMode } from './pipeline.js';
 
 export interface PlanOptions extends CommonOptions {
   /** Plan only these app keys (`--target`); others are not even reported as deletions. */
@@ -15,7 +15,9 @@ export interface PlanOptions extends CommonOptions {
   /**
    * Save the plan here (relative to `cwd`) for a later `apply({ planFile })`.
    * The state lock is held while the plan is made, so that it is tied to one
-   * state version. The file holds fingerprints, never secret values.
+   * state version. The file holds fingerprints, never secret values; it
+   * records the account (one GET /account more) and is signed when
+   * DYNOFORM_FINGERPRINT_KEY is set.
    */
   out?: string;
   /** The plan's timestamp; default now. */
@@ -72,23 +74,27 @@ export async function plan(options: PlanOptions = {}): Promise<PlanOutcome> {
           ...(options.signal ? { signal: options.signal } : {}),
         });
         let savedTo: string | undefined;
+        let made = run.plan;
         // A change that cannot be made fails the plan, as Terraform's prevent_destroy does: apply would refuse it.
         const refused =
-          run.plan.diagnostics.some((d) => d.severity === 'error') ||
-          run.plan.changes.some((c) => c.action === 'blocked' || c.action === 'replace-refused');
+          made.diagnostics.some((d) => d.severity === 'error') ||
+          made.changes.some((c) => c.action === 'blocked' || c.action === 'replace-refused');
         if (options.out !== undefined && !refused) {
+          // Apply refuses the file under another account's token (issue 13).
+          made = { ...made, account: await readAccount(client, options.signal) };
           savedTo = resolve(r.cwd, options.out);
+          const keys = fingerprintKeys(r);
           try {
-            await writeFileAtomic(savedTo, serializePlan(run.plan), { mode: 0o600, mkdir: true });
+            await writeFileAtomic(savedTo, serializePlan(made, keys ? { keys } : {}), { mode: 0o600, mkdir: true });
           } catch (err) {
             throw new DynoformError('file', `cannot write the plan file ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
           }
         }
         return {
-          plan: run.plan,
-          hasChanges: planHasChanges(run.plan),
+          plan: made,
+          hasChanges: planHasChanges(made),
           refused,
-          diagnostics: [...diagnostics, ...run.plan.diagnostics],
+          diagnostics: [...diagnostics, ...made.diagnostics],
           ...(savedTo ? { savedTo } : {}),
         };
       } finally {

@@ -4,7 +4,8 @@
  */
 export { createPlan, planHasChanges, summarize } from './plan.js';
 export { EnvironmentCode, MASS_DESTROY_SHARE } from './environment.js';
-export { parsePlan, serializePlan, PLAN_FILE_FORMAT } from './planfile.js';
+export { parsePlan, serializePlan, PLAN_FILE_FORMAT, UNTRUSTED_PLAN_CODES, type PlanFileOptions } from './planfile.js';
+export { firstPlanDifference, type PlanDifference } from './plan-compare.js';
 export { displayDrainUrl } from './drains.js';
 export { catalogueNeeds, checkCatalogue, needsNothing, CatalogueCode } from './catalogue.js';
 export { HIDDEN, SENSITIVE } from './context.js';

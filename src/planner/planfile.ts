@@ -2,13 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
 import { PLAN_FORMAT_VERSION } from '../model/plan.js';
+import type { FingerprintKeys } from '../util/fingerprint.js';
+import { canonicalJson, checkSignature, signContent } from '../util/plan-signature.js';
 
 /**
  * The saved plan file (`plan -o PLANFILE`): the Plan as JSON inside an
- * envelope that names the format, its version and a checksum of the plan.
- * A plan holds no secret value (secrets are represented by slow, salted
- * fingerprints), so the file may be kept as a CI artifact. The checksum
- * catches truncation and hand edits: what is applied is what was reviewed.
+ * envelope that names the format, its version, a checksum of the plan and,
+ * when a fingerprint key is configured, a signature. A plan holds no secret
+ * value (secrets are represented by keyed fingerprints), so the file may be
+ * kept as a CI artifact. The checksum catches truncation; only the signature
+ * stops a deliberate edit (anyone can recompute a checksum), and apply
+ * re-derives the plan's changes from the YAML and the live state whether it
+ * is signed or not (docs/security.md).
  */
 export const PLAN_FILE_FORMAT = 'dynoform-plan';
 
@@ -17,26 +22,46 @@ interface Envelope {
   format_version: number;
   dynoform_version: string;
   checksum: string;
+  /** HMAC over signedContent(), keyed from the fingerprint key; absent when none was configured. */
+  signature?: string;
   plan: Plan;
+}
+
+/** Codes of a plan file that may have been edited (CLI: exit 3, like a stale plan), as opposed to one that is not a plan at all. */
+export const UNTRUSTED_PLAN_CODES: readonly string[] = ['plan-file-modified', 'plan-file-unsigned', 'plan-file-unverifiable', 'plan-file-other-key'];
+
+export interface PlanFileOptions {
+  /** The fingerprint keys (DYNOFORM_FINGERPRINT_KEY): the file is signed, and a file read is checked, with a sub-key derived from them. */
+  keys?: FingerprintKeys;
+}
+
+/** What the signature covers: everything in the file but the checksum and the signature. */
+function signedContent(doc: { format: unknown; format_version: unknown; dynoform_version: unknown; plan: unknown }): string {
+  return canonicalJson({ format: doc.format, format_version: doc.format_version, dynoform_version: doc.dynoform_version, plan: doc.plan });
 }
 
 function checksum(planJson: string): string {
   return 'sha256:' + createHash('sha256').update(planJson).digest('hex');
 }
 
-export function serializePlan(plan: Plan): string {
+export function serializePlan(plan: Plan, options: PlanFileOptions = {}): string {
+  const head = { format: PLAN_FILE_FORMAT, format_version: plan.formatVersion, dynoform_version: plan.dynoformVersion } as const;
   const envelope: Envelope = {
-    format: PLAN_FILE_FORMAT,
-    format_version: plan.formatVersion,
-    dynoform_version: plan.dynoformVersion,
+    ...head,
     checksum: checksum(JSON.stringify(plan)),
+    ...(options.keys ? { signature: signContent(signedContent({ ...head, plan }), options.keys) } : {}),
     plan,
   };
   return JSON.stringify(envelope, null, 2) + '\n';
 }
 
-/** Reads a plan file; refuses (with diagnostics, never a throw) anything malformed, modified or newer than this dynoform. */
-export function parsePlan(text: string, source: string): { plan?: Plan; diagnostics: Diagnostic[] } {
+/**
+ * Reads a plan file; refuses (with diagnostics, never a throw) anything
+ * malformed, modified or newer than this dynoform. With `keys` the
+ * signature must be there and hold; without, a signed file is refused
+ * (it cannot be checked here) and an unsigned one passes with a warning.
+ */
+export function parsePlan(text: string, source: string, options: PlanFileOptions = {}): { plan?: Plan; diagnostics: Diagnostic[] } {
   const fail = (code: string, message: string): { diagnostics: Diagnostic[] } => ({
     // The file is the diagnostic's location: shown as `plan.json: error: …`, once.
     diagnostics: [{ severity: 'error', code, message, file: source }],
@@ -65,9 +90,40 @@ export function parsePlan(text: string, source: string): { plan?: Plan; diagnost
   if (typeof doc.checksum !== 'string' || doc.checksum !== checksum(JSON.stringify(doc.plan))) {
     return fail('plan-file-modified', 'the plan does not match its checksum: the file was changed or truncated after it was written; make the plan again');
   }
+  const signature = doc.signature;
+  if (signature !== undefined && typeof signature !== 'string') return fail('plan-file-malformed', 'signature must be a string');
+  const warnings: Diagnostic[] = [];
+  if (options.keys) {
+    if (signature === undefined) {
+      return fail(
+        'plan-file-unsigned',
+        'the plan is not signed (it was made without DYNOFORM_FINGERPRINT_KEY), but this apply has the key: a signature may have been stripped; make the plan again with the key set',
+      );
+    }
+    const check = checkSignature(signedContent(doc as Parameters<typeof signedContent>[0]), signature, options.keys);
+    if (check === 'unknown-key') {
+      return fail(
+        'plan-file-other-key',
+        'the plan was signed with another key than DYNOFORM_FINGERPRINT_KEY (or DYNOFORM_FINGERPRINT_KEY_PREVIOUS): set the key the plan was made with, or make the plan again',
+      );
+    }
+    if (check === 'invalid') return fail('plan-file-modified', 'the plan does not match its signature: the file was changed after it was written; make the plan again');
+  } else if (signature !== undefined) {
+    return fail(
+      'plan-file-unverifiable',
+      'the plan is signed, but DYNOFORM_FINGERPRINT_KEY is not set here, so the signature cannot be checked: set the key the plan was made with',
+    );
+  } else {
+    warnings.push({
+      severity: 'warning',
+      code: 'plan-file-unsigned',
+      message: `${source}: the plan is not signed (no DYNOFORM_FINGERPRINT_KEY when it was made or now): apply trusts it only as far as re-deriving its changes from the YAML and the live state proves it`,
+      file: source,
+    });
+  }
   const problem = validatePlan(doc.plan, version);
   if (problem) return fail('plan-file-malformed', `invalid plan: ${problem}`);
-  return { plan: doc.plan as unknown as Plan, diagnostics: [] };
+  return { plan: doc.plan as unknown as Plan, diagnostics: warnings };
 }
 
 type Obj = Record<string, unknown>;
@@ -139,6 +195,9 @@ function validatePlan(p: Obj, version: number): string | undefined {
   if (!isCount(p.serial)) return 'serial must be a non-negative integer';
   if (!isStringArray(p.files)) return 'files must be a list of strings';
   if (p.targets !== undefined && !isStringArray(p.targets)) return 'targets must be a list of strings';
+  if (p.account !== undefined && !(isObject(p.account) && typeof p.account.id === 'string' && typeof p.account.email === 'string')) {
+    return 'account must be an object with an id and an email';
+  }
   if (p.environment !== undefined && (typeof p.environment !== 'string' || !/^[a-z][a-z0-9-]{0,39}$/.test(p.environment))) return 'environment must be an environment name';
   if (p.state !== undefined && (typeof p.state !== 'string' || p.state === '' || p.state.length > 4096)) return 'state must be a non-empty string';
   if (!Array.isArray(p.changes)) return 'changes must be a list';

@@ -21,10 +21,12 @@ export interface Upstream {
  * What to do with one request. `pass` forwards it and returns the answer as
  * is; `rewrite` forwards it and changes the answer; `respond` answers
  * without forwarding (the API never sees it); `destroy` drops the socket.
+ * `before` runs (awaited) before a request is forwarded: another client's
+ * edit landing at exactly that moment.
  */
 export type Action =
-  | { type: 'pass' }
-  | { type: 'rewrite'; rewrite: (up: Upstream) => Upstream }
+  | { type: 'pass'; before?: () => Promise<void> }
+  | { type: 'rewrite'; rewrite: (up: Upstream) => Upstream; before?: () => Promise<void> }
   | { type: 'respond'; status: number; headers?: Record<string, string>; body?: string }
   | { type: 'destroy' };
 
@@ -90,7 +92,11 @@ export class HostileProxy {
           res.writeHead(502);
           res.end();
         });
-        fwd.end(Buffer.concat(chunks));
+        const before = action.before ?? (() => Promise.resolve());
+        void before().then(
+          () => fwd.end(Buffer.concat(chunks)),
+          () => fwd.destroy(),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -33,24 +33,35 @@ describe('writes without an ETag (#13.2)', () => {
         : { type: 'pass' };
   });
 
-  it('an outside edit between plan and apply is caught by the re-read: exit 3, nothing written', async () => {
+  it('an outside edit right before the write is caught by the re-read: exit 3, nothing written', async () => {
     await w.write('dynoform.yaml', `version: 1\napps:\n  ${APP}:\n    config:\n      A: two\n`);
     expect((await w.run(['plan', '-o', 'p.plan'], viaProxy())).code).toBe(0);
-    await w.heroku.configSet(APP, { A: 'edited-outside' });
+    // Apply reads config-vars twice: re-deriving the plan (issue 13.6), then the guard's re-read right
+    // before the write. The outside edit lands between the two, so only the guard can catch it.
+    const stripped = proxy.rule;
+    let reads = 0;
+    proxy.rule = (req) => {
+      const action = stripped(req);
+      if (req.method !== 'GET' || !req.path.endsWith('/config-vars') || action.type !== 'rewrite') return action;
+      reads += 1;
+      return reads === 2 ? { ...action, before: () => w.heroku.configSet(APP, { A: 'edited-outside' }).then(() => undefined) } : action;
+    };
     const r = await w.run(['apply', 'p.plan'], viaProxy());
+    expect(reads).toBe(2);
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/changed since the plan was made/);
     expect(proxy.writes().filter((s) => s.path.endsWith('/config-vars'))).toEqual([]);
     expect((await w.heroku.configVars(APP)).A).toBe('edited-outside');
   });
 
-  it('without an outside edit the re-read matches and the write goes through (one GET more)', async () => {
+  it('without an outside edit the re-read matches and the write goes through', async () => {
     await w.write('dynoform.yaml', `version: 1\napps:\n  ${APP}:\n    config:\n      A: three\n`);
     expect((await w.run(['plan', '-o', 'p.plan'], viaProxy())).code).toBe(0);
     proxy.seen.length = 0;
     const r = await w.run(['apply', 'p.plan'], viaProxy());
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(proxy.seen.filter((s) => s.path.endsWith('/config-vars')).map((s) => s.method)).toEqual(['GET', 'PATCH']);
+    // One GET to re-derive the plan, one right before the write (the guard), then the write.
+    expect(proxy.seen.filter((s) => s.path.endsWith('/config-vars')).map((s) => s.method)).toEqual(['GET', 'GET', 'PATCH']);
     expect((await w.heroku.configVars(APP)).A).toBe('three');
   });
 

@@ -21,4 +21,5 @@ export * as buildpacks from './buildpacks.js';
 export * as features from './features.js';
 export * as webhooks from './webhooks.js';
 export * as certificates from './certificates.js';
+export * as account from './account.js';
 export { readLiveState, addonConfigVarsFor, type ReadLiveOptions } from './live.js';

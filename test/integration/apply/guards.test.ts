@@ -41,7 +41,13 @@ describe('guards', () => {
     // A colleague changes config between plan and apply.
     await world.api('PATCH', '/apps/web-app/config-vars', { MODE: 'colleague', EXTRA: 'kept' });
 
-    const run = await world.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first: the edit is seen before any write (issue 13).
+    const refused = await world.apply(plan);
+    expect(refused.diagnostics).toEqual([expect.objectContaining({ code: 'plan-differs', address: 'app.web/config' })]);
+    expect(refused.events).toEqual([]);
+
+    // Should the edit land between that re-read and the write, the engine's own guard (If-Match) stops the change.
+    const run = await world.apply(plan, { skipPreflight: true });
     const r = run.result!;
     expect(r.conflicts).toBe(1);
     expect(r.failed).toEqual([expect.objectContaining({ address: 'app.web/config', outcome: 'conflict' })]);
@@ -54,8 +60,8 @@ describe('guards', () => {
     // Nothing was overwritten.
     const vars = await world.api<Record<string, string>>('GET', '/apps/web-app/config-vars');
     expect(vars).toMatchObject({ MODE: 'colleague', EXTRA: 'kept', TOKEN: SECRET });
-    // One PATCH tried (412) and the domain's POST, nothing else.
-    expect(r.requests).toBe(2);
+    // The free budget read (this engine-only run had none before), one PATCH tried (412) and the domain's POST, nothing else.
+    expect(r.requests).toBe(3);
 
     // Plan again: it sees the colleague's value and wants ours back; apply converges, EXTRA survives (merge mode).
     await world.converge();
@@ -74,7 +80,9 @@ describe('guards', () => {
     // Someone re-creates the hostname with another id between plan and apply.
     await world.api('DELETE', '/apps/web-app/domains/www.example.com');
     await world.api('POST', '/apps/web-app/domains', { hostname: 'www.example.com', sni_endpoint: null });
-    const run = await world.apply(plan);
+    expect((await world.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    // The engine's own guard, for an edit between apply's re-read and its write.
+    const run = await world.apply(plan, { skipPreflight: true });
     expect(run.result!.conflicts).toBe(1);
     expect(run.result!.failed[0]!.message).toMatch(/changed since plan/);
     const domains = await world.api<Array<{ hostname: string }>>('GET', '/apps/web-app/domains');
@@ -102,7 +110,9 @@ describe('guards', () => {
     await world.yaml(yaml('').replace('    domains:', '    addons:\n      db: { plan: heroku-postgresql:essential-0, as: DATABASE }\n    domains:').replace('MODE: one', 'MODE: three'));
     const { plan } = await world.plan();
     await world.api('PATCH', '/apps/web-app/config-vars', { MODE: 'colleague' });
-    const run = await world.apply(plan);
+    expect((await world.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    // The engine's own guard, for an edit between apply's re-read and its write.
+    const run = await world.apply(plan, { skipPreflight: true });
     expect(run.result!.succeeded.map((s) => s.address)).toEqual(['app.web/addon.db']);
     expect(run.result!.failed).toEqual([expect.objectContaining({ address: 'app.web/config', outcome: 'conflict' })]);
     expect((await world.api<Record<string, string>>('GET', '/apps/web-app/config-vars')).MODE).toBe('colleague');

@@ -132,7 +132,7 @@ export class World {
         }
       }
     } catch (err) {
-      if (err instanceof DynoformError && (err.code === 'stale' || err.code === 'refused') && err.diagnostics.length > 0) {
+      if (err instanceof DynoformError && (err.code === 'stale' || err.code === 'refused' || err.code === 'untrusted-plan') && err.diagnostics.length > 0) {
         return { diagnostics: err.diagnostics, events: [] };
       }
       throw err;

@@ -114,15 +114,18 @@ describe('dynoform plan / apply', () => {
     expect(Object.keys(w.writes())).toEqual([]);
   });
 
-  it('stops at a 412 when someone else changed a managed value after the plan, and keeps their edit (exit 3)', async () => {
+  it('refuses (exit 3) a saved plan when someone else changed a managed value after the plan, before any write, and keeps their edit', async () => {
     expect((await w.run(['apply', '--auto-approve'])).code).toBe(0);
     await w.write('dynoform.yaml', yaml().replace('RAILS_ENV: production', 'RAILS_ENV: staging'));
     expect((await w.run(['plan', '-o', 'p.plan'])).code).toBe(0);
 
     await w.heroku.configSet('cli-shop', { RAILS_ENV: 'hotfix-by-a-human' });
+    w.emulator.resetStats();
     const r = await w.run(['apply', 'p.plan']);
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toContain('changed since plan');
+    expect(r.stderr).toContain('app.cli-shop/config: before.RAILS_ENV: the plan says "production", the YAML and the live state give "(hidden)"');
+    expect(Object.keys(w.writes())).toEqual([]);
     expect((await w.heroku.configVars('cli-shop')).RAILS_ENV).toBe('hotfix-by-a-human');
   });
 

@@ -64,7 +64,10 @@ describe('buildpacks against the emulator', () => {
     expect(change(plan, 'app.bp-shop/buildpacks')).toMatchObject({ action: 'update', requests: 1, guard: { etag: expect.any(String) } });
     await put('heroku/go');
     w.emulator.resetStats();
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(await live()).toEqual(['heroku/go']);
     const { first } = await w.converge();

@@ -79,7 +79,10 @@ describe('team-owned apps and collaborators against the emulator', () => {
     await w.api('PATCH', '/teams/apps/team-shop/collaborators/ann@example.com', { permissions: ['view', 'manage'] });
     await w.api('PATCH', '/teams/apps/team-shop', { locked: true });
     w.emulator.resetStats();
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     // The lock's PATCH met a 412 (its ETag moved); the permissions' re-read saw the edit and sent nothing.
     expect(w.emulator.stats().byRoute['PATCH /teams/apps/{app}']).toBe(1);
     expect(w.emulator.stats().byRoute['PATCH /teams/apps/{app}/collaborators/{collaborator}'] ?? 0).toBe(0);

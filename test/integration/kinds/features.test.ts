@@ -60,7 +60,10 @@ describe('app features against the emulator', () => {
     expect(change(plan, 'app.feat-shop/feature.preboot')).toMatchObject({ action: 'update', requests: 2 });
     await w.api('PATCH', '/apps/feat-shop/features/preboot', { enabled: true });
     w.emulator.resetStats();
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(w.emulator.stats().byRoute['PATCH /apps/{app}/features/{feature}'] ?? 0).toBe(0);
 

@@ -99,7 +99,10 @@ describe('pipelines and couplings against the emulator', () => {
     const { plan } = await w.plan();
     const c = await couplingOf('shop-dev');
     await w.api('PATCH', `/pipeline-couplings/${c.id}`, { stage: 'production' });
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(run.result?.failed.map((x) => x.address)).toEqual(['pipeline.shop/coupling.shop-dev']);
     expect(await couplings()).toEqual({ 'shop-dev': 'shop:production' });
