@@ -62,6 +62,17 @@ export function generateFleet({ apps, seed }) {
       // A secret inside a larger value.
       app.config.SERVICE_URL = { env: secret(`SOAK_SVC_${n}`), template: (v) => `https://svc:\${env:${v}}@svc.soak.example.com/` };
     }
+    if (i % 3 === 2) {
+      // Secrets composed into larger values, as an Authorization header and a broker URL are written.
+      app.config.AUTH = { env: secret(`SOAK_TOK_${n}`), template: (v) => `Bearer \${env:${v}}` };
+      app.config.AMQP_URL = { env: secret(`SOAK_PW_${n}`), template: (v) => `amqp://u:\${env:${v}}@mq.soak.example.com` };
+    }
+    if (app.preexisting) {
+      // Set by hand before dynoform arrived, and now declared as a literal: the plan that adopts
+      // the app must show the live value as hidden, never the hand-set secret (issue 13).
+      app.handSet = { STRIPE_KEY: `sk_live_${rng.token(SECRET_LENGTH)}` };
+      app.config.STRIPE_KEY = { literal: 'declared-in-yaml' };
+    }
     if (i % 3 === 0) {
       app.addons.db = { plan: 'heroku-postgresql:essential-0', as: 'DATABASE' };
       app.addons.cache = { plan: 'heroku-redis:mini' };
@@ -152,7 +163,7 @@ export function mutateFleet(fleet, rng, round) {
   const picked = rng.sample(next.apps, Math.max(1, Math.round(next.apps.length / 3)));
   const changes = [];
   for (const app of picked) {
-    const kinds = ['literal', 'secret', 'domain', 'drain', 'scale', ...(app.protect ? [] : ['addon'])];
+    const kinds = ['literal', 'secret', 'domain', 'drain', 'scale', ...(app.protect ? [] : ['addon']), ...(app.config.AUTH && 'env' in app.config.AUTH ? ['unsecret'] : [])];
     for (const kind of rng.sample(kinds, rng.int(1, 4))) {
       switch (kind) {
         case 'literal':
@@ -165,6 +176,10 @@ export function mutateFleet(fleet, rng, round) {
           next.secretHistory.push(value);
           break;
         }
+        case 'unsecret':
+          // A secret becomes a literal: the old value (still in secretHistory) must not surface as "before".
+          app.config.AUTH = { literal: `Bearer public-${rng.token(6)}` };
+          break;
         case 'domain':
           app.domains = [app.domains[0], `api-${round}.${app.key}.soak.example.com`];
           break;

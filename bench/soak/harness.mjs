@@ -25,6 +25,7 @@ import { PROCESS_TYPES, cloneFleet, fleetEnv, generateFleet, mutateFleet, render
 import { Rng } from './random.mjs';
 import { DynoformRunner, REPO_ROOT, tail } from './runner.mjs';
 import { scanTree } from './scan.mjs';
+import { startSoakProxy } from './proxy.mjs';
 
 export const DEFAULTS = Object.freeze({
   apps: 50,
@@ -107,6 +108,8 @@ export async function runSoak(options = {}) {
     provisionDelayMs: o.provisionDelayMs,
     apiKeys: [fleet.apiKey],
   });
+  // dynoform's runs go through it (the other client does not): see proxy.mjs.
+  const proxy = await startSoakProxy(emu.url);
 
   const props = {
     convergence: new Property('convergence: apply reaches an empty plan in bounded rounds; final `plan --detailed-exitcode` exits 0'),
@@ -137,7 +140,7 @@ export async function runSoak(options = {}) {
     HOME: home,
     NO_COLOR: '1',
     LANG: 'C.UTF-8',
-    HEROKU_API_URL: emu.url,
+    HEROKU_API_URL: proxy.url,
     HEROKU_API_KEY: fleet.apiKey,
     // The account's rate-limit profile, as a user of such an account sets it
     // (the API never announces it): without it a small bucket is paced as an
@@ -151,6 +154,8 @@ export async function runSoak(options = {}) {
   // Everything the other client owns: {app: {config: {K: v}, formation: {type: q}}}.
   const foreign = {};
   const deployed = new Set();
+  /** Values another client set by hand during the run, for the scan. */
+  const handSetLater = [];
   let lastSerial = -1;
   // Add-on credentials seen at any point (an add-on a kill round removes takes its own with it).
   const addonSecrets = new Map();
@@ -170,7 +175,7 @@ export async function runSoak(options = {}) {
     const otherBefore = { ...other.counts };
     // Every other run writes the request log (DYNOFORM_DEBUG=1) to stderr, so that the scan covers it too.
     const debug = figures.runs % 2 === 1 ? { DYNOFORM_DEBUG: '1' } : {};
-    const run = await runner.run(args, { env: { ...fleetEnv(fleet), ...debug }, ...opts });
+    const run = await runner.run(args, { ...opts, env: { ...fleetEnv(fleet), ...debug, ...opts.env } });
     // Whatever the other client did meanwhile (edits, the noisy neighbour) finishes first, then is taken out.
     await opts.settle?.();
     const after = emu.stats();
@@ -302,7 +307,7 @@ export async function runSoak(options = {}) {
       // Made by hand before dynoform arrived: adopted, not recreated.
       await other.createApp(app.key, app.region);
       await other.deploy(app.key, PROCESS_TYPES);
-      await other.patchConfig(app.key, app.foreign);
+      await other.patchConfig(app.key, { ...app.foreign, ...app.handSet });
       await other.createDomain(app.key, app.domains[0]);
       await other.createDrain(app.key, app.drains[0].url);
       foreign[app.key] = { config: { ...app.foreign }, formation: {} };
@@ -406,6 +411,9 @@ export async function runSoak(options = {}) {
     }
     if (o.kills > 0 && figures.kills.killed === 0) props.kills.fail('no apply was actually killed mid-run');
 
+    // ------------------------------------------------- 6: every output format
+    await everyFormat();
+
     // ------------------------------------------------------ final state
     const finalPlan = await dyno(['plan', '-f', yamlPath, '--detailed-exitcode'], { label: 'plan-final' });
     props.convergence.check(finalPlan.code === 0 ? [] : [`final plan --detailed-exitcode exited ${finalPlan.code}: ${tail(finalPlan, 4)}`], 'at the end');
@@ -414,7 +422,7 @@ export async function runSoak(options = {}) {
       props.convergence.check(mismatches, 'at the end');
     }
 
-    // ----------------------------------------------------- 6: secrets
+    // ----------------------------------------------------- 7: secrets
     const secrets = await secretsInPlay();
     const scan = await scanTree([root], secrets, { base: root });
     figures.scan = { secrets: scan.secrets, files: scan.files, bytes: scan.bytes, hits: scan.hits.length };
@@ -428,6 +436,7 @@ export async function runSoak(options = {}) {
     figures.status429.harness = other.counts.status429;
     figures.retries.harness = other.counts.retries;
     figures.wallMs = performance.now() - t0;
+    await proxy.close();
     await emu.close();
     if (!o.keep && !o.workDir) await rm(root, { recursive: true, force: true });
   }
@@ -446,10 +455,10 @@ export async function runSoak(options = {}) {
 
   /**
    * Property 4. A new revision changes RELEASE_TAG and scales web; the plan
-   * is saved; the apply is started and, at its first request, stopped
-   * (SIGSTOP) while the other client edits the last few apps (E), then
-   * resumed. E sort last and the apply works through a few apps at a time,
-   * so it cannot have reached them yet.
+   * is saved; the apply is started, re-derives the plan, and its first
+   * write is held at the proxy while the other client edits the last few
+   * apps (E), then forwarded. Nothing was written before the edits, so every
+   * edited app's guarded change must meet its 412.
    *
    * E alternates two shapes, because apply makes an app's formation depend
    * on its config change (dynos should not restart on a half-applied
@@ -511,32 +520,27 @@ export async function runSoak(options = {}) {
     let editError;
     let editedAtRequest;
     let editsDone;
-    const run = await applyPlanFile(p, 'apply-outside', {
-      onSpawn: (child) => {
-        const base = emu.stats().requests;
-        // At the first write: apply has re-derived the plan by then, so only the guards can catch the edits.
-        onFirstWrite(emu, child, () => {
-          editedAtRequest = emu.stats().requests - base;
-          child.kill('SIGSTOP');
-          editsDone = Promise.all(
-            edits.map(async (e) => {
-              await other.patchConfig(e.app.key, e.config);
-              await other.scale(e.app.key, e.formation);
-            }),
-          )
-            .catch((err) => {
-              editError = err;
-            })
-            .finally(() => child.kill('SIGCONT'));
-        });
-      },
-      settle: () => editsDone,
+    const base = emu.stats().requests;
+    // The edits land when apply's first write arrives (held until they are done): after apply
+    // re-derived its plan from the live state (which would refuse the whole apply), before it wrote.
+    proxy.holdNextWrite(async () => {
+      editedAtRequest = emu.stats().requests - base;
+      editsDone = Promise.all(
+        edits.map(async (e) => {
+          await other.patchConfig(e.app.key, e.config);
+          await other.scale(e.app.key, e.formation);
+        }),
+      ).catch((err) => {
+        editError = err;
+      });
+      await editsDone;
     });
+    const run = await applyPlanFile(p, 'apply-outside', { settle: () => editsDone });
     if (editError) {
       props.outside.fail(`the other client's edits failed: ${editError.message}`);
       return;
     }
-    if (editedAtRequest === undefined) props.outside.fail('the apply finished before it made a request: the edits never ran during it');
+    if (editedAtRequest === undefined) props.outside.fail('the apply finished without a write: the edits never ran during it');
     const answered412 = emu.stats().preconditionFailed - before412;
     figures.status412.outsideApply = answered412;
     const problems = [];
@@ -616,32 +620,56 @@ export async function runSoak(options = {}) {
   }
 
   /** Every secret value in play: ${env:…} values (rotated ones too), the API key, and the add-ons' credentials. */
+  /**
+   * Another client sets a declared value by hand (a live secret dynoform
+   * did not write); plan and drift then run in every output format, each
+   * output landing in the logs the scan reads; an apply converges again.
+   */
+  async function everyFormat() {
+    log('phase 6: plan and drift in every output format after a value set by hand');
+    const app = fleet.apps[0];
+    const value = `sk_live_${rng.fork('formats').token(32)}`;
+    handSetLater.push(value);
+    await other.patchConfig(app.key, { RELEASE_TAG: value });
+    const runs = [
+      ['plan', '-f', yamlPath, '--detailed-exitcode'],
+      ['plan', '-f', yamlPath, '--detailed-exitcode', '--format', 'json'],
+      ['plan', '-f', yamlPath, '--detailed-exitcode', '--format', 'markdown'],
+      // Drift with a server that echoes the token in its warnings and Request-Ids.
+      ['drift', '-f', yamlPath, '--format', 'text'],
+      ['drift', '-f', yamlPath, '--format', 'json'],
+      ['drift', '-f', yamlPath, '--format', 'markdown'],
+      ['drift', '-f', yamlPath, '--format', 'github'],
+    ];
+    for (const args of runs) {
+      proxy.echo(args[0] === 'drift' ? fleet.apiKey : undefined);
+      const r = await dyno(args, { label: `${args[0]}-${args.at(-1)}` });
+      // 2: changes / drift found, as the value set by hand is one.
+      if (r.code !== 2) props.secrets.fail(`${args.join(' ')} exited ${r.code}, expected 2: ${tail(r, 3)}`);
+      else if (!/RELEASE(_|&#95;)TAG/.test(r.stdout)) props.secrets.fail(`${args.join(' ')} did not show the hand-set RELEASE_TAG at all`);
+    }
+    proxy.echo(undefined);
+    const r = await rerun('formats', { prop: props.secrets });
+    if (r === undefined) props.secrets.fail('no empty plan after the formats phase');
+  }
+
   async function secretsInPlay() {
     const secrets = [{ label: 'the API key', value: fleet.apiKey }];
     for (const [i, value] of fleet.secretHistory.entries()) secrets.push({ label: `env secret #${i + 1}`, value });
     for (const [name, value] of Object.entries(fleet.env)) secrets.push({ label: `env ${name}`, value });
     for (const app of fleet.apps) {
       secrets.push({ label: `${app.key} NEW_RELIC_LICENSE_KEY (the other client's)`, value: app.foreign.NEW_RELIC_LICENSE_KEY });
+      for (const [k, value] of Object.entries(app.handSet ?? {})) secrets.push({ label: `${app.key} ${k} (set by hand before adoption)`, value });
     }
+    for (const [i, value] of handSetLater.entries()) secrets.push({ label: `hand-set value #${i + 1} (the formats phase)`, value });
     // Add-on credentials (live values dynoform may not print).
     for (const [value, label] of addonSecrets) secrets.push({ label, value });
     return secrets;
   }
 }
 
-/** Calls `fn` once the emulator has seen the child's first request. */
+/** Writes the emulator has answered so far, over every route. */
 const writesOf = (emu) => Object.values(emu.stats().writes).reduce((sum, n) => sum + n, 0);
-
-/** Calls `fn` once the emulator has seen the child's first write (nobody else writes meanwhile). */
-function onFirstWrite(emu, child, fn) {
-  const base = writesOf(emu);
-  const poll = setInterval(() => {
-    if (writesOf(emu) - base < 1) return;
-    clearInterval(poll);
-    fn();
-  }, 2);
-  child.once('exit', () => clearInterval(poll));
-}
 
 /**
  * SIGKILL the child once the emulator has seen `target` requests since its

@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 /**
- * The byte patterns one secret may leak as: verbatim, URL-encoded, base64
+ * The byte patterns one secret may leak as: verbatim, upper- or lower-cased, URL-encoded, base64
  * (as in a Basic auth header), and — so that a truncated or partly masked
  * leak is caught too — its first and last 16 characters.
  *
@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
  * @returns {Buffer[]}
  */
 export function leakForms(value) {
-  const forms = new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64').replace(/=+$/, '')]);
+  const forms = new Set([value, value.toLowerCase(), value.toUpperCase(), encodeURIComponent(value), Buffer.from(value).toString('base64').replace(/=+$/, '')]);
   if (value.length >= 24) {
     forms.add(value.slice(0, 16));
     forms.add(value.slice(-16));

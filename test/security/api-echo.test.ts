@@ -51,6 +51,12 @@ describe('the API token never comes back out through a hostile server', () => {
     }
     const drift = await world.run(['drift', '--format', 'github']);
     expect(scan(drift.stdout + drift.stderr)).toEqual([]);
+    // The request log prints every response's Request-Id (found by the soak's echoing proxy).
+    for (const command of ['plan', 'drift']) {
+      const debug = await world.run([command], { DYNOFORM_DEBUG: '1' });
+      expect(debug.stderr).toMatch(/debug: ← 200 GET \/apps .*Request-Id \*\*\*/);
+      expect(scan(debug.stdout + debug.stderr)).toEqual([]);
+    }
   });
 
   it('in an error id and message', async () => {

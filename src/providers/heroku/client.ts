@@ -215,7 +215,9 @@ export class HerokuClient {
     this.scrub = tokenScrubber(opts.token);
     this.pageSize = Math.floor(positive('pageSize', opts.pageSize, 1000));
     this.onEvent = opts.onEvent ?? (() => {});
-    this.onDebug = opts.onDebug;
+    const onDebug = opts.onDebug;
+    // A debug line carries the response's Request-Id, which a server may have set to the token.
+    this.onDebug = onDebug ? (line) => onDebug(this.scrub(line)) : undefined;
     this.signal = opts.signal ? AbortSignal.any([opts.signal, this.closer.signal]) : this.closer.signal;
     // Every queued call listens for the abort: thousands of listeners are expected, not a leak.
     setMaxListeners(0, this.signal);
