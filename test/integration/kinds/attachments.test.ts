@@ -110,7 +110,10 @@ describe('shared add-ons (attachments of another app\'s add-on) against the emul
     await w.api('DELETE', `/addon-attachments/${old.id}`);
     await w.api('POST', '/addon-attachments', { addon: old.addon.id, app: 'share-api', name: 'SHOP_CACHE' });
     w.emulator.resetStats();
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(w.emulator.stats().byRoute['DELETE /addon-attachments/{attachment}'] ?? 0).toBe(0);
     expect(await attachments('share-api')).toContain('SHOP_CACHE→share-web');

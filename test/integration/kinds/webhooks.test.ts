@@ -138,7 +138,10 @@ describe('app webhooks against the emulator', () => {
     await snapshot();
     await w.api('PATCH', `/apps/hook-shop/webhooks/${stored()!.id}`, { include: ['api:release', 'dyno'] });
     w.emulator.resetStats();
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(w.emulator.stats().byRoute['PATCH /apps/{app}/webhooks/{webhook}'] ?? 0).toBe(0);
     await snapshot();
