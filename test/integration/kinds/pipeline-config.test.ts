@@ -114,7 +114,10 @@ describe('pipeline stage config vars against the emulator', () => {
     await w.yaml(yaml(['config:', '  review:', '    RAILS_ENV: preview']));
     const { plan } = await w.plan();
     await w.api('PATCH', `/pipelines/${await pipelineId()}/stage/review/config-vars`, { RAILS_ENV: 'theirs' });
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(await stageVars('review')).toEqual({ RAILS_ENV: 'theirs' });
   });
