@@ -113,7 +113,10 @@ describe('certificates against the emulator', () => {
     const [ep] = await endpoints();
     await w.api('PATCH', `/apps/cert-shop/sni-endpoints/${ep!.id}`, { certificate_chain: renewed.chain, private_key: renewed.key });
     w.emulator.resetStats();
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     outputs['update events'] = JSON.stringify(run.events);
     expect(run.result?.conflicts).toBeGreaterThanOrEqual(1);
     expect(w.emulator.stats().byRoute['PATCH /apps/{app}/sni-endpoints/{endpoint}'] ?? 0).toBe(0);
