@@ -79,7 +79,6 @@ export const NEEDS = {
     fields: { id: 'req', url: 'req', token: 'req', addon: 'opt', 'addon.id': 'opt' },
   },
   'rate-limit': { definition: 'rate-limit', fields: { remaining: 'req' } },
-  account: { definition: 'account', fields: { id: 'req', email: 'req' } },
   pipeline: { definition: 'pipeline', fields: { id: 'req', name: 'req', owner: 'opt-null', 'owner.id': 'opt', 'owner.type': 'opt' } },
   'pipeline-coupling': { definition: 'pipeline-coupling', fields: { id: 'req', stage: 'req', 'app.id': 'req', 'pipeline.id': 'req' } },
   team: { definition: 'team', fields: { id: 'req', name: 'req' } },

@@ -1,5 +1,6 @@
 import type { LiveFeature, LiveMember } from '../../model/live.js';
-import type { ApiAccount, ApiAppFeature, ApiTeamMember } from './api-types.js';
+import type { ApiAppFeature, ApiTeamMember } from './api-types.js';
+import { getAccount } from './account.js';
 import type { HerokuClient } from './client.js';
 import { toLiveFeature } from './features.js';
 import { orUndefined, seg, type WriteOptions } from './paths.js';
@@ -51,8 +52,7 @@ export async function removeMember(client: HerokuClient, team: string, memberId:
 
 /** The e-mail of the account the token belongs to (lower-cased). */
 export async function accountEmail(client: HerokuClient, opts: { signal?: AbortSignal } = {}): Promise<string> {
-  const res = await client.get<ApiAccount>('/account', { ...opts, shape: 'account' });
-  return res.body.email.toLowerCase();
+  return (await getAccount(client, opts)).email.toLowerCase();
 }
 
 /** Every account feature, enabled or not: one read covers all and tells unknown names apart. */

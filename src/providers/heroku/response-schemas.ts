@@ -552,27 +552,6 @@ export const RESPONSE_SCHEMAS = {
    "remaining"
   ]
  },
- "account": {
-  "type": "object",
-  "properties": {
-   "id": {
-    "type": [
-     "string"
-    ],
-    "minLength": 1
-   },
-   "email": {
-    "type": [
-     "string"
-    ],
-    "minLength": 1
-   }
-  },
-  "required": [
-   "id",
-   "email"
-  ]
- },
  "pipeline": {
   "type": "object",
   "properties": {
