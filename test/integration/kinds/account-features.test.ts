@@ -69,7 +69,10 @@ describe('account features against the emulator', () => {
     await w.yaml(accountYaml({ 'dashboard-metrics-preview': false }));
     const { plan } = await w.plan();
     await w.api('PATCH', '/account/features/dashboard-metrics-preview', { enabled: false });
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(run.result?.failed.map((x) => x.address)).toEqual(['account/feature.dashboard-metrics-preview']);
   });

@@ -57,7 +57,8 @@ describe('team members against the emulator', () => {
     const run = await w.apply(plan);
     expect(run.result?.failed).toEqual([]);
     const s = w.emulator.stats();
-    expect(s.byRoute['GET /teams/{team}/members']).toBe(2);
+    // One read to re-derive the plan (issue 13), then the two guarded changes' re-reads.
+    expect(s.byRoute['GET /teams/{team}/members']).toBe(3);
     expect(s.writes).toEqual({ 'PATCH /teams/{team}/members': 1, 'DELETE /teams/{team}/members/{member}': 1 });
     expect(await roles()).toEqual({ [me]: 'admin', 'ann@example.com': 'admin', 'carol@example.com': 'member' });
     expectNoChanges((await w.plan()).plan);
@@ -104,7 +105,10 @@ describe('team members against the emulator', () => {
     await w.yaml(teamYaml({ 'ann@example.com': 'viewer' }));
     const { plan } = await w.plan();
     await w.api('PATCH', '/teams/acme/members', { email: 'ann@example.com', role: 'admin' });
-    const run = await w.apply(plan);
+    // Apply re-derives the plan from the YAML and the live state first and refuses before any write (issue 13);
+    // the engine's own guard, tested next, is for an edit landing between that read and the write.
+    expect((await w.apply(plan)).diagnostics.map((d) => d.code)).toEqual(['plan-differs']);
+    const run = await w.apply(plan, { skipPreflight: true });
     expect(run.result?.conflicts).toBe(1);
     expect(await roles()).toMatchObject({ 'ann@example.com': 'admin' });
   });
