@@ -110,7 +110,8 @@ try {
   const paced = progress.filter((l) => / paced at /.test(l.line));
   console.log('');
   console.log(`exit code:          ${code} (0 = no changes, 2 = changes: the apps are adopted by the first apply)`);
-  console.log(`requests:           ${stats.requests} (4N + 4 = ${4 * APPS + 4})`);
+  const extraPages = Math.ceil(APPS / 1000) - 1; // GET /apps pages by 1,000
+  console.log(`requests:           ${stats.requests} (4N + 4 = ${4 * APPS + 4}${extraPages > 0 ? `, + ${extraPages} for the further page${extraPages === 1 ? '' : 's'} of GET /apps` : ''})`);
   console.log(`429 answers:        ${stats.rateLimited}`);
   console.log(`progress lines:     ${progress.length}, of which paced (waiting for the refill): ${paced.length}`);
   console.log(`estimate line:      ${estimate ? `printed when the emulator had seen ${estimate.seen} request(s) (the free rate-limit read), before the first page` : 'MISSING'}`);
