@@ -1,3 +1,4 @@
+import type { DirectoryImport } from './members.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { LiveAddon, LiveApp } from '../model/live.js';
 import { maskUrlUserinfo } from '../util/mask.js';
@@ -121,6 +122,8 @@ export interface ImportPlan {
   apps: ImportedApp[];
   /** With `import --pipeline`: the pipelines, coupling the apps above. */
   pipelines?: ImportedPipeline[];
+  /** With `import --team` / `--account-features`: members and enabled account features. */
+  directory?: DirectoryImport;
   /** Environment variables the YAML refers to, sorted by name. */
   env: EnvVarNeeded[];
   /** Things left out and why. */

@@ -1,6 +1,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, Scalar, type YAMLMap } from 'yaml';
 import type { ImportPlan } from './build.js';
 import { pipelinesSection } from './pipelines.js';
+import { directorySections } from './members.js';
 
 export interface ImportYamlOptions {
   includeValues: boolean;
@@ -58,7 +59,12 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
     if (app.attachments && app.attachments.length > 0) body['attachments'] = Object.fromEntries(app.attachments.map((a) => [a.name, `${a.app}/${a.addon}`]));
     apps[app.key] = body;
   }
-  const doc = new Document({ version: 1, apps, ...(plan.pipelines && plan.pipelines.length > 0 ? { pipelines: pipelinesSection(plan.pipelines) } : {}) });
+  const doc = new Document({
+    version: 1,
+    apps,
+    ...(plan.pipelines && plan.pipelines.length > 0 ? { pipelines: pipelinesSection(plan.pipelines) } : {}),
+    ...(plan.directory ? directorySections(plan.directory) : {}),
+  });
   const by = opts.writtenBy ?? 'dynoform import';
   doc.commentBefore = ` yaml-language-server: $schema=${opts.schemaRef}\n Written by \`${by}\`${
     opts.includeValues
@@ -86,6 +92,10 @@ export function renderImportYaml(plan: ImportPlan, opts: ImportYamlOptions): str
       const config = isMap(pair.value) ? pair.value.get('config', true) : undefined;
       if (isMap(config)) for (const s of config.items) if (isMap(s.value)) quoteAmbiguous(s.value);
     }
+  }
+  for (const section of ['teams', 'account']) {
+    const node = doc.get(section, true);
+    if (isMap(node)) node.spaceBefore = true;
   }
   return doc.toString({ lineWidth: 0 });
 }

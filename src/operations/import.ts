@@ -7,6 +7,7 @@ import { canonicalDynoSize, isHerokuAppName, SCHEMA_URL } from '../config/index.
 import { assignEnvNames, planImport, type EnvVarNeeded, type ImportPlan } from '../import/build.js';
 import { inventoryForImport } from '../import/inventory.js';
 import { inventoryForPipeline, planPipelineImport, readPipelinesToImport } from '../import/pipelines.js';
+import { readDirectoryToImport, recordDirectory } from '../import/members.js';
 import { readAppsToImport } from '../import/read.js';
 import { renderImportYaml } from '../import/yaml.js';
 import { secretRule } from '../import/secret-rule.js';
@@ -23,6 +24,10 @@ export interface ImportOptions extends Omit<CommonOptions, 'files'> {
   apps: string[];
   /** Pipeline names to import, each with every app coupled to it (`import --pipeline`). */
   pipelines?: string[];
+  /** Team names whose members to import (`import --team`): written under `teams:`, owned in state. */
+  teams?: string[];
+  /** Import the account's enabled features under `account.features` (`import --account-features`). */
+  accountFeatures?: boolean;
   /** Write the YAML to this file (relative to `cwd`); without it the YAML is only returned. */
   out?: string;
   /** Overwrite `out` if it exists. */
@@ -68,7 +73,12 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
   if (badPipelines.length > 0) {
     throw new DynoformError('invalid-option', `not a pipeline name: ${badPipelines.join(', ')} (lower-case letters, digits and dashes, starting with a letter)`);
   }
-  if (names.length === 0 && pipelineNames.length === 0) throw new DynoformError('invalid-option', 'name the apps or pipelines to import');
+  const teamNames = [...new Set((options.teams ?? []).map((n) => n.trim()))];
+  const badTeams = teamNames.filter((n) => !/^[a-z][a-z0-9-]{0,29}$/.test(n));
+  if (badTeams.length > 0) throw new DynoformError('invalid-option', `not a team name: ${badTeams.join(', ')} (lower-case letters, digits and dashes, starting with a letter)`);
+  if (names.length === 0 && pipelineNames.length === 0 && teamNames.length === 0 && options.accountFeatures !== true) {
+    throw new DynoformError('invalid-option', 'name the apps, pipelines or teams to import');
+  }
   const { rule, errors } = secretRule(options.secretKeys ?? []);
   if (!rule) throw new DynoformError('invalid-option', errors.join('\n'));
   const r = resolveCommon(options);
@@ -91,6 +101,21 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
           'conflict',
           `already managed in ${backend.describe()}: pipeline ${ownedPipelines.join(', ')}. To start over, run: ${ownedPipelines.map((n) => `dynoform state forget pipeline.${n}`).join('; ')}`,
         );
+      }
+      const ownedTeams = teamNames.filter((n) => Object.keys(inventory.teams?.[n]?.members ?? {}).length > 0);
+      const ownedFeatures = options.accountFeatures === true && Object.keys(inventory.account?.features ?? {}).length > 0;
+      if (ownedTeams.length > 0 || ownedFeatures) {
+        const what = [...ownedTeams.map((n) => `the members of team ${n}`), ...(ownedFeatures ? ['account features'] : [])];
+        const forget = [...ownedTeams.map((n) => `dynoform state forget team.${n}`), ...(ownedFeatures ? ['dynoform state forget account'] : [])];
+        throw new DynoformError('conflict', `already managed in ${backend.describe()}: ${what.join(', ')}. To start over, run: ${forget.join('; ')}`);
+      }
+      const directoryNotes: Diagnostic[] = [];
+      const directory =
+        teamNames.length > 0 || options.accountFeatures === true
+          ? await readDirectoryToImport(client, teamNames, options.accountFeatures === true, directoryNotes, options.signal ? { signal: options.signal } : {})
+          : undefined;
+      if (directory && directory.notFound.length > 0) {
+        throw new DynoformError('not-found', `no such team, or the account is not a member of it: ${directory.notFound.join(', ')}`);
       }
       const pipelineRead = pipelineNames.length > 0 ? await readPipelinesToImport(client, pipelineNames, { parts: true, ...(options.signal ? { signal: options.signal } : {}) }) : undefined;
       if (pipelineRead && pipelineRead.notFound.length > 0) {
@@ -130,6 +155,10 @@ export async function importApps(options: ImportOptions): Promise<ImportOutcome>
         plan.pipelines = planPipelineImport(pipelineRead, plan.diagnostics);
         // Stage config values follow the apps' rule: secret-looking ones become ${env:…} references.
         plan.env = assignEnvNames(plan.apps, { includeValues, secretRule: rule }, plan.pipelines);
+      }
+      if (directory) {
+        plan.directory = directory.read;
+        plan.diagnostics.push(...directoryNotes);
       }
       const yaml = renderImportYaml(plan, { includeValues, schemaRef: schemaRefFor(outPath ? dirname(outPath) : r.cwd) });
 
@@ -182,6 +211,7 @@ export async function recordImport(args: {
   const fp = createFingerprinter(args.keys ? { keys: args.keys } : {});
   for (const app of plan.apps) inventory.apps[app.key] = inventoryForImport(app, fp);
   for (const p of plan.pipelines ?? []) inventory.pipelines = { ...(inventory.pipelines ?? {}), [p.key]: inventoryForPipeline(p, fp) };
+  if (plan.directory) recordDirectory(inventory, plan.directory);
   if (outPath) {
     try {
       await writeFileAtomic(outPath, yaml, { mode: 0o600, mkdir: true });

@@ -98,10 +98,13 @@ export function massDestroyGuards(args: {
   changes: readonly Change[];
   targets: ReadonlySet<string> | undefined;
   allow: boolean;
+  /** The files declare `teams:` or `account:`: a set with no app is then meant, unless the state owns apps to lose. */
+  declaresDirectory?: boolean;
 }): Diagnostic[] {
   if (args.allow) return [];
   const out: Diagnostic[] = [];
-  if (args.desiredApps === 0 && !args.targets) {
+  const directoryOnly = args.declaresDirectory === true && Object.keys(args.inventory.apps).length === 0;
+  if (args.desiredApps === 0 && !args.targets && !directoryOnly) {
     const files = args.files.length > 0 ? args.files.join(', ') : 'the files given';
     out.push({
       severity: 'error',

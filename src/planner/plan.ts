@@ -108,6 +108,7 @@ export function createPlan(input: PlannerInput): Plan {
       changes,
       targets,
       allow: options.allowMassDestroy === true,
+      declaresDirectory: desired.teams !== undefined || desired.account !== undefined,
     }),
   );
 

@@ -17,6 +17,8 @@ interface ImportOptions extends CommonOptions {
   fromTerraform?: string;
   dryRun?: boolean;
   pipeline?: string[];
+  team?: string[];
+  accountFeatures?: boolean;
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
@@ -26,6 +28,8 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .argument('[app...]', 'Heroku app names')
     .option('--from-terraform <path>', 'import what a Terraform state manages: a terraform.tfstate, `terraform show -json` output, or a Terraform working directory')
     .option('--pipeline <name>', 'import this pipeline with every app coupled to it (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--team <name>', "import this team's members (admin, member, viewer) under teams: (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option('--account-features', "import the account's enabled features under account.features")
     .option('--dry-run', 'with --from-terraform: print the YAML and the report; write no file and leave the state alone')
     .option('-o, --out <file>', 'write the YAML to this file (default: standard output)')
     .option('--include-values', 'write config values in plain text instead of ${env:KEY} references (they end up in Git: think twice)')
@@ -49,15 +53,19 @@ export function registerImport(program: Command, ctx: CliContext): void {
   cmd.action(async (names: string[], opts: ImportOptions) => {
     if (opts.fromTerraform !== undefined) {
       if (names.length > 0) throw new CliError(`--from-terraform imports the apps of the Terraform state: give no app names with it (got ${names.join(', ')})`);
-      if (opts.pipeline) throw new CliError('--pipeline and --from-terraform do not go together');
+      if (opts.pipeline || opts.team || opts.accountFeatures) throw new CliError('--pipeline, --team and --account-features do not go with --from-terraform');
       return fromTerraform(ctx, opts.fromTerraform, opts);
     }
     if (opts.dryRun) throw new CliError('--dry-run works with --from-terraform only');
-    if (names.length === 0 && !opts.pipeline) throw new CliError('name the apps to import (dynoform import APP...), or give --pipeline NAME or --from-terraform PATH');
+    if (names.length === 0 && !opts.pipeline && !opts.team && !opts.accountFeatures) {
+      throw new CliError('name the apps to import (dynoform import APP...), or give --pipeline NAME, --team NAME, --account-features or --from-terraform PATH');
+    }
     const outcome = await importApps({
       ...operationOptions(ctx, opts),
       apps: names,
       ...(opts.pipeline ? { pipelines: opts.pipeline } : {}),
+      ...(opts.team ? { teams: opts.team } : {}),
+      ...(opts.accountFeatures ? { accountFeatures: true } : {}),
       ...(opts.out !== undefined ? { out: opts.out } : {}),
       force: opts.force === true,
       includeValues: opts.includeValues === true,
