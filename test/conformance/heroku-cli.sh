@@ -128,6 +128,9 @@ echo "(the database add-on is $db)"
 run "Attaching $db to $other... done" addons:attach "$db" -a "$other"
 run "Attaching $db as SHOP_DB to $other... done" addons:attach "$db" --as SHOP_DB -a "$other"
 run "SHOP_DB_URL" config -a "$other"
+# Issue 17: detaching a shared add-on (the add-on stays with its owner).
+run "Attaching $db as TEMP_DB to $other... done" addons:attach "$db" --as TEMP_DB -a "$other"
+run "Detaching TEMP_DB to $db from $other... done" addons:detach TEMP_DB -a "$other"
 run "demo-other::SHOP_DB" addons:info "$db"
 # Everything up to the Postgres API itself (resolving the database with
 # Accept-Inclusion) is the emulator's; that API is not, so it must stop there.
@@ -180,6 +183,12 @@ run "Auto Cert Mgmt: true" apps:info -a "$app"
 run "Disabling Automatic Certificate Management... done" certs:auto:disable -a "$app" --confirm "$app"
 run "Removing SSL certificate $cert from $app... done" certs:remove --name "$cert" -a "$app" --confirm "$app"
 run "$app has no SSL certificates." certs -a "$app"
+# Issue 17: app webhooks (the CLI's webhooks client: version=3.webhooks, Basic auth).
+run "Adding webhook to" webhooks:add -i api:release,api:build -l notify -u https://hooks.example.com/heroku -s cli-signing-secret -a "$app"
+run "Webhooks Signing Secret" webhooks:add -i dyno -l sync -u https://hooks.example.com/dynos -a "$app"
+run "https://hooks.example.com/heroku" webhooks -a "$app"
+hook="$(api GET "/apps/$app/webhooks" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).find((w) => w.url.endsWith("/dynos")).id')"
+run "Removing webhook $hook from" webhooks:remove "$hook" -a "$app"
 api_post() {
   node --input-type=module -e '
     const [url, path, body] = process.argv.slice(1);

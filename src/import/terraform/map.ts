@@ -322,6 +322,14 @@ export function mapTerraformState(
       report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.addons.${mine.key}.as`] });
       continue;
     }
+    const ownerAddon = owner && owner !== b ? owner.app.addons.find((a) => a.id === addonId) : undefined;
+    const liveAtt = ownerAddon ? b.live.addons.find((a) => a.id === addonId)?.attachments.find((t) => t.appId === b.live.id && t.name === name) : undefined;
+    if (owner && ownerAddon && liveAtt) {
+      // Another app's add-on, declared on its owner: here only the attachment, by the owner's keys.
+      (b.app.attachments ??= []).push({ id: liveAtt.id, name: liveAtt.name, addonId: ownerAddon.id, app: owner.app.key, addon: ownerAddon.key });
+      report.push({ address: i.address, status: 'mapped', yaml: [`apps.${b.app.key}.attachments.${liveAtt.name}`] });
+      continue;
+    }
     const billed = owner ? `billed to ${owner.app.key}` : 'billed to an app outside this state';
     report.push({
       address: i.address,
@@ -330,7 +338,9 @@ export function mapTerraformState(
       reason:
         owner === b
           ? `not mapped yet: a second attachment (${name}) of an add-on on its own app is not declarable in this version; a later version will map it. Left as it is`
-          : `not mapped yet: attaching another app's add-on (${billed}, attached to ${b.app.key} as ${name ?? '?'}) is not declarable in this version; a later version will map shared add-ons. Left as it is`,
+          : owner
+            ? `attachment ${name ?? '?'} of ${owner.app.key}'s add-on is not on ${b.live.name} now (detached outside Terraform?). Left as it is`
+            : `attaches an add-on ${billed} (to ${b.app.key} as ${name ?? '?'}): declare the owning app in the same import to map it as attachments:. Left as it is`,
     });
   }
 

@@ -132,11 +132,13 @@ describe('dynoform import --from-terraform on the fixture of the real provider',
       for (const res of state.resources) expect(r.stderr).toContain(`${res.type}.${res.name}`);
       expect(r.stderr).toMatch(/heroku_app\.storefront +→ apps\.acme-storefront, apps\.acme-storefront\.config\.\{LOG_LEVEL, NODE_ENV, WEB_CONCURRENCY, SESSION_SECRET, STRIPE_SECRET_KEY\}/);
       expect(r.stderr).toMatch(/heroku_domain\.storefront\["www\.acme-shop\.example\.com"\] +→ apps\.acme-storefront\.domains\[www\.acme-shop\.example\.com\]/);
-      expect(r.stderr).toMatch(/heroku_addon_attachment\.jobs_storefront_db +not mapped yet: .*a later version will map shared add-ons/);
-      expect(r.stderr).toContain('Mapped (31):');
+      // A shared add-on: the attachment on acme-jobs, by the owner's keys (the add-on itself is acme-storefront's).
+      expect(r.stderr).toMatch(/heroku_addon_attachment\.jobs_storefront_db +→ apps\.acme-jobs\.attachments\.STOREFRONT_DB/);
+      expect(doc.apps['acme-jobs']!['attachments']).toEqual({ STOREFRONT_DB: expect.stringMatching(/^acme-storefront\//) });
+      expect(r.stderr).toContain('Mapped (32):');
       expect(r.stderr).toContain('terraform state rm heroku_addon.admin_cache');
       expect(r.stderr).toContain('keep Terraform read-only for a while');
-      expect(r.stderr).toContain('heroku_addon_attachment.jobs_storefront_db refers to heroku_addon.storefront_db, heroku_app.jobs: before removing them');
+      expect(r.stderr).not.toContain('heroku_addon_attachment.jobs_storefront_db refers to');
       for (const name of Object.keys(ENV)) expect(r.stderr).toContain(`  ${name} `);
 
       const plan = await w.run(['plan', '-f', yamlFile, '--state', stateFile, '--detailed-exitcode'], ENV);
@@ -175,7 +177,7 @@ describe('dynoform import --from-terraform on the fixture of the real provider',
     expect(out.writtenTo).toBeUndefined();
     expect(out.apps).toEqual(['acme-admin', 'acme-jobs', 'acme-orders-eu', 'acme-staging', 'acme-storefront']);
     expect(out.report).toHaveLength(32);
-    expect(out.report.filter((e) => e.status === 'mapped').length).toBe(30);
+    expect(out.report.filter((e) => e.status === 'mapped').length).toBe(31);
     expect(out.report.find((e) => e.address === 'heroku_formation.jobs_worker')).toEqual({ address: 'heroku_formation.jobs_worker', status: 'mapped', yaml: ['apps.acme-jobs.formation.worker'] });
     expect(out.env.map((e) => e.name)).toEqual(Object.keys(ENV).sort());
     expect(existsSync(w.path('lib-state.json'))).toBe(false);

@@ -288,7 +288,7 @@ describe('mapping each kind', () => {
     expect(entry(r, 'heroku_addon.cache').yaml).toEqual(['apps.shop.addons.redis']);
   });
 
-  it('heroku_addon_attachment: the add-on\'s own attachment maps to `as`; another app\'s add-on is not mapped yet (shared add-ons)', () => {
+  it('heroku_addon_attachment: the add-on\'s own attachment maps to `as`; another app\'s add-on maps to attachments: by the owner\'s keys', () => {
     const other = '22222222-2222-4222-8222-222222222222';
     const admin = live({
       id: other, name: 'admin', config: { vars: {} }, formation: [], domains: [], drains: [], addonConfigVars: ['SHOP_DB_URL'],
@@ -305,12 +305,11 @@ describe('mapping each kind', () => {
       [live(), admin],
     );
     expect(entry(r, 'heroku_addon_attachment.own')).toMatchObject({ status: 'mapped', yaml: ['apps.shop.addons.database.as'] });
-    expect(entry(r, 'heroku_addon_attachment.shared')).toMatchObject({ status: 'later', reason: expect.stringMatching(/^not mapped yet: attaching another app's add-on \(billed to shop, attached to admin as SHOP_DB\).*a later version will map shared add-ons/) });
+    expect(entry(r, 'heroku_addon_attachment.shared')).toMatchObject({ status: 'mapped', yaml: ['apps.admin.attachments.SHOP_DB'] });
     expect(yamlOf(r).apps['admin']!['addons']).toBeUndefined();
-    // Left in Terraform but pointing at what leaves it: the report says to replace the references first.
-    expect(entry(r, 'heroku_addon_attachment.shared').refersTo).toEqual(['heroku_addon.db', 'heroku_app.admin']);
-    const text = renderTerraformReport({ source: 's', format: 'tfstate', report: r.report, diagnostics: [], env: [], yamlTo: 'y', planFile: 'y', state: 's', dryRun: false });
-    expect(text).toContain('heroku_addon_attachment.shared refers to heroku_addon.db, heroku_app.admin: before removing them, replace the reference in the .tf files by the id (or a data source).');
+    expect(yamlOf(r).apps['admin']!['attachments']).toEqual({ SHOP_DB: 'shop/database' });
+    // Owned by the new state: nothing left in Terraform refers to it.
+    expect(entry(r, 'heroku_addon_attachment.shared').refersTo).toBeUndefined();
   });
 
   it('heroku_formation: quantity and size in the YAML\'s canonical spelling', () => {
