@@ -11,7 +11,8 @@ describe('resource modules against the emulator', () => {
   let bench: Bench;
 
   beforeAll(async () => {
-    bench = await Bench.start({ provisionDelayMs: 150 });
+    // Long enough that a loaded machine still sees an add-on `provisioning` on its first poll.
+    bench = await Bench.start({ provisionDelayMs: 1000 });
   });
   afterAll(() => bench.close());
 
@@ -97,6 +98,10 @@ describe('resource modules against the emulator', () => {
     const d = await domains.createDomain(c, 'res-domains', { hostname: 'WWW.Example.com', sniEndpoint: null });
     expect(d).toMatchObject({ hostname: 'www.example.com', kind: 'custom', sniEndpoint: null });
     expect(d.cname).toBeTruthy();
+    // The emulator verifies a custom domain a provisioning delay later, which changes its ETag:
+    // read the settled domain so the guarded PATCH below races nothing.
+    const statusOf = async () => (await c.get<{ status: string }>(`/apps/res-domains/domains/${d.hostname}`, { shape: 'domain' })).body.status;
+    for (let i = 0; (await statusOf()) === 'pending' && i < 300; i++) await new Promise((r) => setTimeout(r, 50));
     const got = await domains.getDomain(c, 'res-domains', d.hostname);
     expect(got.id).toBe(d.id);
     const list = await domains.listDomains(c, 'res-domains');

@@ -4,10 +4,11 @@ import { tick, withEmulator, type Call } from './helpers.js';
 
 let emu: EmulatorHandle;
 let call: Call;
-beforeAll(async () => ({ emu, call } = await withEmulator({ provisionDelayMs: 150 })));
+// Long enough that a loaded machine still sees `provisioning` on the read right after the create.
+beforeAll(async () => ({ emu, call } = await withEmulator({ provisionDelayMs: 1000 })));
 afterAll(() => emu.close());
 
-const waitFor = async (check: () => Promise<boolean>, ms = 3000) => {
+const waitFor = async (check: () => Promise<boolean>, ms = 15_000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
