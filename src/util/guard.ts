@@ -1,3 +1,4 @@
+import type { LiveReviewApps } from '../model/live.js';
 import { createHash } from 'node:crypto';
 
 /**
@@ -71,15 +72,7 @@ export function attachmentGuard(a: { id: string; name: string; appId: string; ad
 }
 
 /** A pipeline's review-app settings as read, for a write when the read gave no ETag. */
-export function reviewAppsGuard(r: {
-  repoId: number | null;
-  automaticReviewApps: boolean;
-  destroyStaleApps: boolean;
-  staleDays: number | null;
-  waitForCi: boolean;
-  baseName: string | null;
-  deployTarget: { id: string; type: string } | null;
-}): string {
+export function reviewAppsGuard(r: Omit<LiveReviewApps, 'etag'>): string {
   return digest({
     repoId: r.repoId,
     automatic: r.automaticReviewApps,
