@@ -91,4 +91,63 @@ describe('pipelines: in the YAML', () => {
     const r = parse({ 'a.yaml': ['version: 1', 'pipelines:', '  a: { name: shop }', '  shop: {}'].join('\n') });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['duplicate-pipeline-name']);
   });
+
+  it('stage config: the app config rules (secret from ${env:}, each value at its line), review apps with only the declared fields', () => {
+    const r = parseDesiredState(
+      [
+        {
+          file: 'a.yaml',
+          text: [
+            ...APPS,
+            /* 6 */ 'pipelines:',
+            /* 7 */ '  shop:',
+            /* 8 */ '    config_mode: exclusive',
+            /* 9 */ '    config:',
+            /* 10 */ '      review:',
+            /* 11 */ '        RAILS_ENV: review',
+            /* 12 */ '        TOKEN: tok-${env:REVIEW_TOKEN}',
+            /* 13 */ '    review_apps:',
+            /* 14 */ '      repo: acme/shop',
+            /* 15 */ '      wait_for_ci: true',
+            /* 16 */ '      base_name: null',
+          ].join('\n'),
+        },
+      ],
+      { env: { REVIEW_TOKEN: 'abc123' } },
+    );
+    expect(r.diagnostics).toEqual([]);
+    const p = r.desired!.pipelines!['shop']!;
+    expect(p.configMode).toBe('exclusive');
+    expect(p.config?.review?.['RAILS_ENV']).toMatchObject({ value: 'review', secret: false, loc: { line: 11, col: 9 } });
+    expect(p.config?.review?.['TOKEN']).toMatchObject({ value: 'tok-abc123', secret: true, envRefs: ['REVIEW_TOKEN'], secretParts: ['abc123'] });
+    expect(p.config?.test).toBeUndefined();
+    expect(p.reviewApps).toMatchObject({ repo: 'acme/shop', waitForCi: true, baseName: null, loc: { line: 13, col: 5 } });
+    expect(p.reviewApps?.automaticReviewApps).toBeUndefined();
+    expect(p.reviewApps?.fieldLocs?.['wait_for_ci']).toMatchObject({ line: 15, col: 7 });
+  });
+
+  it('stage config and review apps errors at file:line:col: a number, a stage without config, a missing env var, no repo, stale_days out of range', () => {
+    const r = parse({
+      'a.yaml': [
+        ...APPS,
+        /* 6 */ 'pipelines:',
+        /* 7 */ '  shop:',
+        /* 8 */ '    config:',
+        /* 9 */ '      review:',
+        /* 10 */ '        PORT: 5000',
+        /* 11 */ '      staging:',
+        /* 12 */ '        A: b',
+        /* 13 */ '    review_apps:',
+        /* 14 */ '      stale_days: 90',
+        /* 15 */ '  other:',
+        /* 16 */ '    config:',
+        /* 17 */ '      test:',
+        /* 18 */ '        TOKEN: ${env:NOT_SET}',
+      ].join('\n'),
+    });
+    expect(r.desired).toBeUndefined();
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(['wrong-type 10:9', 'unknown-key 11:7', 'missing-key 13:5', 'invalid-value 14:7', 'missing-env 18:9']);
+    expect(r.diagnostics[1]!.message).toContain('expected one of: review, test');
+    expect(r.diagnostics[4]!.address).toBe('pipeline.other/config.test');
+  });
 });
