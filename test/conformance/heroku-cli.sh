@@ -213,6 +213,15 @@ run "member" members --team demo-team --role member
 run "Adding ops@example.com to demo-team as viewer... done" members:set ops@example.com --team demo-team --role viewer
 fails "last admin" members:set "$me" --team demo-team --role member
 fails "last admin" members:remove "$me" --team demo-team
+echo
+echo "\$ dynoform import --team demo-team --account-features -o team.yaml && dynoform plan -f team.yaml --detailed-exitcode"
+if HEROKU_API_URL="$url" node "$repo/bin/dynoform.js" import --team demo-team --account-features -o team.yaml --state team-state.json \
+  && HEROKU_API_URL="$url" node "$repo/bin/dynoform.js" plan -f team.yaml --state team-state.json --detailed-exitcode | sed 's/^/    /'; then
+  echo "    (the first plan after importing the members made with the CLI is empty)"
+else
+  echo "FAIL: the import of demo-team's members did not give an empty first plan"
+  failures=$((failures + 1))
+fi
 run "Removing ops@example.com from demo-team... done" members:remove ops@example.com --team demo-team
 run "No members in demo-team with role viewer" members --team demo-team --role viewer
 run "Destroying $team_app" apps:destroy "$team_app" --confirm "$team_app"
