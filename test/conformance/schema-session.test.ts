@@ -167,6 +167,9 @@ describe('every response of a full session matches the official schema', () => {
     await hit('PATCH', '/apps/{app}/addons/{addon}', `/apps/conf-shop/addons/${db.id}`, { plan: 'heroku-postgresql:essential-1' });
     await hit('GET', '/addons', '/addons');
     await hit('GET', '/addons/{addon}', `/addons/${redis.name}`);
+    // A provider rotating its credential: the add-on's own names (URL), not the attachment's.
+    await hit('GET', '/addons/{addon}/config', `/addons/${db.id}/config`);
+    await hit('PATCH', '/addons/{addon}/config', `/addons/${db.id}/config`, { config: [{ name: 'URL', value: 'postgres://rotated:pw@db.example.com:5432/d1' }] });
     await hit('GET', '/users/{user}/addons', '/users/~/addons');
     await hit('POST', '/actions/addons/resolve', '/actions/addons/resolve', { addon: 'DATABASE', app: 'conf-shop' });
     const shared = await hit('POST', '/addon-attachments', '/addon-attachments', { addon: db.name, app: other.name, name: 'SHOP_DB' });
