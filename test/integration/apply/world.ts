@@ -12,6 +12,7 @@ import type { Inventory } from '../../../src/model/inventory.js';
 import type { Change, Plan } from '../../../src/model/plan.js';
 import { apply, DynoformError, plan, type ApplyStreamEvent, type CommonOptions } from '../../../src/operations/index.js';
 import { planHasChanges } from '../../../src/planner/index.js';
+import { parsePlan, serializePlan } from '../../../src/planner/planfile.js';
 import { HerokuClient } from '../../../src/providers/heroku/client.js';
 import { createFileBackend, type StateBackend } from '../../../src/state/index.js';
 import { newInventory } from '../../../src/state/inventory.js';
@@ -100,6 +101,9 @@ export class World {
   /** `dynoform plan`, through the library's plan(). */
   async plan(): Promise<PlanRun> {
     const out = await plan({ ...this.options(), now: new Date('2026-01-01T00:00:00.000Z') });
+    // Every plan a kind test makes must also survive `plan -o` and `apply PLANFILE`'s loader.
+    const loaded = parsePlan(serializePlan(out.plan), 'world.plan');
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     return { plan: out.plan, desired: await this.load(), inventory: await this.inventory() };
   }
 
