@@ -204,6 +204,82 @@ run "Updating dev@example.com in application $team_app with operate,view permiss
 # The team's admins come from /teams/{team}/members and /teams/permissions.
 run "operate, view" access -a "$team_app"
 run "Removing dev@example.com access from the app $team_app... done" access:remove dev@example.com -a "$team_app"
+
+# Issue 17's end to end, with the real CLI: a team app using every per-app kind
+# (buildpacks, features, a collaborator, an add-on shared from another app, an
+# uploaded certificate with a domain naming it, a webhook) and ACM on the
+# add-on's owner → dynoform import → an empty first plan; then one outside
+# edit per kind with the CLI → drift names each at its line of kinds.yaml.
+dyno() { HEROKU_API_URL="$url" node "$repo/bin/dynoform.js" "$@"; }
+kapp=kinds-shop
+kowner=kinds-db
+run "Creating $kowner... done" apps:create "$kowner" --region us
+run "Creating heroku-postgresql:essential-0 on $kowner" addons:create heroku-postgresql:essential-0 -a "$kowner"
+kdb="$(api GET "/apps/$kowner/addons" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[0].name')"
+run "Creating $kapp... done" apps:create "$kapp" --team demo-team
+run "Buildpack set. Next release on $kapp will use $nodejs." buildpacks:set "$nodejs" -a "$kapp"
+run "Enabling preboot for $kapp... done" labs:enable preboot -a "$kapp"
+run "Adding dev@example.com access to the app $kapp with deploy, view permissions... done" access:add dev@example.com -a "$kapp" --permissions deploy
+run "Attaching $kdb as SHARED_DB to $kapp... done" addons:attach "$kdb" --as SHARED_DB -a "$kapp"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout kinds.key -out kinds.crt -days 30 \
+  -subj /CN=kinds.example.com -addext subjectAltName=DNS:kinds.example.com 2>/dev/null
+run "Adding SSL certificate to $kapp... done" certs:add kinds.crt kinds.key -a "$kapp"
+kcert="$(api GET "/apps/$kapp/sni-endpoints" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[0].name')"
+run "Adding kinds.example.com to $kapp... done" domains:add kinds.example.com --cert "$kcert" -a "$kapp"
+run "Adding webhook to" webhooks:add -i api:release -l notify -u https://hooks.example.com/kinds -a "$kapp"
+run "Enabling Automatic Certificate Management... starting" certs:auto:enable -a "$kowner"
+# The add-on provisions asynchronously; import reads it once it is there.
+for _ in $(seq 1 100); do
+  [ "$(api GET "/addons/$kdb" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).state')" = provisioned ] && break
+  sleep 0.1
+done
+echo
+echo "\$ dynoform import $kapp $kowner -o kinds.yaml && dynoform plan -f kinds.yaml --detailed-exitcode"
+# Import names the private key's variable in the YAML; it is the CLI's key file.
+if dyno import "$kapp" "$kowner" -o kinds.yaml --state kinds-state.json | sed 's/^/    /' \
+  && kvar="$(grep -o 'private_key: ${env:[A-Z0-9_]*}' kinds.yaml | sed 's/.*{env:\(.*\)}/\1/')" \
+  && [ -n "$kvar" ] \
+  && env "$kvar=$(cat kinds.key)" HEROKU_API_URL="$url" node "$repo/bin/dynoform.js" plan -f kinds.yaml --state kinds-state.json --detailed-exitcode | sed 's/^/    /'; then
+  echo "    (the first plan after importing the apps made with the CLI is empty)"
+else
+  echo "FAIL: the import of $kapp and $kowner did not give an empty first plan"; sed 's/^/    /' kinds.yaml
+  failures=$((failures + 1))
+fi
+commands=$((commands + 1))
+run "Buildpack added." buildpacks:add "$python" -a "$kapp"
+run "Disabling preboot for $kapp... done" labs:disable preboot -a "$kapp"
+run "Updating dev@example.com in application $kapp with operate,view permissions... done" access:update dev@example.com -a "$kapp" --permissions operate
+run "Detaching SHARED_DB to $kdb from $kapp... done" addons:detach SHARED_DB -a "$kapp"
+run "Removing SSL certificate $kcert from $kapp... done" certs:remove --name "$kcert" -a "$kapp" --confirm "$kapp"
+khook="$(api GET "/apps/$kapp/webhooks" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[0].id')"
+run "Removing webhook $khook from" webhooks:remove "$khook" -a "$kapp"
+run "Disabling Automatic Certificate Management... done" certs:auto:disable -a "$kowner" --confirm "$kowner"
+run "Locking $kapp... done" apps:lock -a "$kapp"
+echo
+echo "\$ dynoform drift -f kinds.yaml   (after one CLI edit per kind: drift, exit 2, each at its line)"
+set +e
+drift_out="$(env "$kvar=$(cat kinds.key)" HEROKU_API_URL="$url" node "$repo/bin/dynoform.js" drift -f kinds.yaml --state kinds-state.json --format github 2>&1)"
+drift_code=$?
+set -e
+echo "$drift_out" | sed 's/^/    /'
+commands=$((commands + 1))
+missing=""
+for k in buildpacks feature.preboot collaborator.dev@example.com attachment.SHARED_DB certificate. webhook. acm 'app.kinds-shop/team::'; do
+  grep -E "^::(warning|error|notice) file=kinds\.yaml,line=[0-9]+.*$k" <<<"$drift_out" >/dev/null || missing="$missing $k"
+done
+if [ "$drift_code" -ne 2 ] || [ -n "$missing" ]; then
+  echo "FAIL: drift (exit $drift_code) did not report at a kinds.yaml line:$missing"
+  failures=$((failures + 1))
+else
+  echo "    (drift reported each of the 8 edits at its line of kinds.yaml)"
+fi
+key_line="$(sed -n 2p kinds.key)"
+if grep -qF -e "$key_line" kinds.yaml kinds-state.json || grep -qF -e "$key_line" <<<"$drift_out"; then
+  echo "FAIL: the private key appears in the YAML, the state or drift's output"
+  failures=$((failures + 1))
+fi
+run "Destroying $kapp" apps:destroy "$kapp" --confirm "$kapp"
+run "Destroying $kowner" apps:destroy "$kowner" --confirm "$kowner"
 # Team members (issue 18): roles, and the last admin who can be neither
 # demoted nor removed.
 me="$(api GET /account | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).email))')"
