@@ -33,7 +33,11 @@ export async function setFeature(
   ifMatch?: string,
   opts: WriteOptions = {},
 ): Promise<LiveFeature> {
-  const path = `/apps/${seg(app)}/features/${seg(name)}`;
+  return patchFeature(client, `/apps/${seg(app)}/features/${seg(name)}`, enabled, ifMatch, opts);
+}
+
+/** The one PATCH of an app or account feature at `path`, read back after an ambiguous failure. */
+export async function patchFeature(client: HerokuClient, path: string, enabled: boolean, ifMatch?: string, opts: WriteOptions = {}): Promise<LiveFeature> {
   const res = await client.request<ApiAppFeature>('PATCH', path, {
     body: { enabled },
     shape: 'feature',

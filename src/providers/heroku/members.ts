@@ -2,7 +2,7 @@ import type { LiveFeature, LiveMember } from '../../model/live.js';
 import type { ApiAppFeature, ApiTeamMember } from './api-types.js';
 import { getAccount } from './account.js';
 import type { HerokuClient } from './client.js';
-import { toLiveFeature } from './features.js';
+import { patchFeature, toLiveFeature } from './features.js';
 import { orUndefined, seg, type WriteOptions } from './paths.js';
 
 /**
@@ -67,16 +67,5 @@ export async function getAccountFeature(client: HerokuClient, name: string, opts
 }
 
 export async function setAccountFeature(client: HerokuClient, name: string, enabled: boolean, ifMatch?: string, opts: WriteOptions = {}): Promise<LiveFeature> {
-  const path = `/account/features/${seg(name)}`;
-  const res = await client.request<ApiAppFeature>('PATCH', path, {
-    body: { enabled },
-    shape: 'feature',
-    ...(ifMatch !== undefined ? { ifMatch } : {}),
-    ...opts,
-    readBack: async () => {
-      const got = await client.get<ApiAppFeature>(path, { signal: opts.signal, shape: 'feature' });
-      return got.body.enabled === enabled ? got.body : undefined;
-    },
-  });
-  return toLiveFeature(res.body);
+  return patchFeature(client, `/account/features/${seg(name)}`, enabled, ifMatch, opts);
 }

@@ -1,4 +1,4 @@
-import type { FeatureDef } from '../app-features/data.js';
+import { featureDefiner, type FeatureDef } from '../app-features/data.js';
 
 /**
  * The account features (Heroku Labs for the user) the emulator offers.
@@ -6,15 +6,7 @@ import type { FeatureDef } from '../app-features/data.js';
  * asks `/account/features/NAME` first and falls back to the app only on a
  * 404. `general` ones are hidden by `heroku labs`, as on a real account.
  */
-const def = (n: number, name: string, displayName: string, description: string, state: FeatureDef['state'], doc: string): FeatureDef => ({
-  id: `4a1c0000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  name,
-  displayName,
-  description,
-  docUrl: `https://devcenter.heroku.com/articles/${doc}`,
-  state,
-  feedbackEmail: '',
-});
+const def = featureDefiner('4a1c0000');
 
 export const ACCOUNT_FEATURES: readonly FeatureDef[] = [
   def(1, 'dashboard-metrics-preview', 'Metrics preview', 'Preview the next version of the metrics dashboard.', 'beta', 'metrics'),

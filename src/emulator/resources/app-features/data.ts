@@ -15,15 +15,20 @@ export interface FeatureDef {
   defaultEnabled?: boolean;
 }
 
-const def = (n: number, name: string, displayName: string, description: string, state: FeatureDef['state'], doc: string): FeatureDef => ({
-  id: `5f6e0000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  name,
-  displayName,
-  description,
-  docUrl: `https://devcenter.heroku.com/articles/${doc}`,
-  state,
-  feedbackEmail: '',
-});
+/** A feature list's definer: ids under `idPrefix`, so app and account features never share one. */
+export const featureDefiner =
+  (idPrefix: string) =>
+  (n: number, name: string, displayName: string, description: string, state: FeatureDef['state'], doc: string): FeatureDef => ({
+    id: `${idPrefix}-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    name,
+    displayName,
+    description,
+    docUrl: `https://devcenter.heroku.com/articles/${doc}`,
+    state,
+    feedbackEmail: '',
+  });
+
+const def = featureDefiner('5f6e0000');
 
 export const APP_FEATURES: readonly FeatureDef[] = [
   def(1, 'preboot', 'Preboot', 'Provide seamless web dyno deploys.', 'general', 'preboot'),
